@@ -1,0 +1,223 @@
+/**
+ * Dataflow: a Flow Service flow (`/flows`) from a source connection to a target connection through a
+ * mapping set. For streaming sources AEP gives the flow an inlet: its URL (`streamingUrl`) is where
+ * Chatlio posts, with the flow id as `x-adobe-flow-id` (`webhookUrl`). Both are secret: the inlet takes
+ * unauthenticated posts, so whoever knows the URL can write into the dataset.
+ *
+ * Name, description and the mapping (set and version) change in place (JSON Patch with `If-Match`);
+ * `enabled` switches the flow through the action endpoint. A new flow spec, source or target connection
+ * replaces the flow, and with it the streaming URL, which must then be pasted into Chatlio again.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
+import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
+import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
+
+export interface DataflowArgs {
+    /** Flow name. Default: the resource name plus a random suffix. */
+    name?: pulumi.Input<string>;
+    description?: pulumi.Input<string>;
+    /** Flow spec id. Default: the streaming flow spec Chatlio uses (`e77fde5a-…`). */
+    flowSpecId?: pulumi.Input<string>;
+    /** Flow spec version. Default "1.0". */
+    flowSpecVersion?: pulumi.Input<string>;
+    /** E.g. `sourceConnection.id`. Changing it replaces the flow (and its streaming URL). */
+    sourceConnectionId: pulumi.Input<string>;
+    /** E.g. `targetConnection.id`. Changing it replaces the flow (and its streaming URL). */
+    targetConnectionId: pulumi.Input<string>;
+    /** E.g. `mappingSet.id`. */
+    mappingSetId: pulumi.Input<string>;
+    /** E.g. `mappingSet.mappingVersion`, so the flow follows each new mapping version. */
+    mappingVersion: pulumi.Input<number>;
+    /** Whether the flow accepts data. Default true. */
+    enabled?: pulumi.Input<boolean>;
+    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the flow. */
+    sandboxName?: pulumi.Input<string>;
+    /** Take over an existing flow with the same name instead of creating another. */
+    adopt?: pulumi.Input<boolean>;
+}
+
+export interface DataflowInputs extends CommonInputs {
+    name?: string;
+    description?: string;
+    flowSpecId?: string;
+    flowSpecVersion?: string;
+    sourceConnectionId: string;
+    targetConnectionId: string;
+    mappingSetId: string;
+    mappingVersion: number;
+    enabled?: boolean;
+}
+
+export interface DataflowOutputs extends DataflowInputs {
+    dataflowId: string;
+    etag: string;
+    state: string;
+    streamingUrl: string;
+    webhookUrl: string;
+}
+
+function transformations(inputs: DataflowInputs) {
+    return [{ name: "Mapping", params: { mappingId: inputs.mappingSetId, mappingVersion: inputs.mappingVersion } }];
+}
+
+function toOutputs(item: any): Partial<DataflowOutputs> {
+    const mapping = (item.transformations ?? []).find((t: any) => t?.name === "Mapping")?.params ?? {};
+    const streamingUrl: string | undefined = item.options?.inletUrl;
+    return {
+        dataflowId: item.id,
+        etag: item.etag,
+        state: item.state,
+        name: item.name,
+        description: item.description || undefined,
+        flowSpecId: item.flowSpec?.id,
+        flowSpecVersion: item.flowSpec?.version,
+        sourceConnectionId: item.sourceConnectionIds?.[0],
+        targetConnectionId: item.targetConnectionIds?.[0],
+        mappingSetId: mapping.mappingId,
+        mappingVersion: mapping.mappingVersion === undefined ? undefined : Number(mapping.mappingVersion),
+        enabled: item.state === undefined ? undefined : item.state !== "disabled",
+        streamingUrl,
+        webhookUrl: streamingUrl ? webhookUrl(streamingUrl, item.id) : undefined,
+    };
+}
+
+/** Chatlio cannot send headers, so the flow id goes in the query string (Adobe's UI tutorial pattern). */
+export function webhookUrl(streamingUrl: string, dataflowId: string): string {
+    return `${streamingUrl}${streamingUrl.includes("?") ? "&" : "?"}x-adobe-flow-id=${encodeURIComponent(dataflowId)}`;
+}
+
+/** AEP adds the inlet to a new streaming flow; wait briefly for it (when it appears is undocumented). */
+async function readUntilInlet(ctx: Ctx, id: string, name: string): Promise<any> {
+    const deadline = Date.now() + 60_000;
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+        const item = await getItem(ctx, "flows", id, "dataflow");
+        if (item?.options?.inletUrl) return item;
+        if (Date.now() + wait > deadline) {
+            throw new Error(`dataflow "${name}" (${id}) was created but AEP has not given it a streaming URL after 60s; run \`pulumi refresh\` later to pick it up`);
+        }
+        ctx.log(`waiting for the streaming URL of dataflow "${name}"`);
+        await new Promise((r) => setTimeout(r, wait));
+    }
+}
+
+async function setEnabled(ctx: Ctx, id: string, enabled: boolean, name: string): Promise<string | undefined> {
+    // aep-api.md §5.1: the spec wants ENABLE/DISABLE with a subOp; Adobe's docs (and working examples)
+    // send the lowercase op alone. The documented form is what AEP is shown to accept.
+    const r = await ctx.client.request({
+        family: "flowService", method: "POST", path: `/flows/${id}/action`, query: { op: enabled ? "enable" : "disable" },
+        operation: `${enabled ? "enable" : "disable"} dataflow`, object: name,
+    });
+    return r.data?.etag;
+}
+
+const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
+    kind: "dataflow",
+    nameKey: "name",
+    nameMaxLength: 255,
+    compareKeys: ["name", "description", "flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId", "mappingSetId", "mappingVersion", "enabled"],
+    replaceKeys: ["flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId"],
+    defaults(inputs) {
+        inputs.flowSpecId ??= STREAMING_FLOW_SPEC_ID;
+        inputs.flowSpecVersion ??= "1.0";
+        inputs.enabled ??= true;
+        return inputs;
+    },
+    validate(inputs) {
+        const failures: CheckFailure[] = [];
+        checkText(failures, inputs as any, "name", { max: 255 });
+        checkText(failures, inputs as any, "description", { max: 4096 });
+        checkId(failures, inputs as any, "flowSpecId", FLOW_SERVICE_ID, "flow spec id (a UUID)");
+        checkId(failures, inputs as any, "sourceConnectionId", FLOW_SERVICE_ID, "source connection id (a UUID)");
+        checkId(failures, inputs as any, "targetConnectionId", FLOW_SERVICE_ID, "target connection id (a UUID)");
+        checkId(failures, inputs as any, "mappingSetId", MAPPING_SET_ID, "mapping set id (32 hex characters)");
+        const v = inputs.mappingVersion as unknown;
+        if (v === undefined) failures.push({ property: "mappingVersion", reason: "mappingVersion is required: pass mappingSet.mappingVersion" });
+        else if (v !== UNKNOWN && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
+            failures.push({ property: "mappingVersion", reason: `mappingVersion ${JSON.stringify(v)} must be a whole number ≥ 0: pass mappingSet.mappingVersion` });
+        }
+        if (inputs.enabled !== undefined && (inputs.enabled as unknown) !== UNKNOWN && typeof inputs.enabled !== "boolean") {
+            failures.push({ property: "enabled", reason: "enabled must be true or false" });
+        }
+        return failures;
+    },
+    async create(ctx, inputs) {
+        const r = await ctx.client.request({
+            family: "flowService", method: "POST", path: "/flows", operation: "create dataflow", object: inputs.name,
+            body: {
+                name: inputs.name,
+                description: inputs.description,
+                flowSpec: { id: inputs.flowSpecId, version: inputs.flowSpecVersion },
+                sourceConnectionIds: [inputs.sourceConnectionId],
+                targetConnectionIds: [inputs.targetConnectionId],
+                transformations: transformations(inputs),
+            },
+        });
+        const id: string = r.data.id;
+        let item = await readUntilInlet(ctx, id, inputs.name!);
+        if (inputs.enabled === false && item.state !== "disabled") {
+            await setEnabled(ctx, id, false, inputs.name!);
+            item = (await getItem(ctx, "flows", id, "dataflow")) ?? item;
+        }
+        return { id, outs: { ...inputs, ...toOutputs(item) } as DataflowOutputs };
+    },
+    find: (ctx, inputs) => findByName(ctx, "flows", inputs.name!, "dataflow"),
+    async read(ctx, id) {
+        const item = await getItem(ctx, "flows", id, "dataflow");
+        return item ? (toOutputs(item) as DataflowOutputs) : undefined;
+    },
+    async update(ctx, id, olds, news) {
+        let etag = await patchItem(ctx, "flows", id, olds.etag, "dataflow", news.name!, (live) => {
+            const current = live ? (toOutputs(live) as DataflowOutputs) : olds;
+            const ops = patchOps(current, news, ["name", "description"]);
+            if (current.mappingSetId !== news.mappingSetId || current.mappingVersion !== news.mappingVersion) {
+                ops.push({ op: "replace", path: "/transformations/0", value: transformations(news)[0] });
+            }
+            return ops;
+        });
+        let state = olds.state;
+        if (news.enabled !== undefined && news.enabled !== olds.enabled) {
+            etag = (await setEnabled(ctx, id, news.enabled, news.name!)) ?? etag;
+            state = news.enabled ? "enabled" : "disabled";
+        }
+        return { ...olds, ...news, etag, state } as DataflowOutputs;
+    },
+    delete: (ctx, id) => deleteItem(ctx, "flows", id, "dataflow"),
+    replaceWarning: (olds, replaces) =>
+        `dataflow "${olds.name}" will be replaced (${replaces.join(", ")} changed): AEP gives the new dataflow a new streaming URL. ` +
+        "After the update, paste the new webhookUrl into Chatlio (pulumi stack output --show-secrets webhookUrl); the old URL stops working.",
+});
+
+/**
+ * A streaming dataflow. `streamingUrl` is AEP's inlet; `webhookUrl` is the URL to paste into Chatlio.
+ * Both are secret. Replacing the dataflow mints new URLs.
+ */
+export class Dataflow extends pulumi.dynamic.Resource {
+    /** The flow id (same as `id`). */
+    declare readonly dataflowId: pulumi.Output<string>;
+    /** Flow Service etag, changed by every update. */
+    declare readonly etag: pulumi.Output<string>;
+    /** "enabled" or "disabled" (AEP's words). */
+    declare readonly state: pulumi.Output<string>;
+    declare readonly name: pulumi.Output<string>;
+    /** AEP's inlet URL for this flow (`options.inletUrl`). Secret. */
+    declare readonly streamingUrl: pulumi.Output<string>;
+    /** `streamingUrl?x-adobe-flow-id=<dataflowId>`: the URL Chatlio posts to. Secret. */
+    declare readonly webhookUrl: pulumi.Output<string>;
+    declare readonly mappingVersion: pulumi.Output<number>;
+    declare readonly sandboxName: pulumi.Output<string>;
+
+    constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            dataflowProvider,
+            name,
+            {
+                dataflowId: undefined, etag: undefined, state: undefined, name: undefined, streamingUrl: undefined, webhookUrl: undefined,
+                sandboxName: undefined, ...args, resourceName: name,
+            },
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["streamingUrl", "webhookUrl"] }),
+            "aep",
+            "Dataflow",
+        );
+    }
+}

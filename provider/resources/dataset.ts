@@ -1,0 +1,130 @@
+/**
+ * Dataset: a Catalog dataset (`/dataSets`) that stores records of one schema.
+ *
+ * Name, description and tags change in place (Catalog PATCH with a partial object); the schema cannot
+ * change, so a new schema replaces the dataset, as does a change of sandbox.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
+import { SCHEMA_ID, XED_FULL_V1 } from "./ids";
+
+export interface DatasetArgs {
+    /** Dataset name. Default: the resource name plus a random suffix. */
+    name?: pulumi.Input<string>;
+    description?: pulumi.Input<string>;
+    /** The schema `$id`, e.g. `schema.id`. Changing it replaces the dataset. */
+    schemaId: pulumi.Input<string>;
+    /** Catalog tags, e.g. `{ unifiedProfile: ["enabled:true"] }`. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string[]>>>;
+    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the dataset. */
+    sandboxName?: pulumi.Input<string>;
+    /** Take over an existing dataset with the same name instead of creating another. */
+    adopt?: pulumi.Input<boolean>;
+}
+
+export interface DatasetInputs extends CommonInputs {
+    name?: string;
+    description?: string;
+    schemaId: string;
+    tags?: Record<string, string[]>;
+}
+
+export interface DatasetOutputs extends DatasetInputs {
+    datasetId: string;
+    version: string;
+}
+
+/** Catalog answers writes with `["@/dataSets/<id>"]`. */
+function idFrom(data: unknown): string | undefined {
+    const first = Array.isArray(data) ? data[0] : undefined;
+    return typeof first === "string" ? first.split("/").pop() : undefined;
+}
+
+function toOutputs(id: string, ds: any): DatasetOutputs {
+    return {
+        datasetId: id,
+        version: ds.version,
+        name: ds.name,
+        description: ds.description,
+        schemaId: ds.schemaRef?.id,
+        tags: ds.tags && Object.keys(ds.tags).length ? ds.tags : undefined,
+    };
+}
+
+async function get(ctx: import("./lifecycle").Ctx, id: string): Promise<DatasetOutputs | undefined> {
+    const r = await ctx.client.request({ family: "catalog", method: "GET", path: `/dataSets/${id}`, operation: "read dataset", object: id, allow404: true });
+    const ds = r.status === 404 ? undefined : r.data?.[id];
+    return ds ? toOutputs(id, ds) : undefined;
+}
+
+const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
+    kind: "dataset",
+    nameKey: "name",
+    nameMaxLength: 255,
+    compareKeys: ["name", "description", "schemaId", "tags"],
+    replaceKeys: ["schemaId"],
+    defaults: (inputs) => inputs,
+    validate(inputs) {
+        const failures: CheckFailure[] = [];
+        checkText(failures, inputs as any, "name", { max: 255 });
+        checkText(failures, inputs as any, "description", { max: 4096 });
+        checkId(failures, inputs as any, "schemaId", SCHEMA_ID, "tenant schema $id");
+        const tags = inputs.tags as unknown;
+        if (tags !== undefined && tags !== UNKNOWN) {
+            if (!tags || typeof tags !== "object" || Array.isArray(tags)) failures.push({ property: "tags", reason: 'tags must map a tag name to a list of strings, e.g. { unifiedProfile: ["enabled:true"] }' });
+            else for (const [k, v] of Object.entries(tags)) {
+                if (v !== UNKNOWN && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) failures.push({ property: `tags.${k}`, reason: `tags.${k} must be a list of strings` });
+            }
+        }
+        return failures;
+    },
+    async create(ctx, inputs) {
+        const r = await ctx.client.request({
+            family: "catalog", method: "POST", path: "/dataSets", operation: "create dataset", object: inputs.name,
+            body: { name: inputs.name, description: inputs.description, schemaRef: { id: inputs.schemaId, contentType: XED_FULL_V1 }, tags: inputs.tags },
+        });
+        const id = idFrom(r.data);
+        if (!id) throw new Error(`create dataset "${inputs.name}": AEP answered without a dataset id (${JSON.stringify(r.data)})`);
+        return { id, outs: { ...inputs, datasetId: id, version: "1.0.0" } as DatasetOutputs };
+    },
+    async find(ctx, inputs) {
+        const found = await ctx.client.listCatalog<any>("/dataSets", { name: inputs.name, properties: "name" }, "find dataset");
+        const matches = found.filter((d) => d.name === inputs.name);
+        if (matches.length > 1) throw new Error(`${matches.length} datasets are named "${inputs.name}" (${matches.map((d) => d.id).join(", ")}): delete the extra ones or give this dataset another name`);
+        return matches[0]?.id;
+    },
+    read: (ctx, id) => get(ctx, id),
+    async update(ctx, id, olds, news) {
+        await ctx.client.request({
+            family: "catalog", method: "PATCH", path: `/dataSets/${id}`, operation: "update dataset", object: news.name,
+            body: { name: news.name, description: news.description ?? "", tags: news.tags ?? {} },
+        });
+        return { ...olds, ...news, datasetId: id } as DatasetOutputs;
+    },
+    async delete(ctx, id) {
+        // A repeat delete answers 200 with an empty list: success either way.
+        await ctx.client.request({ family: "catalog", method: "DELETE", path: `/dataSets/${id}`, operation: "delete dataset", object: id, allow404: true });
+    },
+});
+
+/** A Catalog dataset on one schema. Reference it from a {@link TargetConnection} by its `id`. */
+export class Dataset extends pulumi.dynamic.Resource {
+    /** The dataset id (same as `id`). */
+    declare readonly datasetId: pulumi.Output<string>;
+    declare readonly name: pulumi.Output<string>;
+    declare readonly schemaId: pulumi.Output<string>;
+    /** Catalog version, e.g. "1.0.0". */
+    declare readonly version: pulumi.Output<string>;
+    declare readonly sandboxName: pulumi.Output<string>;
+
+    constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            datasetProvider,
+            name,
+            { datasetId: undefined, version: undefined, name: undefined, sandboxName: undefined, ...args, resourceName: name },
+            opts,
+            "aep",
+            "Dataset",
+        );
+    }
+}

@@ -1,0 +1,94 @@
+/**
+ * What the three Flow Service objects (source connection, target connection, dataflow) share: the
+ * `{items: [...]}` envelope, JSON Patch with `If-Match`, lookup by name, idempotent delete.
+ */
+import { AepError } from "../client";
+import { Ctx } from "./lifecycle";
+
+export type Collection = "sourceConnections" | "targetConnections" | "flows";
+
+/** The live item, or undefined when Flow Service no longer has it. */
+export async function getItem(ctx: Ctx, collection: Collection, id: string, kind: string): Promise<any | undefined> {
+    const r = await ctx.client.request({ family: "flowService", method: "GET", path: `/${collection}/${id}`, operation: `read ${kind}`, object: id, allow404: true });
+    return r.status === 404 ? undefined : r.data?.items?.[0];
+}
+
+export interface PatchOp {
+    op: "add" | "replace" | "remove";
+    path: string;
+    value?: unknown;
+}
+
+/**
+ * JSON Patch operations that turn the live values into the wanted ones, for top-level fields.
+ * `replace` needs the member to exist (RFC 6902), so a field the object lacks is added.
+ */
+export function patchOps(live: Record<string, any>, wanted: Record<string, any>, keys: string[]): PatchOp[] {
+    const ops: PatchOp[] = [];
+    for (const k of keys) {
+        const has = live[k] !== undefined && live[k] !== null;
+        const want = wanted[k];
+        if (want === undefined) {
+            if (has && k === "description") ops.push({ op: "replace", path: `/${k}`, value: "" });
+        } else if (!has) ops.push({ op: "add", path: `/${k}`, value: want });
+        else if (JSON.stringify(live[k]) !== JSON.stringify(want)) ops.push({ op: "replace", path: `/${k}`, value: want });
+    }
+    return ops;
+}
+
+/**
+ * PATCH with `If-Match`. When the etag is stale (412, the object changed outside Pulumi since it was
+ * last read), reads the object again, recomputes the operations against what is there now and tries
+ * once more with the fresh etag, as Adobe's troubleshooting guide advises. Returns the new etag.
+ */
+export async function patchItem(
+    ctx: Ctx,
+    collection: Collection,
+    id: string,
+    etag: string | undefined,
+    kind: string,
+    object: string,
+    opsFor: (live: any | undefined) => PatchOp[],
+): Promise<string | undefined> {
+    const send = (tag: string, ops: PatchOp[]) =>
+        ctx.client.request({ family: "flowService", method: "PATCH", path: `/${collection}/${id}`, body: ops, headers: { "If-Match": tag }, operation: `update ${kind}`, object });
+    let live: any;
+    if (!etag) {
+        live = await getItem(ctx, collection, id, kind);
+        if (!live) throw new Error(`update ${kind} "${object}": it no longer exists in AEP (deleted outside Pulumi); run \`pulumi refresh\`, then update again`);
+        etag = live.etag;
+    }
+    let ops = opsFor(live);
+    if (ops.length === 0) return etag;
+    try {
+        return etagOf((await send(etag!, ops)).data) ?? etag;
+    } catch (err) {
+        if (!(err instanceof AepError) || err.status !== 412) throw err;
+        ctx.log(`${kind} "${object}" changed outside Pulumi since it was read; reading it again and re-applying the change`);
+        live = await getItem(ctx, collection, id, kind);
+        if (!live) throw new Error(`update ${kind} "${object}": it was deleted outside Pulumi; run \`pulumi refresh\`, then update again`);
+        ops = opsFor(live);
+        if (ops.length === 0) return live.etag;
+        return etagOf((await send(live.etag, ops)).data) ?? live.etag;
+    }
+}
+
+/** Flows answer `{id, etag}`; connections answer the list envelope (per the spec). */
+function etagOf(data: any): string | undefined {
+    return data?.etag ?? data?.items?.[0]?.etag;
+}
+
+/** Finds an object by exact name; more than one match is an error the person must resolve. */
+export async function findByName(ctx: Ctx, collection: Collection, name: string, kind: string): Promise<string | undefined> {
+    const items = await ctx.client.listFlowService<any>(`/${collection}`, { property: `name==${name}` }, `find ${kind}`);
+    const matches = items.filter((i) => i.name === name);
+    if (matches.length > 1) {
+        throw new Error(`${matches.length} ${kind}s are named "${name}" (${matches.map((m) => m.id).join(", ")}): delete the extra ones in AEP or give this resource another name`);
+    }
+    return matches[0]?.id;
+}
+
+/** DELETE; an object that is already gone counts as deleted. */
+export async function deleteItem(ctx: Ctx, collection: Collection, id: string, kind: string): Promise<void> {
+    await ctx.client.request({ family: "flowService", method: "DELETE", path: `/${collection}/${id}`, operation: `delete ${kind}`, object: id, allow404: true });
+}

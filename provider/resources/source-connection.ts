@@ -1,0 +1,132 @@
+/**
+ * SourceConnection: a Flow Service source connection (`/sourceConnections`), by default the Chatlio
+ * streaming source (no base connection, JSON data, as Adobe's Chatlio tutorial shows).
+ *
+ * Name and description change in place (JSON Patch with `If-Match`). The connection spec, provider and
+ * data format cannot change: Adobe advises a new connection instead, so a change replaces it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./lifecycle";
+import { CHATLIO_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, STREAMING_PROVIDER_ID } from "./ids";
+import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
+
+export interface SourceConnectionArgs {
+    /** Connection name. Default: the resource name plus a random suffix. */
+    name?: pulumi.Input<string>;
+    description?: pulumi.Input<string>;
+    /** Connection spec id. Default: Chatlio (`073127a3-…`). Changing it replaces the connection. */
+    connectionSpecId?: pulumi.Input<string>;
+    /** Connection spec version. Default "1.0". */
+    connectionSpecVersion?: pulumi.Input<string>;
+    /** Provider id. Default: the HTTP API streaming provider (`521eee4d-…`), as for Chatlio. */
+    providerId?: pulumi.Input<string>;
+    /** Payload format; Chatlio supports only "json" (the default). */
+    dataFormat?: pulumi.Input<string>;
+    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the connection. */
+    sandboxName?: pulumi.Input<string>;
+    /** Take over an existing connection with the same name instead of creating another. */
+    adopt?: pulumi.Input<boolean>;
+}
+
+export interface SourceConnectionInputs extends CommonInputs {
+    name?: string;
+    description?: string;
+    connectionSpecId?: string;
+    connectionSpecVersion?: string;
+    providerId?: string;
+    dataFormat?: string;
+}
+
+export interface SourceConnectionOutputs extends SourceConnectionInputs {
+    sourceConnectionId: string;
+    etag: string;
+    state?: string;
+}
+
+function toOutputs(item: any): SourceConnectionOutputs {
+    return {
+        sourceConnectionId: item.id,
+        etag: item.etag,
+        state: item.state,
+        name: item.name,
+        description: item.description || undefined,
+        connectionSpecId: item.connectionSpec?.id,
+        connectionSpecVersion: item.connectionSpec?.version,
+        providerId: item.providerId,
+        dataFormat: item.data?.format,
+    };
+}
+
+const sourceConnectionProvider = aepProvider<SourceConnectionInputs, SourceConnectionOutputs>({
+    kind: "source connection",
+    nameKey: "name",
+    nameMaxLength: 255,
+    compareKeys: ["name", "description", "connectionSpecId", "connectionSpecVersion", "providerId", "dataFormat"],
+    replaceKeys: ["connectionSpecId", "connectionSpecVersion", "providerId", "dataFormat"],
+    defaults(inputs) {
+        inputs.connectionSpecId ??= CHATLIO_CONNECTION_SPEC_ID;
+        inputs.connectionSpecVersion ??= "1.0";
+        inputs.providerId ??= STREAMING_PROVIDER_ID;
+        inputs.dataFormat ??= "json";
+        return inputs;
+    },
+    validate(inputs) {
+        const failures: CheckFailure[] = [];
+        checkText(failures, inputs as any, "name", { max: 255 });
+        checkText(failures, inputs as any, "description", { max: 4096 });
+        checkId(failures, inputs as any, "connectionSpecId", FLOW_SERVICE_ID, "connection spec id (a UUID)");
+        checkId(failures, inputs as any, "providerId", FLOW_SERVICE_ID, "provider id (a UUID)");
+        checkText(failures, inputs as any, "connectionSpecVersion", { max: 20 });
+        if (inputs.connectionSpecId === CHATLIO_CONNECTION_SPEC_ID && typeof inputs.dataFormat === "string" && inputs.dataFormat !== "json" && !inputs.dataFormat.startsWith("04da6b54")) {
+            failures.push({ property: "dataFormat", reason: `dataFormat "${inputs.dataFormat}" is not supported by the Chatlio source: use "json"` });
+        }
+        return failures;
+    },
+    async create(ctx, inputs) {
+        const r = await ctx.client.request({
+            family: "flowService", method: "POST", path: "/sourceConnections", operation: "create source connection", object: inputs.name,
+            body: {
+                name: inputs.name,
+                description: inputs.description,
+                providerId: inputs.providerId,
+                connectionSpec: { id: inputs.connectionSpecId, version: inputs.connectionSpecVersion },
+                data: { format: inputs.dataFormat },
+            },
+        });
+        return { id: r.data.id, outs: { ...inputs, sourceConnectionId: r.data.id, etag: r.data.etag } as SourceConnectionOutputs };
+    },
+    find: (ctx, inputs) => findByName(ctx, "sourceConnections", inputs.name!, "source connection"),
+    async read(ctx, id) {
+        const item = await getItem(ctx, "sourceConnections", id, "source connection");
+        return item ? toOutputs(item) : undefined;
+    },
+    async update(ctx, id, olds, news) {
+        const etag = await patchItem(ctx, "sourceConnections", id, olds.etag, "source connection", news.name!, (live) =>
+            patchOps(live ?? olds, news, ["name", "description"]),
+        );
+        return { ...olds, ...news, etag } as SourceConnectionOutputs;
+    },
+    delete: (ctx, id) => deleteItem(ctx, "sourceConnections", id, "source connection"),
+});
+
+/** A Flow Service source connection; by default the Chatlio webhook source. */
+export class SourceConnection extends pulumi.dynamic.Resource {
+    /** The source connection id (same as `id`). */
+    declare readonly sourceConnectionId: pulumi.Output<string>;
+    /** Flow Service etag, changed by every update. */
+    declare readonly etag: pulumi.Output<string>;
+    declare readonly name: pulumi.Output<string>;
+    declare readonly connectionSpecId: pulumi.Output<string>;
+    declare readonly sandboxName: pulumi.Output<string>;
+
+    constructor(name: string, args: SourceConnectionArgs = {}, opts?: pulumi.CustomResourceOptions) {
+        super(
+            sourceConnectionProvider,
+            name,
+            { sourceConnectionId: undefined, etag: undefined, name: undefined, connectionSpecId: undefined, sandboxName: undefined, ...args, resourceName: name },
+            opts,
+            "aep",
+            "SourceConnection",
+        );
+    }
+}
