@@ -38,14 +38,14 @@ export interface ConfigSource {
 export const DEFAULT_SCOPES = "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext";
 
 /** Every setting: its stack config key, its environment variable, and its default. */
-export const SETTINGS: ReadonlyArray<{ key: string; env: string; secret?: boolean; default?: string }> = [
+export const SETTINGS: ReadonlyArray<{ key: string; env: string; secret?: boolean; fallback?: string }> = [
   { key: "aep:clientId", env: "AEP_CLIENT_ID" },
   { key: "aep:clientSecret", env: "AEP_CLIENT_SECRET", secret: true },
   { key: "aep:orgId", env: "AEP_ORG_ID" },
-  { key: "aep:sandboxName", env: "AEP_SANDBOX_NAME", default: "prod" },
-  { key: "aep:scopes", env: "AEP_SCOPES", default: DEFAULT_SCOPES },
-  { key: "aep:platformUrl", env: "AEP_PLATFORM_URL", default: "https://platform.adobe.io" },
-  { key: "aep:imsUrl", env: "AEP_IMS_URL", default: "https://ims-na1.adobelogin.com" },
+  { key: "aep:sandboxName", env: "AEP_SANDBOX_NAME", fallback: "prod" },
+  { key: "aep:scopes", env: "AEP_SCOPES", fallback: DEFAULT_SCOPES },
+  { key: "aep:platformUrl", env: "AEP_PLATFORM_URL", fallback: "https://platform.adobe.io" },
+  { key: "aep:imsUrl", env: "AEP_IMS_URL", fallback: "https://ims-na1.adobelogin.com" },
 ];
 
 /** Thrown by {@link resolveSettings}; `problems` lists each problem on its own. */
@@ -77,7 +77,7 @@ function readSettings(config: ConfigSource | undefined, env: NodeJS.ProcessEnv) 
     const fix = `run \`pulumi config set${s.secret ? " --secret" : ""} ${s.key} ${HINTS[name]}\` or set ${s.env}`;
     const fromConfig = clean(config?.get(s.key));
     const fromEnv = clean(env[s.env]);
-    const raw = fromConfig ?? fromEnv ?? s.default;
+    const raw = fromConfig ?? fromEnv ?? s.fallback;
     if (raw === undefined) {
       problems.push(`${s.key} is not set: ${fix}`);
       continue;

@@ -75,7 +75,7 @@ export function redact(text: string, ...secrets: Array<string | undefined>): str
   return t
     .replace(/(bearer\s+)[^\s"',;]+/gi, "$1[redacted]")
     .replace(/eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, "[redacted]")
-    .replace(/((?:client_secret|access_token|authorization)"?\s*[:=]\s*"?)[^\s"&,;]+/gi, "$1[redacted]");
+    .replace(/((?:client_secret|access_token)"?\s*[:=]\s*"?)[^\s"&,;]+/gi, "$1[redacted]");
 }
 
 /** AEP's error fields found in a response body (any of the shapes in aep-api.md §4.1, or plain text). */
