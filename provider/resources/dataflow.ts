@@ -111,7 +111,7 @@ async function setEnabled(ctx: Ctx, id: string, enabled: boolean, name: string):
     return r.data?.etag;
 }
 
-const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
+export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
     kind: "dataflow",
     nameKey: "name",
     nameMaxLength: 255,

@@ -57,7 +57,7 @@ async function get(ctx: import("./lifecycle").Ctx, id: string): Promise<DatasetO
     return ds ? toOutputs(id, ds) : undefined;
 }
 
-const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
+export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
     kind: "dataset",
     nameKey: "name",
     nameMaxLength: 255,

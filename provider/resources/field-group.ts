@@ -182,7 +182,7 @@ function toOutputs(resource: any): Partial<FieldGroupOutputs> {
 
 const path = (id: string) => `/tenant/fieldgroups/${encodeURIComponent(id)}`;
 
-const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutputs>({
+export const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutputs>({
     kind: "field group",
     nameKey: "title",
     nameMaxLength: 255,

@@ -142,7 +142,7 @@ function normalized(inputs: MappingSetInputs): MappingSetInputs {
     return { ...inputs, mappings: inputs.mappings.map((m) => (m && typeof m === "object" && m.sourceType === "ATTRIBUTE" ? { source: m.source, destination: m.destination } : m)) };
 }
 
-const mappingSetProvider = aepProvider<MappingSetInputs, MappingSetOutputs>({
+export const mappingSetProvider = aepProvider<MappingSetInputs, MappingSetOutputs>({
     kind: "mapping set",
     nameKey: "name",
     nameMaxLength: 255,

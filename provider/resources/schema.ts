@@ -61,7 +61,7 @@ function toOutputs(resource: any): SchemaOutputs {
 
 const path = (id: string) => `/tenant/schemas/${encodeURIComponent(id)}`;
 
-const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
+export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
     kind: "schema",
     nameKey: "title",
     nameMaxLength: 255,

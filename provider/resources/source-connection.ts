@@ -57,7 +57,7 @@ function toOutputs(item: any): SourceConnectionOutputs {
     };
 }
 
-const sourceConnectionProvider = aepProvider<SourceConnectionInputs, SourceConnectionOutputs>({
+export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, SourceConnectionOutputs>({
     kind: "source connection",
     nameKey: "name",
     nameMaxLength: 255,

@@ -61,7 +61,7 @@ function toOutputs(item: any): TargetConnectionOutputs {
     };
 }
 
-const targetConnectionProvider = aepProvider<TargetConnectionInputs, TargetConnectionOutputs>({
+export const targetConnectionProvider = aepProvider<TargetConnectionInputs, TargetConnectionOutputs>({
     kind: "target connection",
     nameKey: "name",
     nameMaxLength: 255,
