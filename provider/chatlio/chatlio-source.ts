@@ -124,7 +124,7 @@ export class ChatlioSource extends pulumi.ComponentResource {
         }, parent);
         this.dataset = new Dataset(`${name}-dataset`, {
             ...common,
-            name: pulumi.interpolate`${label} events ${suffix}`,
+            name: pulumi.interpolate`${label} events dataset ${suffix}`,
             description: "Chatlio webhook events streamed by the Chatlio source.",
             schemaId: this.schema.id,
         }, parent);
