@@ -37,7 +37,10 @@ export interface ConfigSource {
  */
 export const DEFAULT_SCOPES = "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext";
 
-/** Every setting: its stack config key, its environment variable, and its default. */
+/**
+ * Every setting: its stack config key, its environment variable, and its default (`fallback`, not `default`:
+ * the SDK's closure serializer mistakes `{default: …}` objects for import-star wrappers).
+ */
 export const SETTINGS: ReadonlyArray<{ key: string; env: string; secret?: boolean; fallback?: string }> = [
   { key: "aep:clientId", env: "AEP_CLIENT_ID" },
   { key: "aep:clientSecret", env: "AEP_CLIENT_SECRET", secret: true },
@@ -58,23 +61,14 @@ export class SettingsError extends Error {
   }
 }
 
-const HINTS: Record<string, string> = {
-  clientId: "<client id>",
-  clientSecret: "<client secret>",
-  orgId: "<ORG_ID>@AdobeOrg",
-  sandboxName: "<sandbox>",
-  scopes: "<scope,scope>",
-  platformUrl: "https://platform.adobe.io",
-  imsUrl: "https://ims-na1.adobelogin.com",
-};
-
 /** Reads and checks every setting; returns the values and the problems found. */
 function readSettings(config: ConfigSource | undefined, env: NodeJS.ProcessEnv) {
+  const clean = (v: string | undefined) => v?.trim() || undefined;
   const values: Record<string, string> = {};
   const problems: string[] = [];
   for (const s of SETTINGS) {
     const name = s.key.slice(4);
-    const fix = `run \`pulumi config set${s.secret ? " --secret" : ""} ${s.key} ${HINTS[name]}\` or set ${s.env}`;
+    const fix = `run \`pulumi config set${s.secret ? " --secret" : ""} ${s.key} <${name}>\` or set ${s.env}`;
     const fromConfig = clean(config?.get(s.key));
     const fromEnv = clean(env[s.env]);
     const raw = fromConfig ?? fromEnv ?? s.fallback;
@@ -83,18 +77,13 @@ function readSettings(config: ConfigSource | undefined, env: NodeJS.ProcessEnv) 
       continue;
     }
     // Name where the value came from; quote it unless it is the secret.
-    const shown = s.secret ? "" : ` ${JSON.stringify(raw.length > 80 ? raw.slice(0, 80) + "…" : raw)}`;
+    const shown = s.secret ? "" : ` ${JSON.stringify(raw.slice(0, 100))}`;
     const origin = fromConfig !== undefined ? "" : fromEnv !== undefined ? ` (from ${s.env})` : " (default)";
     const [value, why] = check(name, raw);
     if (why) problems.push(`${s.key}${shown}${origin} ${why}: ${fix}`);
     else values[name] = value;
   }
   return { values, problems };
-}
-
-function clean(v: string | undefined): string | undefined {
-  const t = v?.trim();
-  return t ? t : undefined;
 }
 
 /** Normalises one value; the second element is the problem, if any. */
@@ -113,30 +102,26 @@ function check(name: string, v: string): [string, string?] {
         : [v, "must be a sandbox name: lowercase letters, digits and hyphens, starting with a letter, at most 256 characters"];
     case "scopes": {
       const list = v.split(",").map((x) => x.trim()).filter(Boolean);
-      return list.length && list.every((x) => /^[\x21-\x7e]+$/.test(x) && !x.includes(","))
+      return list.length && list.every((x) => /^[\x21-\x7e]+$/.test(x))
         ? [list.join(",")]
         : [v, "must be a comma-separated list of scopes without spaces"];
     }
-    default:
-      return checkUrl(v);
+    default: {
+      // https, or http on a loopback host (the local emulator); no credentials, query or fragment.
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        return [v, "is not a valid URL"];
+      }
+      const loopback = /^(localhost|\[::1\]|127(\.\d{1,3}){3})$/i.test(u.hostname);
+      if (u.username || u.password) return [v, "must not contain user:password@"];
+      if (u.search || u.hash) return [v, "must not contain a query or fragment"];
+      if (u.protocol === "http:" && !loopback) return [v, "must use https:// (http:// is accepted only for a loopback host such as 127.0.0.1)"];
+      if (u.protocol !== "https:" && u.protocol !== "http:") return [v, "must be an https:// URL"];
+      return [`${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, "")];
+    }
   }
-}
-
-/** https URLs, or http on a loopback host (the local emulator); no credentials, query or fragment. */
-function checkUrl(v: string): [string, string?] {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return [v, "is not a valid URL"];
-  }
-  if (u.username || u.password) return [v, "must not contain user:password@"];
-  if (u.search || u.hash) return [v, "must not contain a query or fragment"];
-  const host = u.hostname.toLowerCase();
-  const loopback = host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
-  if (u.protocol === "http:" && !loopback) return [v, "must use https:// (http:// is accepted only for a loopback host such as 127.0.0.1)"];
-  if (u.protocol !== "https:" && u.protocol !== "http:") return [v, "must be an https:// URL"];
-  return [`${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, "")];
 }
 
 /** Every problem with the settings (empty when fine); each names the config key and the variable. */

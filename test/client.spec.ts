@@ -427,7 +427,7 @@ describe("AEP client", function () {
       const err = await rejection(client({ maxDelayMs: 10_000, deadlineMs: 1000 }).request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }));
       expect(Date.now() - t0).to.be.below(500);
       expect(err.status).to.equal(429);
-      expect(err.message).to.match(/gave up after 1 attempts: the 1000 ms deadline would pass/);
+      expect(err.message).to.match(/gave up after 1 attempts: waiting 3000 ms would pass the deadline/);
     });
 
     it("respects the overall deadline across attempts and per-attempt timeouts", async () => {

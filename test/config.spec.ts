@@ -46,6 +46,7 @@ describe("provider settings (aep:* stack config and AEP_* variables)", () => {
       ["aep:imsUrl", "AEP_IMS_URL"],
     ]);
     expect(SETTINGS.find((s) => s.key === "aep:clientSecret")!.secret).to.equal(true);
+    expect(SETTINGS.filter((s) => s.fallback).map((s) => s.key)).to.deep.equal(["aep:sandboxName", "aep:scopes", "aep:platformUrl", "aep:imsUrl"]);
   });
 
   it("normalises scopes and trims trailing slashes from URLs", () => {

@@ -1,9 +1,9 @@
 import type { AepSettings } from "../config";
-import { AepError, AepErrorInit, OutcomeUnknownError, parseErrorBody, redact } from "./errors";
-import { parseBody, send } from "./http";
-import { listCatalog, listDataPrep, listFlowService, listSchemaRegistry } from "./paging";
-import { NOT_APPLIED_STATUSES, RETRY_STATUSES, backoffDelay, parseRetryAfter, sleep } from "./retry";
-import { dropToken, getToken } from "./token";
+import { AepError, OutcomeUnknownError, redact, responseError } from "./errors";
+import { send } from "./http";
+import { listAll } from "./paging";
+import { parseRetryAfter, retrying } from "./retry";
+import { getToken } from "./token";
 
 /** The APIs the provider talks to. `ims` issues tokens; the others are Platform services. */
 export type ApiFamily = "ims" | "schemaRegistry" | "catalog" | "flowService" | "dataPrep" | "sandbox";
@@ -71,15 +71,6 @@ export function defaultAccept(family: AepRequest["family"], method: string, path
   return descriptors ? "application/vnd.adobe.xdm+json" : "application/vnd.adobe.xed+json; version=1";
 }
 
-/** Query string with AEP's filter syntax kept readable (`property=title==X`, `orderby=title`). */
-export function queryString(query: Record<string, string | number | boolean | undefined> | undefined): string {
-  const enc = (v: string) => encodeURIComponent(v).replace(/%3D/g, "=").replace(/%3A/g, ":").replace(/%2C/g, ",");
-  const parts = Object.entries(query ?? {})
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${enc(String(v))}`);
-  return parts.join("&");
-}
-
 /**
  * The one AEP client: IMS token, headers, retries, error mapping, paging. Build it inside provider methods
  * (never at module scope): it holds the credentials, which must not be serialized into Pulumi state.
@@ -119,21 +110,22 @@ export class AepClient {
 
   /** One Platform call with the retry rules above; throws {@link AepError} (or {@link OutcomeUnknownError}). */
   async request<T = any>(req: AepRequest): Promise<AepResponse<T>> {
-    const o = this.options;
     const s = this.settings;
-    const deadline = Date.now() + o.deadlineMs;
-    const custom = req.headers ?? {};
-    const ifMatch = Object.keys(custom).some((k) => k.toLowerCase() === "if-match");
-    const unsafe = req.method === "POST" || (req.method === "PATCH" && !ifMatch);
-    const qs = queryString(req.query);
-    const url = `${s.platformUrl}${FAMILY_BASE[req.family]}${req.path}${qs ? (req.path.includes("?") ? "&" : "?") + qs : ""}`;
-    const body = req.body === undefined ? undefined : typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+    const b = { ...this.options, deadline: Date.now() + this.options.deadlineMs };
     const base = { operation: req.operation, object: req.object, method: req.method };
-    let refreshed = false;
+    const extra = req.headers ?? {};
+    const unsafe = req.method === "POST" || (req.method === "PATCH" && !Object.keys(extra).some((k) => /^if-match$/i.test(k)));
+    // AEP's filter syntax stays readable: property=title==X
+    const qs = Object.entries(req.query ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v)).replace(/%3D/g, "=").replace(/%3A/g, ":").replace(/%2C/g, ",")}`)
+      .join("&");
+    const url = `${s.platformUrl}${FAMILY_BASE[req.family]}${req.path}${qs ? (req.path.includes("?") ? "&" : "?") + qs : ""}`;
+    const body = req.body === undefined || typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+    let rejected: string | undefined;
     let retried500 = false;
-    for (let attempt = 1; ; attempt++) {
-      if (deadline - Date.now() <= 0) throw new AepError({ ...base, code: "DEADLINE", aepMessage: `no answer within ${o.deadlineMs} ms` });
-      const token = await getToken(s, { ...o, deadline });
+    return retrying<AepResponse<T>>(base, b, async (_n, timeoutMs) => {
+      const token = await getToken(s, b, rejected);
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token}`,
         "x-api-key": s.clientId,
@@ -142,75 +134,52 @@ export class AepClient {
         Accept: defaultAccept(req.family, req.method, req.path),
       };
       if (body !== undefined) headers["Content-Type"] = req.contentType ?? "application/json";
-      for (const [k, v] of Object.entries(custom)) {
+      for (const [k, v] of Object.entries(extra)) {
         for (const h of Object.keys(headers)) if (h.toLowerCase() === k.toLowerCase()) delete headers[h];
         headers[k] = v;
       }
-      const r = await send({ method: req.method, url, headers, body, timeoutMs: Math.min(o.timeoutMs, deadline - Date.now()), fresh: unsafe });
-
-      let init: AepErrorInit;
-      let wait: number | undefined;
-      if ("status" in r) {
-        const data = parseBody(r.text);
-        if ((r.status >= 200 && r.status < 300) || (r.status === 404 && req.allow404)) return { status: r.status, data, headers: r.headers };
-        const p = parseErrorBody(data);
-        init = {
-          ...base,
-          status: r.status,
-          code: p.code,
-          requestId: p.requestId ?? r.headers["x-request-id"],
-          aepMessage: redact(p.message ?? r.statusText, s.clientSecret, token) || undefined,
-        };
-        if (r.status === 401 && !refreshed) {
-          refreshed = true;
-          dropToken(s, token);
-          this.notify(req.operation, attempt, 0, "401: refreshing the IMS access token");
-          attempt--;
-          continue;
-        }
-        const notApplied = NOT_APPLIED_STATUSES.includes(r.status);
-        if (RETRY_STATUSES.includes(r.status) && unsafe && !notApplied) throw new OutcomeUnknownError(init);
-        const again = RETRY_STATUSES.includes(r.status) || (r.status === 500 && req.method === "GET" && !retried500);
-        if (!again) throw new AepError(init);
-        if (r.status === 500) retried500 = true;
-        wait = parseRetryAfter(r.headers["retry-after"]);
-      } else {
-        init = { ...base, code: r.code, aepMessage: r.detail };
-        if (unsafe && r.sent) throw new OutcomeUnknownError(init);
+      const r = await send({ method: req.method, url, headers, body, timeoutMs, fresh: unsafe });
+      if ("code" in r) {
+        if (unsafe && r.sent) throw new OutcomeUnknownError({ ...base, code: r.code, aepMessage: r.detail });
+        return { retry: { ...base, code: r.code, aepMessage: r.detail } };
       }
-      const delay = Math.min(wait ?? backoffDelay(attempt, o.baseDelayMs, o.maxDelayMs), o.maxDelayMs);
-      if (attempt >= o.maxAttempts) throw new AepError({ ...init, note: `gave up after ${attempt} attempts` });
-      if (Date.now() + delay >= deadline) throw new AepError({ ...init, note: `gave up after ${attempt} attempts: the ${o.deadlineMs} ms deadline would pass` });
-      this.notify(req.operation, attempt, delay, [init.status, init.code].filter(Boolean).join(" ") || "network error");
-      await sleep(delay);
-    }
-  }
-
-  private notify(operation: string, attempt: number, delayMs: number, reason: string): void {
-    try {
-      this.options.onRetry?.({ operation, attempt, delayMs, reason });
-    } catch {
-      /* a progress callback must not break the call */
-    }
+      if ((r.status >= 200 && r.status < 300) || (r.status === 404 && req.allow404)) return { value: { status: r.status, data: r.data, headers: r.headers } };
+      const init = responseError(base, r, s.clientSecret, token);
+      if (r.status === 401 && !rejected) {
+        rejected = token;
+        return { retry: init, now: true, reason: "401: refreshing the IMS access token" };
+      }
+      const wait = parseRetryAfter(r.headers["retry-after"]);
+      if (r.status === 429 || r.status === 503) return { retry: init, wait };
+      if (r.status === 502 || r.status === 504) {
+        if (unsafe) throw new OutcomeUnknownError(init);
+        return { retry: init, wait };
+      }
+      if (r.status === 500 && req.method === "GET" && !retried500) {
+        retried500 = true;
+        return { retry: init, wait };
+      }
+      throw new AepError(init);
+    });
   }
 
   /** Flow Service lists: follows `_links.next` (continuationToken); returns all items. */
   listFlowService<T = any>(path: string, query: Record<string, string | number | undefined>, operation: string): Promise<T[]> {
-    return listFlowService<T>(this, path, query, operation);
+    return listAll(this, "flowService", path, query, operation);
   }
 
-  /** Catalog lists (an object keyed by id): start/limit paging; returns `[{id, ...}]`. */
+  /** Catalog lists (an object keyed by id): start/limit (≤ 100) paging; returns `[{id, ...}]`. */
   listCatalog<T = any>(path: string, query: Record<string, string | number | undefined>, operation: string): Promise<Array<T & { id: string }>> {
-    return listCatalog<T>(this, path, query, operation);
+    return listAll(this, "catalog", path, query, operation);
   }
 
-  /** Schema Registry lists: orderby + start from `_page.next`, limit ≤ 300; returns results. */
+  /** Schema Registry lists: orderby + start from `_page.next`, limit ≤ 300; `accept` defaults to `xed-id+json`. */
   listSchemaRegistry<T = any>(path: string, query: Record<string, string | number | undefined>, operation: string, accept?: string): Promise<T[]> {
-    return listSchemaRegistry<T>(this, path, query, operation, accept);
+    return listAll(this, "schemaRegistry", path, query, operation, accept);
   }
 
-  /** Data Prep lists: start/limit; returns data. */
+  /** Data Prep lists: start/limit paging; returns data. */
   listDataPrep<T = any>(path: string, query: Record<string, string | number | undefined>, operation: string): Promise<T[]> {
-    return listDataPrep<T>(this, path, query, operation);
+    return listAll(this, "dataPrep", path, query, operation);
   }
 }

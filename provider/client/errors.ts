@@ -89,46 +89,45 @@ export interface ParsedError {
  * Reads an error body: gateway `{error_code, message}`; Schema Registry and Flow Service
  * `{type: ".../XDM-1521-400", title, status, report{…}, detail | errorMessage}`; bare `{errorMessage}`;
  * the older `{type:"/placeholder/type/uri", title, detail}`; DCS `{type, status:"401", report{message}}`;
- * IMS `{error, error_description}`; `{message}`, `{error}`, `{title, detail}`, arrays and plain text.
+ * IMS `{error, error_description}`; `{message}`, `{error}`, `{title, detail}`, arrays, HTML and plain text.
+ * Flow Service codes lose their `FLOW-` prefix (`1404-412`, as its docs list them); `XDM-` codes keep theirs.
  */
 export function parseErrorBody(data: unknown): ParsedError {
+  const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : typeof v === "number" ? String(v) : undefined);
   if (typeof data === "string") {
-    const t = data.trim();
-    if (!t) return {};
-    try {
-      return parseErrorBody(JSON.parse(t));
-    } catch {
-      const text = t.startsWith("<") ? t.replace(/<[^>]*>/g, " ") : t;
-      return { message: text.replace(/\s+/g, " ").trim().slice(0, 300) || undefined };
-    }
+    const t = data.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    return { message: t ? t.slice(0, 300) : undefined };
   }
   if (Array.isArray(data)) {
     const parts = data.slice(0, 3).map(parseErrorBody);
-    const messages = parts.map((p) => p.message).filter(Boolean);
-    return { ...parts[0], message: messages.length ? messages.join("; ") : undefined };
+    return { ...parts[0], message: parts.map((p) => p.message).filter(Boolean).join("; ") || undefined };
   }
-  if (!data || typeof data !== "object") return data === undefined || data === null ? {} : { message: String(data) };
+  if (!data || typeof data !== "object") return { message: str(data) };
   const b = data as Record<string, any>;
+  if (b.error && typeof b.error === "object") return parseErrorBody(b.error);
   const report = b.report && typeof b.report === "object" ? b.report : {};
-  if (b.error && typeof b.error === "object") {
-    const inner = parseErrorBody(b.error);
-    if (inner.code || inner.message) return inner;
-  }
-  let code: string | undefined = str(b.error_code) ?? str(b.code) ?? (typeof b.error === "string" && b.error_description ? b.error : undefined);
   const type = str(b.type);
-  if (!code && type && !type.includes("placeholder")) {
-    const last = type.split("/").filter(Boolean).pop() ?? "";
-    code = last.replace(/^FLOW-(?=\d+-\d+$)/, "") || undefined;
-  }
+  const code =
+    str(b.error_code) ?? str(b.code) ?? (b.error_description ? str(b.error) : undefined) ??
+    (type && !type.includes("placeholder") ? type.split("/").pop()!.replace(/^FLOW-(?=\d+-\d+$)/, "") || undefined : undefined);
   const title = str(b.title);
   const detail =
     str(report["detailed-message"]) ?? str(report.message) ?? str(b.detail) ?? str(b.errorMessage) ?? str(b.errorDetails) ??
-    str(b.error_description) ?? str(b.message) ?? str(b.description) ?? (typeof b.error === "string" ? b.error : undefined);
-  const message = title && detail && !detail.includes(title) ? `${title}: ${detail}` : detail ?? title;
-  const requestId = str(report.registryRequestId) ?? str(report["request-id"]) ?? str(report.requestId) ?? str(b.requestId) ?? str(b["request-id"]);
-  return { code, requestId, message };
+    str(b.error_description) ?? str(b.message) ?? str(b.description) ?? str(b.error);
+  return {
+    code,
+    requestId: str(report.registryRequestId) ?? str(report["request-id"]) ?? str(report.requestId) ?? str(b.requestId) ?? str(b["request-id"]),
+    message: title && detail && !detail.includes(title) ? `${title}: ${detail}` : detail ?? title,
+  };
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v.trim() ? v.trim() : typeof v === "number" ? String(v) : undefined;
+/** The error fields of a non-2xx answer, with credentials redacted from AEP's text. */
+export function responseError(
+  base: AepErrorInit,
+  r: { status: number; statusText: string; data: unknown; headers: Record<string, string> },
+  ...secrets: string[]
+): AepErrorInit {
+  const p = parseErrorBody(r.data);
+  const aepMessage = redact(p.message ?? r.statusText, ...secrets) || undefined;
+  return { ...base, status: r.status, code: p.code, requestId: p.requestId ?? r.headers["x-request-id"], aepMessage };
 }

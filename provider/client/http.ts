@@ -1,17 +1,17 @@
 import axios from "axios";
 import * as http from "http";
 import * as https from "https";
-import { NOT_SENT_CODES } from "./retry";
 
-/** An HTTP answer, whatever its status. */
+/** An HTTP answer, whatever its status. `data` is parsed JSON, the text when not JSON, undefined when empty. */
 export interface RawResponse {
   status: number;
   statusText: string;
-  text: string;
+  data: any;
+  /** Lowercased names. */
   headers: Record<string, string>;
 }
 
-/** No HTTP answer. `sent`: the whole request had been handed to the network, so the server may have acted. */
+/** No HTTP answer. `sent`: every byte of the request had reached the network, so the server may have acted. */
 export interface NetworkFailure {
   code: string;
   detail: string;
@@ -24,13 +24,13 @@ export interface SendOptions {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
-  /** Use a new connection (no keep-alive reuse), so a reset cannot be a stale pooled socket. */
+  /** A new connection (no keep-alive reuse), so a reset cannot come from a stale pooled socket. */
   fresh?: boolean;
 }
 
 /**
- * One HTTP exchange. Never throws for an HTTP status, and never lets axios objects escape (their config
- * holds the Authorization header): only clean values are returned. A new axios request per call; no instance.
+ * One HTTP exchange with a new axios request (no shared instance). Never throws for a status, and never lets
+ * axios objects escape (their config holds the Authorization header): only clean values come back.
  */
 export async function send(o: SendOptions): Promise<RawResponse | NetworkFailure> {
   try {
@@ -44,30 +44,23 @@ export async function send(o: SendOptions): Promise<RawResponse | NetworkFailure
       transformResponse: (d: unknown) => d,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...(o.fresh ? { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) } : {}),
+      ...(o.fresh ? { httpAgent: new http.Agent(), httpsAgent: new https.Agent() } : {}),
     });
     const headers: Record<string, string> = {};
-    const raw = res.headers && typeof (res.headers as any).toJSON === "function" ? (res.headers as any).toJSON() : res.headers ?? {};
-    for (const [k, v] of Object.entries(raw)) if (v !== undefined && v !== null) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
-    const text = typeof res.data === "string" ? res.data : res.data === undefined || res.data === null ? "" : String(res.data);
-    return { status: res.status, statusText: res.statusText ?? "", text, headers };
+    for (const [k, v] of Object.entries((res.headers as any)?.toJSON?.() ?? {})) if (v != null) headers[k.toLowerCase()] = [v].flat().join(", ");
+    const text = typeof res.data === "string" ? res.data : "";
+    let data: any = text || undefined;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, statusText: res.statusText ?? "", data, headers };
   } catch (e: any) {
-    const timeout = e?.code === "ECONNABORTED" || e?.code === "ETIMEDOUT" || /timeout/i.test(String(e?.message));
+    const timeout = e?.code === "ECONNABORTED" || e?.code === "ETIMEDOUT";
     const code: string = timeout ? "ETIMEDOUT" : typeof e?.code === "string" ? e.code : "ENETWORK";
-    const req = e?.request;
-    // writableFinished: every byte of the request reached the OS; before that the server cannot hold the whole request.
-    const sent = !NOT_SENT_CODES.includes(code) && !!(req && req.writableFinished);
-    const detail = timeout ? `no answer within ${o.timeoutMs} ms` : String(e?.message ?? "network error").slice(0, 200);
-    return { code, detail, sent };
-  }
-}
-
-/** Parses a body as JSON when it looks like JSON; otherwise returns the text (undefined when empty). */
-export function parseBody(text: string): any {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
+    // writableFinished: the whole request was handed to the OS. Before that, the server cannot hold all of it.
+    const sent = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(code) && !!e?.request?.writableFinished;
+    return { code, detail: timeout ? `no answer within ${o.timeoutMs} ms` : String(e?.message ?? "network error").slice(0, 200), sent };
   }
 }

@@ -1,72 +1,48 @@
-import type { AepClient } from "./client";
+import type { AepClient, AepRequest } from "./client";
 
 type Query = Record<string, string | number | undefined>;
-/** A guard against a service that keeps returning a next page forever. */
-const MAX_PAGES = 1000;
 
-/** Flow Service: `{items, _links.next.href}`; the next page's parameters (continuationToken) come from that href. */
-export async function listFlowService<T>(c: AepClient, path: string, query: Query, operation: string): Promise<T[]> {
-  const out: T[] = [];
-  let q: Query = { ...query };
+/**
+ * Every item of a list, following each family's paging (aep-api.md §4.4):
+ * - flowService: `{items, _links.next.href}`; the next page's parameters (continuationToken) come from the href.
+ * - catalog: an object keyed by id (→ `[{id, ...}]`); `start` offset and `limit` ≤ 100 until a short page.
+ * - schemaRegistry: `{results, _page.next}`; `orderby` (default title), `start` = `_page.next`, `limit` ≤ 300.
+ * - dataPrep: `{data, _page.count}`; `start` offset and `limit` (default 100) until a short page.
+ * Stops after 1000 pages or when a next page repeats.
+ */
+export async function listAll(c: AepClient, family: AepRequest["family"], path: string, query: Query, operation: string, accept?: string): Promise<any[]> {
+  const out: any[] = [];
+  const offset = family === "catalog" || family === "dataPrep";
+  const limit = family === "catalog" ? Math.min(Number(query.limit) || 100, 100) : family === "schemaRegistry" ? Math.min(Number(query.limit) || 300, 300) : Number(query.limit) || 100;
+  let q: Query = { ...(family === "schemaRegistry" ? { orderby: "title" } : {}), ...query };
+  if (family !== "flowService") q.limit = limit;
+  if (offset) q.start = Number(query.start) || 0;
+  const headers = family === "schemaRegistry" ? { Accept: accept ?? "application/vnd.adobe.xed-id+json" } : undefined;
   const seen = new Set<string>();
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { data } = await c.request({ family: "flowService", method: "GET", path, query: q, operation });
-    out.push(...((data?.items ?? []) as T[]));
-    const href = data?._links?.next?.href;
-    if (typeof href !== "string" || !href || seen.has(href)) break;
-    seen.add(href);
-    const next = new URL(href, "http://next.invalid").searchParams;
-    if (![...next.keys()].length) break;
-    q = { ...q };
-    next.forEach((v, k) => (q[k] = v));
-  }
-  return out;
-}
-
-/** Catalog: an object keyed by id, `start` (offset) and `limit` (at most 100) until a short page. */
-export async function listCatalog<T>(c: AepClient, path: string, query: Query, operation: string): Promise<Array<T & { id: string }>> {
-  const out: Array<T & { id: string }> = [];
-  const limit = Math.min(Number(query.limit) || 100, 100);
-  let start = Number(query.start) || 0;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { data } = await c.request({ family: "catalog", method: "GET", path, query: { ...query, start, limit }, operation });
-    const rows: Array<T & { id: string }> = Array.isArray(data)
-      ? data
-      : Object.entries(data && typeof data === "object" ? data : {}).map(([id, v]) => ({ ...(v as any), id }));
+  for (let page = 0; page < 1000; page++) {
+    const { data } = await c.request({ family, method: "GET", path, query: q, headers, operation });
+    const raw =
+      family === "flowService" ? data?.items : family === "schemaRegistry" ? data?.results : family === "dataPrep" ? data?.data
+      : Array.isArray(data) ? data : Object.entries(data && typeof data === "object" ? data : {}).map(([id, v]) => ({ ...(v as object), id }));
+    const rows: any[] = Array.isArray(raw) ? raw : [];
     out.push(...rows);
-    if (rows.length < limit) break;
-    start += rows.length;
-  }
-  return out;
-}
-
-/** Schema Registry: `{results, _page.next}`; `orderby` (default title) with `start` = the last sort value. */
-export async function listSchemaRegistry<T>(c: AepClient, path: string, query: Query, operation: string, accept?: string): Promise<T[]> {
-  const out: T[] = [];
-  const q: Query = { orderby: "title", ...query, limit: Math.min(Number(query.limit) || 300, 300) };
-  const headers = { Accept: accept ?? "application/vnd.adobe.xed-id+json" };
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { data } = await c.request({ family: "schemaRegistry", method: "GET", path, query: q, headers, operation });
-    out.push(...((data?.results ?? []) as T[]));
-    const next = data?._page?.next;
-    if (next === undefined || next === null || next === "" || String(next) === String(q.start)) break;
-    q.start = String(next);
-  }
-  return out;
-}
-
-/** Data Prep: `{data, _page{count, limit}}` with `start` (offset) and `limit` until a short page. */
-export async function listDataPrep<T>(c: AepClient, path: string, query: Query, operation: string): Promise<T[]> {
-  const out: T[] = [];
-  const limit = Number(query.limit) || 100;
-  let start = Number(query.start) || 0;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { data } = await c.request({ family: "dataPrep", method: "GET", path, query: { ...query, start, limit }, operation });
-    const rows = (Array.isArray(data?.data) ? data.data : []) as T[];
-    out.push(...rows);
-    const total = data?._page?.count;
-    if (rows.length < limit || (typeof total === "number" && total > limit && out.length >= total)) break;
-    start += rows.length;
+    let next: Query;
+    if (offset) {
+      const total = data?._page?.count;
+      if (rows.length < limit || (typeof total === "number" && total > limit && out.length >= total)) break;
+      next = { start: Number(q.start) + rows.length };
+    } else if (family === "schemaRegistry") {
+      if (data?._page?.next == null || data._page.next === "") break;
+      next = { start: String(data._page.next) };
+    } else {
+      const href = data?._links?.next?.href;
+      if (typeof href !== "string" || !href.includes("?")) break;
+      next = Object.fromEntries(new URL(href, "http://next.invalid").searchParams);
+    }
+    const key = JSON.stringify(next);
+    if (seen.has(key)) break;
+    seen.add(key);
+    q = { ...q, ...next };
   }
   return out;
 }
