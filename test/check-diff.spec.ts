@@ -5,10 +5,18 @@
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import {
-    dataflowProvider, datasetProvider, fieldGroupProvider, mappingSetProvider, schemaProvider,
-    sourceConnectionProvider, targetConnectionProvider, UNKNOWN,
-} from "../provider";
+import * as aep from "../provider";
+
+// Called the way the provider host calls them: loosely typed JSON in, JSON out.
+type Loose = { configure: (req: unknown) => Promise<void>; check: (olds: any, news: any) => Promise<any>; diff: (id: string, olds: any, news: any) => Promise<any> };
+const { UNKNOWN } = aep;
+const fieldGroupProvider = aep.fieldGroupProvider as unknown as Loose;
+const schemaProvider = aep.schemaProvider as unknown as Loose;
+const datasetProvider = aep.datasetProvider as unknown as Loose;
+const sourceConnectionProvider = aep.sourceConnectionProvider as unknown as Loose;
+const targetConnectionProvider = aep.targetConnectionProvider as unknown as Loose;
+const mappingSetProvider = aep.mappingSetProvider as unknown as Loose;
+const dataflowProvider = aep.dataflowProvider as unknown as Loose;
 
 const SCHEMA = "https://ns.adobe.com/acme/schemas/0123456789abcdef0123456789abcdef";
 const FIELD_GROUP = "https://ns.adobe.com/acme/mixins/0123456789abcdef0123456789abcdef";
@@ -17,7 +25,7 @@ const UUID1 = "11111111-2222-4333-8444-555555555555";
 const UUID2 = "66666666-7777-4888-9999-aaaaaaaaaaaa";
 const MAPPING = "0123456789abcdef0123456789abcdef";
 
-type Provider = { configure?: Function; check?: Function; diff?: Function };
+type Provider = Loose;
 
 /** Stack config as the engine hands it to configure; `overrides` may drop keys with undefined. */
 function configure(provider: Provider, url: string, overrides: Record<string, string | undefined> = {}) {
