@@ -4,4 +4,4 @@ export type { ApiFamily, AepRequest, AepResponse, ClientOptions } from "./client
 export { AepError, OutcomeUnknownError, isNotFound, parseErrorBody, redact } from "./errors";
 export type { AepErrorInit, ParsedError } from "./errors";
 export { parseRetryAfter } from "./retry";
-export { clearTokenCache, tokenCacheKey } from "./token";
+export { clearTokenCache } from "./token";

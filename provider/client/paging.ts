@@ -7,13 +7,13 @@ type Query = Record<string, string | number | undefined>;
  * - flowService: `{items, _links.next.href}`; the next page's parameters (continuationToken) come from the href.
  * - catalog: an object keyed by id (→ `[{id, ...}]`); `start` offset and `limit` ≤ 100 until a short page.
  * - schemaRegistry: `{results, _page.next}`; `orderby` (default title), `start` = `_page.next`, `limit` ≤ 300.
- * - dataPrep: `{data, _page.count}`; `start` offset and `limit` (default 100) until a short page.
+ * - dataPrep: `{data, _page.count}`; `start` offset and `limit` (default 50, as in the docs) until a short page.
  * Stops after 1000 pages or when a next page repeats.
  */
 export async function listAll(c: AepClient, family: AepRequest["family"], path: string, query: Query, operation: string, accept?: string): Promise<any[]> {
   const out: any[] = [];
   const offset = family === "catalog" || family === "dataPrep";
-  const limit = family === "catalog" ? Math.min(Number(query.limit) || 100, 100) : family === "schemaRegistry" ? Math.min(Number(query.limit) || 300, 300) : Number(query.limit) || 100;
+  const limit = family === "catalog" ? Math.min(Number(query.limit) || 100, 100) : family === "schemaRegistry" ? Math.min(Number(query.limit) || 300, 300) : Number(query.limit) || 50;
   let q: Query = { ...(family === "schemaRegistry" ? { orderby: "title" } : {}), ...query };
   if (family !== "flowService") q.limit = limit;
   if (offset) q.start = Number(query.start) || 0;

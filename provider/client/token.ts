@@ -4,24 +4,13 @@ import { AepError, responseError } from "./errors";
 import { send } from "./http";
 import { Budget, parseRetryAfter, retrying } from "./retry";
 
-/** The cache key: IMS URL, client, org, scopes, and a SHA-256 of the secret (never the secret itself). */
-export function tokenCacheKey(s: AepSettings): string {
-  return [s.imsUrl, s.clientId, s.orgId, s.scopes, createHash("sha256").update(s.clientSecret).digest("hex")].join("\n");
-}
-
-/**
- * The per-process token cache. It lives on `globalThis` (module scope would be serialized into each
- * provider's closure) under a registry symbol, so every serialized copy of this code shares it.
- */
-function tokenCache(): Map<string, { token?: string; refreshAt: number; pending?: Promise<string> }> {
-  const g = globalThis as any;
-  const k = Symbol.for("pulumi-aep-chatlio/ims-token-cache/v1");
-  return g[k] ?? (g[k] = new Map());
-}
+type TokenCache = Map<string, { token?: string; refreshAt: number; pending?: Promise<string> }>;
+/** Where the per-process token cache lives on `globalThis` (see {@link getToken}). */
+const CACHE_KEY = "pulumi-aep-chatlio/ims-token-cache/v1";
 
 /** Forgets every cached token of this process (tests, credential rotation). */
 export function clearTokenCache(): void {
-  tokenCache().clear();
+  (globalThis as any)[Symbol.for(CACHE_KEY)]?.clear();
 }
 
 /**
@@ -29,10 +18,15 @@ export function clearTokenCache(): void {
  * lifetime, if shorter), else one `POST {imsUrl}/ims/token/v3` shared by every caller meanwhile. A failed
  * fetch is not cached. `rejected` is a token a Platform call just saw refused (401): it is forgotten first,
  * unless a newer one already replaced it. The fetch retries 429, 5xx and network errors (safe to repeat).
+ *
+ * The cache lives on `globalThis` (module scope would be serialized into each provider's closure) under a
+ * registry symbol, so every serialized copy of this code in the process shares it. Its key holds a SHA-256
+ * of the secret, never the secret.
  */
 export function getToken(s: AepSettings, b: Budget, rejected?: string): Promise<string> {
-  const cache = tokenCache();
-  const key = tokenCacheKey(s);
+  const g = globalThis as any;
+  const cache: TokenCache = g[Symbol.for(CACHE_KEY)] ?? (g[Symbol.for(CACHE_KEY)] = new Map());
+  const key = [s.imsUrl, s.clientId, s.orgId, s.scopes, createHash("sha256").update(s.clientSecret).digest("hex")].join("\n");
   const slot = cache.get(key) ?? { refreshAt: 0 };
   cache.set(key, slot);
   if (rejected && slot.token === rejected) slot.token = undefined;
