@@ -21,7 +21,7 @@ export const FAMILY_BASE: Record<Exclude<ApiFamily, "ims">, string> = {
 export interface AepRequest {
   family: Exclude<ApiFamily, "ims">;
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Below the family base, e.g. `/tenant/schemas`. */
+  /** Below the family base, e.g. `/tenant/schemas`; ids in it already URL-encoded (a Schema Registry `$id`). */
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent as JSON unless it is already a string. */
