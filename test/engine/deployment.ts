@@ -1,0 +1,708 @@
+// One run of the local engine: the step logic the Pulumi engine applies to each registration
+// (shared/reference/pulumi-dynamic.md §2.4), the deletes after the program, refresh and destroy.
+// State is written after every step that changed something.
+
+import { randomUUID } from "crypto";
+import { Display, Kind, Op } from "./display";
+import { DynamicHost, DYNAMIC_PROVIDER_TYPE, ProviderError } from "./host";
+import { Project } from "./project";
+import { checkRandom, createRandom, isLocalRandomType } from "./random";
+import { Sdk } from "./sdk";
+import { ResourceState, StackState, StateFile } from "./state";
+import { ConfigValue, OutputValue, StepRecord } from "./types";
+import {
+    annotateSecrets,
+    changedKeys,
+    containsUnknown,
+    deepEqual,
+    isSecret,
+    PropertyMap,
+    secretKeys,
+    stripSecrets,
+    UNKNOWN,
+} from "./values";
+
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+const PROVIDER_PREFIX = "pulumi:providers:";
+
+/** What the program asked for in one RegisterResource call. */
+export interface Goal {
+    type: string;
+    name: string;
+    urn: string;
+    parent: string;
+    custom: boolean;
+    inputs: PropertyMap;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    provider: string;
+    version: string;
+    protect?: boolean;
+    deleteBeforeReplace: boolean;
+    deleteBeforeReplaceDefined: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    additionalSecretOutputs: string[];
+    aliases: string[];
+    retainOnDelete?: boolean;
+}
+
+export interface Registered {
+    urn: string;
+    id: string;
+    outputs: PropertyMap;
+}
+
+/** An error already reported to the user (the run fails with it). */
+export class StepError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StepError";
+    }
+}
+
+export function isDynamicType(type: string): boolean {
+    return type.startsWith("pulumi-nodejs:dynamic");
+}
+
+function nameOf(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function typeOf(urn: string): string {
+    const parts = urn.split("::");
+    const qualified = parts[2] ?? "";
+    return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+export interface DeploymentOptions {
+    kind: Kind;
+    sdk: Sdk;
+    project: Project;
+    stack: string;
+    config: Record<string, ConfigValue>;
+    hostEnv: NodeJS.ProcessEnv;
+    stateFile: StateFile;
+    display: Display;
+    onDiagnostic: (line: string, print?: boolean) => void;
+    onSpawn: (pid: number) => void;
+}
+
+export class Deployment {
+    readonly steps: StepRecord[] = [];
+    readonly changes: Record<string, number> = {};
+    readonly errors: string[] = [];
+    /** Set after the first failed step: later registrations are refused, like a cancelled deployment. */
+    cancelled = false;
+
+    private readonly old: StackState;
+    private readonly claimed = new Set<ResourceState>();
+    private readonly news: ResourceState[] = [];
+    private readonly newByUrn = new Map<string, ResourceState>();
+    private readonly pendingDeletes: ResourceState[] = [];
+    private readonly gone = new Set<ResourceState>();
+    private host: Promise<DynamicHost> | undefined;
+    private readonly inflight = new Set<Promise<unknown>>();
+    rootUrn = "";
+    stackOutputs: PropertyMap | undefined;
+
+    constructor(private readonly o: DeploymentOptions) {
+        this.old = o.stateFile.load(o.project.name, o.stack);
+        for (const r of this.old.resources) {
+            if (r.pendingDelete) this.pendingDeletes.push(r);
+        }
+    }
+
+    get preview(): boolean {
+        return this.o.kind === "preview";
+    }
+
+    urnFor(type: string, name: string, parent: string): string {
+        let qualified = type;
+        if (parent) {
+            const parentType = parent.split("::")[2] ?? "";
+            if (parentType && parentType !== STACK_TYPE) {
+                qualified = `${parentType}$${type}`;
+            }
+        }
+        return `urn:pulumi:${this.o.stack}::${this.o.project.name}::${qualified}::${name}`;
+    }
+
+    /** Tracks a promise so shutdown can wait for every step in flight. */
+    track<T>(p: Promise<T>): Promise<T> {
+        this.inflight.add(p);
+        const done = () => this.inflight.delete(p);
+        p.then(done, done);
+        return p;
+    }
+
+    async settle(): Promise<void> {
+        while (this.inflight.size) {
+            await Promise.allSettled([...this.inflight]);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // State bookkeeping
+
+    /** Live resources of the old state (not pending delete, not yet taken over, not deleted). */
+    private unclaimedOld(): ResourceState[] {
+        return this.old.resources.filter((r) => !r.pendingDelete && !this.claimed.has(r) && !this.gone.has(r));
+    }
+
+    currentState(): StackState {
+        return {
+            ...this.old,
+            resources: [
+                ...this.news,
+                ...this.unclaimedOld(),
+                ...this.pendingDeletes.filter((r) => !this.gone.has(r)),
+            ],
+        };
+    }
+
+    save(): void {
+        if (!this.preview) {
+            this.o.stateFile.save(this.currentState());
+        }
+    }
+
+    private claimOld(urn: string, aliases: string[]): ResourceState | undefined {
+        const candidates = this.old.resources.filter((r) => !r.pendingDelete && !this.claimed.has(r) && !this.gone.has(r));
+        const hit = candidates.find((r) => r.urn === urn) ?? candidates.find((r) => aliases.includes(r.urn));
+        if (hit) this.claimed.add(hit);
+        return hit;
+    }
+
+    private record(op: Op, urn: string, type: string, changed?: string[]): void {
+        const step: StepRecord = { op, urn, type, name: nameOf(urn) };
+        if (changed && changed.length) step.changedKeys = changed;
+        this.steps.push(step);
+        this.changes[op] = (this.changes[op] ?? 0) + 1;
+    }
+
+    private putNew(entry: ResourceState): void {
+        const existing = this.newByUrn.get(entry.urn);
+        if (existing) {
+            this.news[this.news.indexOf(existing)] = entry;
+        } else {
+            this.news.push(entry);
+        }
+        this.newByUrn.set(entry.urn, entry);
+    }
+
+    private fail(message: string): never {
+        this.errors.push(message);
+        this.cancelled = true;
+        this.o.onDiagnostic(`error: ${message}`);
+        throw new StepError(message);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Providers
+
+    private dynamicHost(): Promise<DynamicHost> {
+        if (!this.host) {
+            this.host = (async () => {
+                const host = await DynamicHost.start({
+                    sdk: this.o.sdk,
+                    projectDir: this.o.project.dir,
+                    project: this.o.project.name,
+                    env: this.o.hostEnv,
+                    onSpawn: this.o.onSpawn,
+                    onOutput: (line) => this.o.onDiagnostic(line),
+                });
+                try {
+                    await host.configure(this.o.config, `urn:pulumi:${this.o.stack}::${this.o.project.name}::${DYNAMIC_PROVIDER_TYPE}::default`);
+                } catch (e) {
+                    await host.stop();
+                    throw e;
+                }
+                return host;
+            })();
+        }
+        return this.host;
+    }
+
+    async stopHost(): Promise<void> {
+        if (this.host) {
+            const h = this.host;
+            this.host = undefined;
+            try {
+                await (await h).stop();
+            } catch {
+                // it never started; nothing to stop
+            }
+        }
+    }
+
+    /** The default provider a custom resource uses (recorded in state like the engine's default providers). */
+    private defaultProviderRef(pkg: string, version: string): string {
+        const name = pkg === "pulumi-nodejs" || !version ? "default" : `default_${version.replace(/[.+-]/g, "_")}`;
+        const type = `${PROVIDER_PREFIX}${pkg}`;
+        const urn = this.urnFor(type, name, "");
+        let entry = this.newByUrn.get(urn);
+        if (!entry) {
+            const old = this.claimOld(urn, []);
+            entry = {
+                urn,
+                type,
+                custom: true,
+                id: old?.id ?? (this.preview ? UNKNOWN : randomUUID()),
+                inputs: version ? { version } : {},
+                outputs: version ? { version } : {},
+                dependencies: [],
+                propertyDependencies: {},
+            };
+            this.putNew(entry);
+        }
+        return `${urn}::${entry.id}`;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Registrations
+
+    async register(goal: Goal): Promise<Registered> {
+        if (this.cancelled) {
+            throw new StepError("the deployment was cancelled after an earlier error");
+        }
+        if (this.newByUrn.has(goal.urn)) {
+            this.fail(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
+        }
+        const old = this.claimOld(goal.urn, goal.aliases);
+        if (!goal.custom) {
+            return this.componentStep(goal, old);
+        }
+        if (goal.type.startsWith(PROVIDER_PREFIX)) {
+            return this.providerStep(goal, old);
+        }
+        if (isDynamicType(goal.type)) {
+            return this.dynamicStep(goal, old);
+        }
+        if (isLocalRandomType(goal.type)) {
+            return this.randomStep(goal, old);
+        }
+        this.fail(
+            `resource type '${goal.type}' (${goal.name}) is not supported by the local engine: it runs dynamic ` +
+                `providers (pulumi-nodejs:dynamic:*), components and, locally, random RandomString/RandomId only`,
+        );
+    }
+
+    private baseEntry(goal: Goal, old: ResourceState | undefined): ResourceState {
+        const e: ResourceState = {
+            urn: goal.urn,
+            type: goal.type,
+            custom: goal.custom,
+            parent: goal.parent || undefined,
+            inputs: goal.inputs,
+            outputs: {},
+            dependencies: goal.dependencies,
+            propertyDependencies: goal.propertyDependencies,
+        };
+        if (goal.additionalSecretOutputs.length) e.additionalSecretOutputs = goal.additionalSecretOutputs;
+        if (goal.deleteBeforeReplaceDefined) e.deleteBeforeReplace = goal.deleteBeforeReplace;
+        if (goal.protect) e.protect = true;
+        if (goal.retainOnDelete) e.retainOnDelete = true;
+        void old;
+        return e;
+    }
+
+    private componentStep(goal: Goal, old: ResourceState | undefined): Registered {
+        const entry = this.baseEntry(goal, old);
+        entry.outputs = old ? old.outputs : goal.inputs;
+        const op: Op = !old ? "create" : deepEqual(old.inputs, goal.inputs) ? "same" : "update";
+        if (goal.type === STACK_TYPE) this.rootUrn = goal.urn;
+        this.putNew(entry);
+        this.record(op, goal.urn, goal.type);
+        this.show(op, goal.type, goal.name, 0);
+        this.save();
+        return { urn: goal.urn, id: "", outputs: goal.inputs };
+    }
+
+    private providerStep(goal: Goal, old: ResourceState | undefined): Registered {
+        const entry = this.baseEntry(goal, old);
+        entry.id = old?.id ?? (this.preview ? UNKNOWN : randomUUID());
+        entry.outputs = goal.inputs;
+        const changed = old ? changedKeys(old.inputs, goal.inputs) : [];
+        const op: Op = !old ? "create" : changed.length ? "update" : "same";
+        this.putNew(entry);
+        this.record(op, goal.urn, goal.type, changed);
+        this.show(op, goal.type, goal.name, 0, changed);
+        this.save();
+        return { urn: goal.urn, id: entry.id === UNKNOWN ? "" : entry.id!, outputs: goal.inputs };
+    }
+
+    /** Prints a step that took no provider round trip (or a preview plan line). */
+    private show(op: Op, type: string, name: string, ms: number, keys?: string[]): void {
+        if (this.preview) {
+            this.o.display.planned(op, type, name, keys);
+        } else {
+            this.o.display.finished(op, type, name, ms, keys);
+        }
+    }
+
+    private checkFailures(goal: Goal, news: PropertyMap, failures: Array<{ property: string; reason: string }>): never {
+        const t = goal.type;
+        const messages = failures.map((f) => {
+            if (!f.property) return `${t} resource '${goal.name}' has a problem: ${f.reason}`;
+            const v = news[f.property];
+            const shown = isSecret(v) ? "[secret]" : JSON.stringify(stripSecrets(v) ?? null);
+            return `${t} resource '${goal.name}': property ${f.property} value {${shown}} has a problem: ${f.reason}`;
+        });
+        for (const m of messages.slice(0, -1)) {
+            this.errors.push(m);
+            this.o.onDiagnostic(`error: ${m}`);
+        }
+        this.fail(messages[messages.length - 1]);
+    }
+
+    private applyIgnoreChanges(news: PropertyMap, olds: PropertyMap, ignore: string[]): PropertyMap {
+        if (!ignore.length) return news;
+        const out = { ...news };
+        for (const k of ignore) {
+            if (k in olds) out[k] = olds[k];
+            else delete out[k];
+        }
+        return out;
+    }
+
+    private async timed<T>(op: Op, goal: { type: string; name: string }, keys: string[] | undefined, f: () => Promise<T>, what?: [string, string]): Promise<T> {
+        const t0 = Date.now();
+        this.o.display.started(op, goal.type, goal.name, keys, what?.[0]);
+        try {
+            const r = await f();
+            this.o.display.finished(op, goal.type, goal.name, Date.now() - t0, keys, what?.[1]);
+            return r;
+        } catch (e) {
+            this.o.display.failed(op, goal.type, goal.name, Date.now() - t0, what?.[0]);
+            throw e;
+        }
+    }
+
+    private async providerCall<T>(goal: { type: string; name: string; urn: string }, f: () => Promise<T>, partial?: (e: ProviderError) => void): Promise<T> {
+        try {
+            return await f();
+        } catch (e) {
+            if (e instanceof StepError) throw e;
+            if (e instanceof ProviderError && e.initFailure && partial) partial(e);
+            this.fail(`${goal.type} (${goal.name}): ${(e as Error).message}`);
+        }
+    }
+
+    private async dynamicStep(goal: Goal, old: ResourceState | undefined): Promise<Registered> {
+        const host = await this.providerCall(goal, () => this.dynamicHost());
+        const ids = { urn: goal.urn, name: goal.name, type: goal.type };
+        const provider = this.defaultProviderRef("pulumi-nodejs", "");
+        const news = old ? this.applyIgnoreChanges(goal.inputs, old.inputs, goal.ignoreChanges) : goal.inputs;
+        const secretIn = secretKeys(news);
+        const secretOut = [...secretIn, ...goal.additionalSecretOutputs];
+        const check = await this.providerCall(goal, () => host.check(ids, old ? stripSecrets(old.inputs) : {}, stripSecrets(news)));
+        if (check.failures.length) this.checkFailures(goal, news, check.failures);
+        const checked = annotateSecrets(check.inputs, secretIn);
+        const entry = { ...this.baseEntry(goal, old), inputs: checked, provider };
+
+        const create = async (): Promise<Registered> => {
+            if (this.preview) {
+                return { urn: goal.urn, id: "", outputs: checked };
+            }
+            const r = await this.providerCall(
+                goal,
+                () => host.create(ids, stripSecrets(checked)),
+                (e) => {
+                    // Created but not initialised: keep it, so the next run can update or delete it.
+                    this.putNew({ ...entry, id: e.initFailure!.id, outputs: annotateSecrets(e.initFailure!.properties, secretOut), initErrors: e.initFailure!.reasons });
+                    this.save();
+                },
+            );
+            if (!r.id) this.fail(`${goal.type} (${goal.name}): the provider's create returned an empty id`);
+            entry.id = r.id;
+            entry.outputs = annotateSecrets(r.properties, secretOut);
+            this.putNew(entry);
+            this.save();
+            return { urn: goal.urn, id: r.id, outputs: entry.outputs };
+        };
+
+        if (!old) {
+            this.record("create", goal.urn, goal.type);
+            if (this.preview) {
+                this.o.display.planned("create", goal.type, goal.name);
+                return create();
+            }
+            return this.timed("create", goal, undefined, create);
+        }
+
+        const diff = await this.providerCall(goal, () =>
+            host.diff(ids, old.id!, stripSecrets(old.outputs), stripSecrets(checked), stripSecrets(old.inputs), goal.ignoreChanges),
+        );
+        let changed = changedKeys(old.inputs, checked);
+        let replaces: string[];
+        let hasChanges: boolean;
+        if (diff.changes === "unknown") {
+            // The provider had no opinion: the engine diffs old and new inputs itself.
+            hasChanges = changed.length > 0;
+            replaces = goal.replaceOnChanges.includes("*") ? changed : changed.filter((k) => goal.replaceOnChanges.includes(k));
+        } else {
+            hasChanges = diff.changes === "some";
+            replaces = hasChanges ? diff.replaces : [];
+            if (hasChanges && !changed.length) changed = replaces.length ? replaces : [];
+        }
+        if (old.initErrors?.length && !hasChanges) {
+            hasChanges = true; // a partially created object is updated until it initialises
+        }
+
+        if (!hasChanges) {
+            // SameStep: new inputs, old outputs (so the outputs keep the old __provider).
+            entry.id = old.id;
+            entry.outputs = old.outputs;
+            this.putNew(entry);
+            this.record("same", goal.urn, goal.type);
+            this.show("same", goal.type, goal.name, 0);
+            this.save();
+            return { urn: goal.urn, id: old.id!, outputs: old.outputs };
+        }
+
+        if (!replaces.length) {
+            this.record("update", goal.urn, goal.type, changed);
+            const update = async (): Promise<Registered> => {
+                if (this.preview) {
+                    return { urn: goal.urn, id: old.id!, outputs: checked };
+                }
+                const outs = await this.providerCall(goal, () =>
+                    host.update(ids, old.id!, stripSecrets(old.outputs), stripSecrets(checked), stripSecrets(old.inputs), goal.ignoreChanges),
+                );
+                entry.id = old.id;
+                entry.outputs = annotateSecrets(outs, secretOut);
+                this.putNew(entry);
+                this.save();
+                return { urn: goal.urn, id: old.id!, outputs: entry.outputs };
+            };
+            if (this.preview) {
+                this.o.display.planned("update", goal.type, goal.name, changed);
+                return update();
+            }
+            return this.timed("update", goal, changed, update);
+        }
+
+        // Replacement.
+        if (old.protect) {
+            this.fail(`${goal.type} (${goal.name}) is protected and cannot be replaced; set protect: false first`);
+        }
+        const dbr = goal.deleteBeforeReplaceDefined ? goal.deleteBeforeReplace : diff.deleteBeforeReplace;
+        const keys = [...new Set([...changed, ...replaces])].sort();
+        this.record("replace", goal.urn, goal.type, keys);
+        if (this.preview) {
+            this.o.display.planned("replace", goal.type, goal.name, keys, dbr ? " (delete before replace)" : "");
+            return create();
+        }
+        return this.timed("replace", goal, keys, async () => {
+            if (dbr) {
+                await this.providerCall(goal, () => host.delete(ids, old.id!, stripSecrets(old.outputs), stripSecrets(old.inputs)));
+                this.gone.add(old);
+                this.save();
+                return create();
+            }
+            const r = await create();
+            this.pendingDeletes.push({ ...old, pendingDelete: true });
+            this.save();
+            return r;
+        }, dbr ? ["replacing (delete before replace)", "replaced (delete before replace)"] : undefined);
+    }
+
+    private async randomStep(goal: Goal, old: ResourceState | undefined): Promise<Registered> {
+        const provider = this.defaultProviderRef(goal.type.split(":")[0], goal.version);
+        const news = old ? this.applyIgnoreChanges(goal.inputs, old.inputs, goal.ignoreChanges) : goal.inputs;
+        const failures = checkRandom(goal.type, news);
+        if (failures.length) this.checkFailures(goal, news, failures);
+        const secretOut = [...secretKeys(news), ...goal.additionalSecretOutputs];
+        const entry = { ...this.baseEntry(goal, old), inputs: news, provider };
+        const create = (): Registered => {
+            const r = createRandom(goal.type, news, this.preview || containsUnknown(news));
+            entry.id = r.id || undefined;
+            entry.outputs = annotateSecrets(r.outputs, secretOut);
+            if (!this.preview) {
+                this.putNew(entry);
+                this.save();
+            }
+            return { urn: goal.urn, id: r.id, outputs: entry.outputs };
+        };
+        if (!old) {
+            this.record("create", goal.urn, goal.type);
+            this.show("create", goal.type, goal.name, 0);
+            return create();
+        }
+        const changed = changedKeys(old.inputs, news);
+        if (!changed.length) {
+            entry.id = old.id;
+            entry.outputs = old.outputs;
+            this.putNew(entry);
+            this.record("same", goal.urn, goal.type);
+            this.show("same", goal.type, goal.name, 0);
+            this.save();
+            return { urn: goal.urn, id: old.id!, outputs: old.outputs };
+        }
+        if (old.protect) {
+            this.fail(`${goal.type} (${goal.name}) is protected and cannot be replaced; set protect: false first`);
+        }
+        // Every input of a random resource forces a replacement (create before delete).
+        this.record("replace", goal.urn, goal.type, changed);
+        this.show("replace", goal.type, goal.name, 0, changed);
+        const r = create();
+        if (!this.preview) {
+            this.pendingDeletes.push({ ...old, pendingDelete: true });
+            this.save();
+        }
+        return r;
+    }
+
+    registerOutputs(urn: string, outputs: PropertyMap): void {
+        const entry = this.newByUrn.get(urn);
+        if (!entry) {
+            throw new Error(`RegisterResourceOutputs: unknown resource ${urn}`);
+        }
+        entry.outputs = outputs;
+        if (urn === this.rootUrn) this.stackOutputs = outputs;
+        this.save();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Deletes (after `up`, and `destroy`)
+
+    /** Old resources the program did not register this time, plus replaced objects awaiting delete. */
+    condemnedAfterUp(): ResourceState[] {
+        return [...this.unclaimedOld(), ...this.pendingDeletes.filter((r) => !this.gone.has(r))];
+    }
+
+    condemnedForDestroy(): ResourceState[] {
+        return this.old.resources.filter((r) => !this.gone.has(r));
+    }
+
+    /**
+     * Orders deletes so that a resource goes before everything it depends on (dependencies, parent,
+     * property dependencies, provider). Ties: later in state first (state order is creation order).
+     */
+    deleteOrder(condemned: ResourceState[]): ResourceState[] {
+        const index = new Map(this.old.resources.map((r, i) => [r, i] as const));
+        const depsOf = (r: ResourceState): Set<string> => {
+            const s = new Set<string>(r.dependencies ?? []);
+            if (r.parent) s.add(r.parent);
+            for (const urns of Object.values(r.propertyDependencies ?? {})) urns.forEach((u) => s.add(u));
+            if (r.provider) s.add(r.provider.slice(0, r.provider.lastIndexOf("::")));
+            return s;
+        };
+        const remaining = new Set(condemned);
+        const order: ResourceState[] = [];
+        while (remaining.size) {
+            const blocked = new Set<string>();
+            for (const r of remaining) depsOf(r).forEach((u) => blocked.add(u));
+            const ready = [...remaining].filter((r) => !blocked.has(r.urn) || r.pendingDelete);
+            const pick = (ready.length ? ready : [...remaining]).sort((a, b) => (index.get(b) ?? 0) - (index.get(a) ?? 0))[0];
+            // A pending-delete object shares its URN with its replacement; only same-URN live entries can block it.
+            order.push(pick);
+            remaining.delete(pick);
+        }
+        return order;
+    }
+
+    async deleteAll(condemned: ResourceState[]): Promise<void> {
+        for (const r of this.deleteOrder(condemned)) {
+            const name = nameOf(r.urn);
+            const hidden = r.type.startsWith(PROVIDER_PREFIX) && /::default(_[0-9_a-z]+)?$/.test(r.urn);
+            if (this.preview) {
+                if (!hidden) {
+                    this.record("delete", r.urn, r.type);
+                    this.o.display.planned("delete", r.type, name, undefined, r.pendingDelete ? " (original)" : "");
+                }
+                continue;
+            }
+            if (r.protect && !r.pendingDelete) {
+                this.fail(`${r.type} (${name}) is protected and cannot be deleted; set protect: false first`);
+            }
+            if (hidden) {
+                this.gone.add(r);
+                this.save();
+                continue;
+            }
+            this.record("delete", r.urn, r.type);
+            const what: [string, string] | undefined = r.pendingDelete ? ["deleting original", "deleted original"] : undefined;
+            await this.timed("delete", { type: r.type, name }, undefined, async () => {
+                if (r.custom && isDynamicType(r.type) && !r.retainOnDelete) {
+                    const host = await this.providerCall({ type: r.type, name, urn: r.urn }, () => this.dynamicHost());
+                    await this.providerCall({ type: r.type, name, urn: r.urn }, () =>
+                        host.delete({ urn: r.urn, name, type: r.type }, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)),
+                    );
+                }
+                this.gone.add(r);
+                this.save();
+            }, what);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Refresh
+
+    async refreshAll(): Promise<void> {
+        for (const r of this.old.resources) {
+            if (r.pendingDelete) continue;
+            const name = nameOf(r.urn);
+            const hidden = r.type.startsWith(PROVIDER_PREFIX);
+            if (!r.custom || hidden || !isDynamicType(r.type)) {
+                if (!hidden) {
+                    // Components have no provider; the local random provider's read returns its state.
+                    this.record(r.custom ? "refresh" : "same", r.urn, r.type);
+                    this.changes.same = (this.changes.same ?? 0) + (r.custom ? 1 : 0);
+                }
+                continue;
+            }
+            const ids = { urn: r.urn, name, type: r.type };
+            await this.timed("refresh", { type: r.type, name }, undefined, async () => {
+                const host = await this.providerCall(ids, () => this.dynamicHost());
+                const res = await this.providerCall(ids, () => host.read(ids, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)));
+                if (!res.id) {
+                    this.gone.add(r);
+                    this.record("delete", r.urn, r.type);
+                    this.o.onDiagnostic(`${r.type} (${name}) no longer exists (id ${r.id}); removed from the state`);
+                    this.save();
+                    return;
+                }
+                const secretOut = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
+                const outputs = annotateSecrets(res.properties, secretOut);
+                const inputs = res.inputs ? annotateSecrets(res.inputs, secretKeys(r.inputs)) : r.inputs;
+                const drift = changedKeys(r.outputs, outputs);
+                const idx = this.old.resources.indexOf(r);
+                this.old.resources[idx] = { ...r, id: res.id, outputs, inputs };
+                this.record("refresh", r.urn, r.type, drift);
+                this.changes[drift.length ? "update" : "same"] = (this.changes[drift.length ? "update" : "same"] ?? 0) + 1;
+                if (drift.length) {
+                    this.o.display.line(`    ${name}: drift in ${drift.map((k) => "~" + k).join(", ")}`);
+                }
+                this.save();
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Outputs
+
+    static outputsOf(outputs: PropertyMap | undefined): Record<string, OutputValue> {
+        const out: Record<string, OutputValue> = {};
+        for (const [k, v] of Object.entries(outputs ?? {})) {
+            const secret = isSecret(v) || JSON.stringify(v ?? null).includes("1b47061264138c4ac30d75fd1eb44270");
+            const plain = stripSecrets(v);
+            if (containsUnknown(plain)) {
+                out[k] = { value: undefined, secret, unknown: true };
+            } else {
+                out[k] = { value: plain, secret };
+            }
+        }
+        return out;
+    }
+
+    stackOutputsFromState(): PropertyMap | undefined {
+        const root = this.currentState().resources.find((r) => r.type === STACK_TYPE && !r.pendingDelete);
+        return root?.outputs;
+    }
+
+    typeOfUrn(urn: string): string {
+        return typeOf(urn);
+    }
+}

@@ -1,0 +1,166 @@
+// The stack's state: one JSON file, `<stateDir>/<stack>.json`, rewritten atomically (temp file +
+// rename) after every step, so a failed run keeps everything that did succeed.
+//
+// Secret values are never written in plaintext. Like the Pulumi CLI's checkpoints, a secret is stored
+// as `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "..." }`.
+// The CLI encrypts with the stack's secrets provider; this local engine uses AES-256-GCM with a random
+// key kept beside the state (`<stateDir>/<stack>.key`, mode 0600): it keeps secrets out of the state
+// file, not away from someone who can read the whole folder.
+
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { isSecret, PropertyMap, SECRET_SIG, SIG_KEY, secretKeys } from "./values";
+
+export interface ResourceState {
+    urn: string;
+    type: string;
+    /** false for components (and the stack). */
+    custom: boolean;
+    id?: string;
+    parent?: string;
+    /** The provider reference (`<provider urn>::<provider id>`) for custom resources. */
+    provider?: string;
+    /** Checked inputs, wire form (secrets wrapped). */
+    inputs: PropertyMap;
+    /** Outputs, wire form; dynamic resources carry `__provider` here. */
+    outputs: PropertyMap;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Informational: which top-level input/output keys hold secrets (derived on save). */
+    secretInputs?: string[];
+    secretOutputs?: string[];
+    additionalSecretOutputs?: string[];
+    deleteBeforeReplace?: boolean;
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    /** An object replaced by a newer one and still to be deleted (create-before-delete). */
+    pendingDelete?: boolean;
+    /** Create succeeded but the provider reported an initialisation failure. */
+    initErrors?: string[];
+}
+
+export interface StackState {
+    version: 1;
+    project: string;
+    stack: string;
+    updated: string;
+    resources: ResourceState[];
+}
+
+export function emptyState(project: string, stack: string): StackState {
+    return { version: 1, project, stack, updated: new Date().toISOString(), resources: [] };
+}
+
+export class StateFile {
+    readonly path: string;
+    private readonly keyPath: string;
+    private key: Buffer | undefined;
+
+    constructor(stateDir: string, stack: string) {
+        this.path = path.join(stateDir, `${stack}.json`);
+        this.keyPath = path.join(stateDir, `${stack}.key`);
+    }
+
+    exists(): boolean {
+        return fs.existsSync(this.path);
+    }
+
+    load(project: string, stack: string): StackState {
+        if (!this.exists()) {
+            return emptyState(project, stack);
+        }
+        const raw = JSON.parse(fs.readFileSync(this.path, "utf8")) as StackState;
+        raw.resources = raw.resources.map((r) => ({
+            ...r,
+            inputs: this.decrypt(r.inputs) as PropertyMap,
+            outputs: this.decrypt(r.outputs) as PropertyMap,
+        }));
+        return raw;
+    }
+
+    save(state: StackState): void {
+        const out: StackState = {
+            ...state,
+            updated: new Date().toISOString(),
+            resources: state.resources.map((r) => {
+                const rec: ResourceState = {
+                    ...r,
+                    inputs: this.encrypt(r.inputs) as PropertyMap,
+                    outputs: this.encrypt(r.outputs) as PropertyMap,
+                    secretInputs: secretKeys(r.inputs),
+                    secretOutputs: secretKeys(r.outputs),
+                };
+                if (!rec.secretInputs!.length) delete rec.secretInputs;
+                if (!rec.secretOutputs!.length) delete rec.secretOutputs;
+                return rec;
+            }),
+        };
+        fs.mkdirSync(path.dirname(this.path), { recursive: true });
+        const tmp = `${this.path}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(out, null, 2) + "\n");
+        fs.renameSync(tmp, this.path);
+    }
+
+    private secretKey(create: boolean): Buffer | undefined {
+        if (!this.key) {
+            if (fs.existsSync(this.keyPath)) {
+                this.key = Buffer.from(fs.readFileSync(this.keyPath, "utf8").trim(), "base64");
+            } else if (create) {
+                this.key = crypto.randomBytes(32);
+                fs.mkdirSync(path.dirname(this.keyPath), { recursive: true });
+                fs.writeFileSync(this.keyPath, this.key.toString("base64") + "\n", { mode: 0o600 });
+            }
+        }
+        return this.key;
+    }
+
+    private encrypt(v: unknown): unknown {
+        if (isSecret(v)) {
+            const key = this.secretKey(true)!;
+            const iv = crypto.randomBytes(12);
+            const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
+            const body = Buffer.concat([cipher.update(JSON.stringify(v.value ?? null), "utf8"), cipher.final()]);
+            const ciphertext = `v1:${iv.toString("base64")}:${cipher.getAuthTag().toString("base64")}:${body.toString("base64")}`;
+            return { [SIG_KEY]: SECRET_SIG, ciphertext };
+        }
+        return mapValue(v, (x) => this.encrypt(x));
+    }
+
+    private decrypt(v: unknown): unknown {
+        if (isSecret(v) || isCiphertext(v)) {
+            const c = (v as { ciphertext?: string }).ciphertext;
+            if (typeof c !== "string") {
+                return v;
+            }
+            const key = this.secretKey(false);
+            if (!key) {
+                throw new Error(`cannot decrypt secrets in ${this.path}: the key file ${this.keyPath} is missing`);
+            }
+            const [, iv, tag, body] = c.split(":");
+            const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
+            decipher.setAuthTag(Buffer.from(tag, "base64"));
+            const plain = Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+            return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(plain) };
+        }
+        return mapValue(v, (x) => this.decrypt(x));
+    }
+}
+
+function isCiphertext(v: unknown): boolean {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG && "ciphertext" in v;
+}
+
+function mapValue(v: unknown, f: (x: unknown) => unknown): unknown {
+    if (Array.isArray(v)) {
+        return v.map(f);
+    }
+    if (typeof v === "object" && v !== null) {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) {
+            out[k] = f(x);
+        }
+        return out;
+    }
+    return v;
+}
