@@ -1,0 +1,249 @@
+/**
+ * Catalog (/data/foundation/catalog): datasets (aep-api.md §2.3). Catalog documents no error body
+ * (§5.18); errors use the generic Platform problem shape (see errors.ts).
+ */
+import { ApiError, problem } from "./errors";
+import { Ctx, Reply, Router, SandboxRef, requireSandbox, userOf } from "./http";
+import { PatchError, applyPatch } from "./json-patch";
+import { bumpPatch, clone, hex, isObject, nowMs } from "./util";
+
+export const CATALOG_BASE = "/data/foundation/catalog";
+
+const router = new Router();
+
+export function handleCatalog(ctx: Ctx): Reply {
+    return router.dispatch(
+        ctx,
+        () => problem(404, `no Catalog route for ${ctx.method} ${ctx.path}`),
+        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
+    );
+}
+
+function sandboxOf(ctx: Ctx): SandboxRef {
+    // x-sandbox-name is required (catalog-spec). An unknown sandbox gets a 404: Adobe documents nothing.
+    return requireSandbox(
+        ctx,
+        () => problem(400, "The x-sandbox-name header is required."),
+        (name) => problem(404, `The sandbox "${name}" does not exist.`),
+    );
+}
+
+/**
+ * schemaRef.contentType has appeared with three values in Adobe's material (aep-api.md §5.17):
+ * xed+json, xed-full+json and xed-full-notext+json, each with version=1. All three are accepted.
+ */
+const SCHEMA_CONTENT_TYPE = /^application\/vnd\.adobe\.xed(-full)?(-notext)?\+json\s*;\s*version=1$/;
+
+/** Fields the service owns: a request body cannot set them. */
+const READ_ONLY = ["version", "created", "updated", "createdClient", "createdUser", "updatedUser", "imsOrg", "files", "viewId", "sandboxId"];
+
+function checkBody(ctx: Ctx, sb: SandboxRef, body: unknown): Record<string, any> {
+    if (!isObject(body)) throw problem(400, "The request body must be a JSON object.");
+    // The spec's dataSetRequest lists no required field; every documented create sends a name and a
+    // schemaRef, and a dataset without a schema cannot receive streamed records: both are required here.
+    if (typeof body.name !== "string" || !body.name.trim()) throw problem(400, `"name" is required and must be a non-empty string.`);
+    if (body.description !== undefined && typeof body.description !== "string") throw problem(400, `"description" must be a string.`);
+    const ref = body.schemaRef;
+    if (!isObject(ref) || typeof ref.id !== "string" || typeof ref.contentType !== "string")
+        throw problem(400, `"schemaRef" with "id" and "contentType" is required.`);
+    if (!SCHEMA_CONTENT_TYPE.test(ref.contentType.trim()))
+        throw problem(400, `schemaRef.contentType "${ref.contentType}" is not valid: use application/vnd.adobe.xed-full+json;version=1 or a related xed variant.`);
+    if (!sb.data.schemas[ref.id]) throw problem(400, `schemaRef.id ${ref.id} does not name a schema in sandbox "${sb.name}".`);
+    if (body.tags !== undefined) {
+        if (!isObject(body.tags) || Object.values(body.tags).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== "string")))
+            throw problem(400, `"tags" must map tag names to arrays of strings.`);
+    }
+    const out = clone(body);
+    for (const f of READ_ONLY) delete out[f];
+    return out;
+}
+
+function notFound(id: string): ApiError {
+    return problem(404, `The dataset ${id} was not found.`);
+}
+
+/** Keeps only the fields named by `properties=a,b` (the object key stays the id). */
+function project(ds: Record<string, any>, properties: string | null): Record<string, any> {
+    if (!properties) return clone(ds);
+    const keep = properties.split(",").map((s) => s.trim()).filter(Boolean);
+    const out: Record<string, any> = {};
+    for (const k of keep) if (ds[k] !== undefined) out[k] = clone(ds[k]);
+    return out;
+}
+
+/** Simple filters (`name=a,b`, `name=!x`, `*` wildcard) and `property=` expressions (filter-data.md). */
+function matchesName(value: unknown, filter: string): boolean {
+    const alternatives = filter.split(",");
+    return alternatives.some((alt) => {
+        const negate = alt.startsWith("!");
+        const pattern = negate ? alt.slice(1) : alt;
+        const re = new RegExp("^" + pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+        const hit = typeof value === "string" && re.test(value);
+        return negate ? !hit : hit;
+    });
+}
+
+function matchesProperty(ds: Record<string, any>, expr: string): boolean {
+    const m = /^(.+?)(==|!=|<=|>=|<|>|~)(.*)$/.exec(expr);
+    const get = (key: string) => key.split(".").reduce<any>((o, k) => (o == null ? undefined : o[k]), ds);
+    if (!m) return expr.startsWith("!") ? get(expr.slice(1)) === undefined : get(expr) !== undefined;
+    const [, key, op, value] = m;
+    const v = get(key);
+    const s = v === undefined ? undefined : typeof v === "object" ? JSON.stringify(v) : String(v);
+    switch (op) {
+        case "==":
+            return s === value;
+        case "!=":
+            return s !== value;
+        case "~":
+            return s !== undefined && new RegExp(value).test(s);
+        case "<":
+            return s !== undefined && (typeof v === "number" ? v < Number(value) : s < value);
+        case ">":
+            return s !== undefined && (typeof v === "number" ? v > Number(value) : s > value);
+        case "<=":
+            return s !== undefined && (typeof v === "number" ? v <= Number(value) : s <= value);
+        default:
+            return s !== undefined && (typeof v === "number" ? v >= Number(value) : s >= value);
+    }
+}
+
+function listDatasets(ctx: Ctx): Reply {
+    const sb = sandboxOf(ctx);
+    const q = ctx.query;
+    let limit = 20;
+    if (q.has("limit")) {
+        // Default 20, maximum 100; an invalid limit, including 0, is a 400-level error (aep-api.md §4.4).
+        const n = Number(q.get("limit"));
+        if (!/^\d+$/.test(q.get("limit") ?? "") || n < 1 || n > 100) throw problem(400, `"limit" must be an integer from 1 to 100.`);
+        limit = n;
+    }
+    let start = 0;
+    if (q.has("start")) {
+        const n = Number(q.get("start"));
+        if (!/^\d+$/.test(q.get("start") ?? "")) throw problem(400, `"start" must be a non-negative integer.`);
+        start = n;
+    }
+    let rows = Object.entries(sb.data.datasets);
+    const name = q.get("name");
+    if (name !== null) rows = rows.filter(([, d]) => matchesName(d.name, name));
+    for (const p of q.getAll("property")) rows = rows.filter(([, d]) => matchesProperty(d, p));
+    const orderBy = q.get("orderBy");
+    if (orderBy) {
+        const m = /^(asc|desc):(.+)$/.exec(orderBy);
+        if (!m) throw problem(400, `"orderBy" must look like asc:created or desc:updated.`);
+        const [, dir, key] = m;
+        rows.sort(([, a], [, b]) => {
+            const c = a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0;
+            return dir === "desc" ? -c : c;
+        });
+    }
+    const body: Record<string, unknown> = {};
+    for (const [id, d] of rows.slice(start, start + limit)) body[id] = project(d, q.get("properties"));
+    return { status: 200, body };
+}
+
+function createDataset(ctx: Ctx): Reply {
+    const sb = sandboxOf(ctx);
+    // create-dataset.md posts to /dataSets?requestDataSource=true, a parameter absent from the spec
+    // (aep-api.md §5.17): accepted and ignored.
+    const body = checkBody(ctx, sb, ctx.body);
+    const id = hex(24);
+    const now = nowMs();
+    sb.data.datasets[id] = {
+        ...body,
+        tags: body.tags ?? {},
+        version: "1.0.0",
+        created: now,
+        updated: now,
+        createdClient: ctx.auth?.clientId,
+        createdUser: userOf(ctx),
+        updatedUser: userOf(ctx),
+        imsOrg: ctx.auth?.orgId,
+        viewId: hex(24),
+        files: `@/dataSetFiles?dataSetId=${id}`,
+    };
+    ctx.core.store.touch();
+    return { status: 201, body: [`@/dataSets/${id}`], headers: { Location: `${ctx.core.url}${CATALOG_BASE}/dataSets/${id}` } };
+}
+
+function getDataset(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    const ds = sb.data.datasets[p.id];
+    if (!ds) throw notFound(p.id);
+    return { status: 200, body: { [p.id]: project(ds, ctx.query.get("properties")) } };
+}
+
+function updated(ctx: Ctx, prev: Record<string, any>, next: Record<string, any>): Record<string, any> {
+    const out = { ...next };
+    for (const f of READ_ONLY) if (prev[f] !== undefined) out[f] = prev[f];
+    out.version = bumpPatch(prev.version);
+    out.updated = Math.max(nowMs(), (prev.updated ?? 0) + 1);
+    out.updatedUser = userOf(ctx);
+    return out;
+}
+
+/**
+ * PATCH takes either a partial object (application/json: only the given top-level fields change) or an
+ * RFC 6902 patch (application/json-patch+json), per update-object.md (aep-api.md §2.3).
+ */
+function patchDataset(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    const prev = sb.data.datasets[p.id];
+    if (!prev) throw notFound(p.id);
+    let next: Record<string, any>;
+    if (ctx.contentType === "application/json-patch+json" || Array.isArray(ctx.body)) {
+        try {
+            next = applyPatch(prev, ctx.body);
+        } catch (e) {
+            if (e instanceof PatchError) throw problem(400, `The JSON Patch cannot be applied: ${e.message}.`);
+            throw e;
+        }
+    } else {
+        if (!isObject(ctx.body)) throw problem(400, "The request body must be a JSON object or a JSON Patch array.");
+        next = { ...prev, ...clone(ctx.body) };
+    }
+    if (next.files !== prev.files) throw problem(400, `"files" links to other objects and cannot be changed.`);
+    const checked = checkBody(ctx, sb, next);
+    sb.data.datasets[p.id] = updated(ctx, prev, { ...checked, tags: checked.tags ?? {} });
+    ctx.core.store.touch();
+    return { status: 200, body: [`@/dataSets/${p.id}`] };
+}
+
+function putDataset(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    const prev = sb.data.datasets[p.id];
+    // The spec lists no 404 for PUT; replacing a dataset that does not exist gets one anyway.
+    if (!prev) throw notFound(p.id);
+    const body = checkBody(ctx, sb, ctx.body);
+    sb.data.datasets[p.id] = updated(ctx, prev, { ...body, tags: body.tags ?? {} });
+    ctx.core.store.touch();
+    return { status: 200, body: [`@/dataSets/${p.id}`] };
+}
+
+/**
+ * DELETE answers 200 with the path of the deleted dataset, and 200 with an empty array when no dataset
+ * matches (delete-object.md, aep-api.md §2.3). Deleting a dataset a target connection still refers to is
+ * undocumented (§5.20): allowed, as nothing says Catalog checks Flow Service. Its records go with it.
+ */
+function deleteDataset(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    if (!sb.data.datasets[p.id]) return { status: 200, body: [] };
+    delete sb.data.datasets[p.id];
+    delete sb.data.records[p.id];
+    ctx.core.store.touch();
+    return { status: 200, body: [`@/dataSets/${p.id}`] };
+}
+
+router
+    .on("GET", "/dataSets", listDatasets)
+    .on("POST", "/dataSets", createDataset)
+    .on("GET", "/dataSets/:id", getDataset)
+    .on("PATCH", "/dataSets/:id", patchDataset)
+    .on("PUT", "/dataSets/:id", putDataset)
+    .on("DELETE", "/dataSets/:id", deleteDataset);
+
+/** Applies a UI-style edit to a stored dataset. */
+export function editDataset(ds: Record<string, any>, changes: Record<string, unknown>): Record<string, any> {
+    return { ...ds, ...clone(changes), version: bumpPatch(ds.version), updated: Math.max(nowMs(), (ds.updated ?? 0) + 1) };
+}

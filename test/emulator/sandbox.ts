@@ -1,0 +1,57 @@
+/**
+ * Sandbox management (/data/foundation/sandbox-management): the sandbox lookup a client may use as a
+ * pre-flight check, and the lists (aep-api.md §2.7). The sandboxes are those given in EmulatorOptions.
+ */
+import { problem } from "./errors";
+import { Core, Ctx, Reply, Router, sandboxId, sandboxType } from "./http";
+
+export const SANDBOX_BASE = "/data/foundation/sandbox-management";
+
+const router = new Router();
+
+export function handleSandbox(ctx: Ctx): Reply {
+    return router.dispatch(
+        ctx,
+        () => problem(404, `no sandbox-management route for ${ctx.method} ${ctx.path}`),
+        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
+    );
+}
+
+/** A fixed creation date, so a sandbox looks the same from one run to the next. */
+const CREATED = "2024-01-01T00:00:00.000Z";
+
+function describe(core: Core, name: string, full: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+        name,
+        title: name === "prod" ? "Production" : name.charAt(0).toUpperCase() + name.slice(1),
+        state: "active",
+        type: sandboxType(name),
+        region: "VA7",
+        isDefault: name === "prod",
+        etag: 1,
+        createdDate: CREATED,
+        lastModifiedDate: CREATED,
+        createdBy: "emulator",
+        modifiedBy: "emulator",
+    };
+    if (full) {
+        out.id = sandboxId(name, core);
+        out._system = { state: "active", createdDate: CREATED, createdBy: "emulator", lastModifiedDate: CREATED, lastModifiedBy: "emulator" };
+    }
+    return out;
+}
+
+function list(full: boolean) {
+    return (ctx: Ctx): Reply => {
+        const rows = ctx.core.sandboxes.map((n) => describe(ctx.core, n, full));
+        return { status: 200, body: { sandboxes: rows, _page: { limit: rows.length, count: rows.length }, _links: {} } };
+    };
+}
+
+router
+    .on("GET", "/", list(false))
+    .on("GET", "/sandboxes", list(true))
+    .on("GET", "/sandboxes/:name", (ctx, p) => {
+        if (!ctx.core.sandboxes.includes(p.name)) throw problem(404, `The sandbox "${p.name}" was not found.`);
+        return { status: 200, body: describe(ctx.core, p.name, true) };
+    });

@@ -1,0 +1,586 @@
+/**
+ * Schema Registry (/data/foundation/schemaregistry): tenant field groups (also under the deprecated
+ * /tenant/mixins paths), tenant schemas, /stats and the ExperienceEvent class (aep-api.md §2.2).
+ */
+import { ApiError, XDM_CODES, problem, problemError, xdmError } from "./errors";
+import { Core, Ctx, Reply, Router, SandboxRef, header, requireSandbox, sandboxId, sandboxType, userOf } from "./http";
+import { PatchError, applyPatch } from "./json-patch";
+import { SandboxData } from "./store";
+import { bumpMinor, clone, hex, isObject, nowMs, sha256 } from "./util";
+import {
+    CLASSES,
+    Fields,
+    allOfRefs,
+    annotateFields,
+    classResource,
+    customFieldProblems,
+    fieldGroupFields,
+    schemaFields,
+    stripText,
+} from "./xdm";
+
+export const SCHEMA_REGISTRY_BASE = "/data/foundation/schemaregistry";
+
+type Kind = "fieldGroup" | "schema";
+
+const router = new Router();
+
+/** Handles a request below {@link SCHEMA_REGISTRY_BASE}; the gateway checks have passed. */
+export function handleSchemaRegistry(ctx: Ctx): Reply {
+    return router.dispatch(
+        ctx,
+        () => problem(404, `no Schema Registry route for ${ctx.method} ${ctx.path}`),
+        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
+    );
+}
+
+function sandboxOf(ctx: Ctx): SandboxRef {
+    // x-sandbox-name is required by the spec; Adobe documents no error code for its absence or for an
+    // unknown sandbox in this family, so the codes are the emulator's (see XDM_CODES).
+    return requireSandbox(
+        ctx,
+        () => xdmError(XDM_CODES.sandboxMissing, "Missing header", "The x-sandbox-name header is required."),
+        (name) => xdmError(XDM_CODES.sandboxUnknown, "Sandbox not found", `The sandbox "${name}" does not exist.`),
+    );
+}
+
+const tenantNs = (core: Core) => `_${core.tenantId}`;
+const collection = (sb: SandboxData, kind: Kind) => (kind === "schema" ? sb.schemas : sb.fieldGroups);
+
+/** Looks a resource up by `$id` (URL-decoded by the router) or by `meta:altId`. */
+function find(sb: SandboxData, kind: Kind, id: string): Record<string, any> | undefined {
+    const coll = collection(sb, kind);
+    if (coll[id]) return coll[id];
+    return Object.values(coll).find((r) => r["meta:altId"] === id);
+}
+
+function notFound(kind: Kind, id: string): ApiError {
+    return kind === "schema"
+        ? xdmError(XDM_CODES.schemaNotFound, "Resource Not Found", `The schema ${id} was not found.`)
+        : xdmError(XDM_CODES.fieldGroupNotFound, "Resource Not Found", `The field group ${id} was not found.`);
+}
+
+const invalid = (message: string) => xdmError(XDM_CODES.invalid, "Invalid request", message);
+
+// ---------------------------------------------------------------------------------------------------
+// Accept header (aep-api.md §2.2.2)
+
+const ACCEPT = /^application\/vnd\.adobe\.([a-z-]+)\+json\s*(?:;\s*version\s*=\s*"?([^";\s]+)"?\s*)?$/i;
+const LOOKUP_VARIANTS = ["xed", "xed-full", "xed-notext", "xed-full-notext", "xed-full-desc", "xed-deprecatefield"];
+
+/**
+ * A lookup needs a versioned xed Accept (XDM-1007-400 otherwise). Only major version 1 exists and it
+ * always means the latest minor version; another major version gets the 406 the spec lists.
+ * aep-api.md §5.15: doc lookup examples omit the version the same docs require: strict here (400).
+ */
+function lookupAccept(ctx: Ctx): string {
+    const accept = header(ctx, "accept") ?? "";
+    const m = ACCEPT.exec(accept.trim());
+    if (!m || !LOOKUP_VARIANTS.includes(m[1].toLowerCase()) || !m[2]) {
+        throw xdmError(
+            "XDM-1007-400",
+            "Accept header invalid",
+            `The Accept header "${accept}" is not valid for a lookup: use application/vnd.adobe.xed+json; version=1 (or another xed variant), with a version.`,
+        );
+    }
+    if (!/^1(\.\d+)*$/.test(m[2])) {
+        throw problemError(406, "NotAcceptableError", `Version "${m[2]}" is not available for this resource; only major version 1 exists.`);
+    }
+    return m[1].toLowerCase();
+}
+
+/** A list takes application/vnd.adobe.xed-id+json (summary) or xed+json (full), without version (XDM-1006-400). */
+function listAccept(ctx: Ctx): "xed-id" | "xed" {
+    const accept = header(ctx, "accept") ?? "";
+    const m = ACCEPT.exec(accept.trim());
+    if (!m || m[2] || !["xed-id", "xed"].includes(m[1].toLowerCase())) {
+        throw xdmError(
+            "XDM-1006-400",
+            "Accept header invalid",
+            `The Accept header "${accept}" is not valid for a list: use application/vnd.adobe.xed-id+json or application/vnd.adobe.xed+json, without a version.`,
+        );
+    }
+    return m[1].toLowerCase() as "xed-id" | "xed";
+}
+
+/** The resource in the form an Accept variant asks for: raw, resolved (`full`) and/or without text. */
+function render(resource: Record<string, any>, variant: string, sb: SandboxData): Record<string, any> {
+    if (!variant.startsWith("xed-full") && variant !== "xed-notext") return clone(resource);
+    const out = clone(resource);
+    if (variant.startsWith("xed-full")) {
+        const fields: Fields = resource["meta:resourceType"] === "schemas" ? schemaFields(resource, sb.fieldGroups).fields : fieldGroupFields(resource);
+        delete out.allOf;
+        delete out.definitions;
+        out.properties = fields;
+        if (resource["meta:resourceType"] === "schemas") {
+            const required = schemaFields(resource, sb.fieldGroups).required;
+            if (required.length) out.required = required;
+        }
+    }
+    if (variant.includes("notext")) {
+        if (isObject(out.properties)) out.properties = stripText(out.properties);
+        if (isObject(out.definitions))
+            for (const def of Object.values(out.definitions) as any[]) if (isObject(def.properties)) def.properties = stripText(def.properties);
+    }
+    return out;
+}
+
+function summary(r: Record<string, any>): Record<string, unknown> {
+    return { $id: r.$id, "meta:altId": r["meta:altId"], version: r.version, title: r.title };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Building and validating resources
+
+/** Title uniqueness spans field groups and schemas in the sandbox (XDM-1521-400, aep-api.md §2.2.1). */
+function checkTitle(sb: SandboxData, title: string, selfId?: string): void {
+    for (const r of [...Object.values(sb.fieldGroups), ...Object.values(sb.schemas)]) {
+        if (r.title === title && r.$id !== selfId) {
+            throw xdmError(
+                "XDM-1521-400",
+                "Title not unique",
+                `Titles must be unique in the sandbox: ${r.$id} already exists with the same title "${title}".`,
+            );
+        }
+    }
+}
+
+function requireFields(body: unknown, names: string[]): Record<string, any> {
+    if (!isObject(body)) throw invalid("The request body must be a JSON object.");
+    const missing = names.filter((n) => body[n] === undefined || body[n] === null || body[n] === "");
+    if (missing.length) throw invalid(`The request body lacks the required field(s): ${missing.join(", ")}.`);
+    if (body.type !== "object") throw invalid(`"type" must be "object".`);
+    if (typeof body.title !== "string") throw invalid(`"title" must be a string.`);
+    if (body.description !== undefined && typeof body.description !== "string") throw invalid(`"description" must be a string.`);
+    return body;
+}
+
+function namespaceCheck(ctx: Ctx, body: Record<string, any>): void {
+    const ns = tenantNs(ctx.core);
+    const problems: string[] = [];
+    if (body.definitions !== undefined) {
+        if (!isObject(body.definitions)) throw invalid(`"definitions" must be an object.`);
+        for (const [name, def] of Object.entries(body.definitions)) {
+            if (!isObject(def)) {
+                problems.push(`definitions.${name} must be an object`);
+                continue;
+            }
+            problems.push(...customFieldProblems(def.properties, ns, `definitions.${name}.properties`));
+        }
+    }
+    problems.push(...customFieldProblems(body.properties, ns, "properties"));
+    if (problems.length) {
+        // XDM-1020…1024-400 are the namespace errors (aep-api.md §2.2.1); which number means what is not
+        // stated, so every namespace or naming problem answers XDM-1020-400.
+        throw xdmError("XDM-1020-400", "Namespace validation error", problems.join("; "));
+    }
+}
+
+function annotateDefinitions(defs: unknown): unknown {
+    if (!isObject(defs)) return defs;
+    const out: Record<string, any> = {};
+    for (const [name, def] of Object.entries(defs)) {
+        out[name] = isObject(def) && isObject(def.properties) ? { ...def, properties: annotateFields(def.properties) } : def;
+    }
+    return out;
+}
+
+/** Fields the registry owns: kept from the stored resource, never taken from a request body. */
+const SYSTEM_FIELDS = [
+    "$id",
+    "meta:altId",
+    "meta:resourceType",
+    "version",
+    "imsOrg",
+    "meta:registryMetadata",
+    "meta:containerId",
+    "meta:tenantNamespace",
+    "meta:sandboxId",
+    "meta:sandboxType",
+    "meta:class",
+    "meta:extends",
+    "meta:xdmType",
+    "$schema",
+];
+
+function registryFields(
+    ctx: Ctx,
+    sb: SandboxRef,
+    kind: Kind,
+    previous: Record<string, any> | undefined,
+    content: Record<string, any>,
+): Record<string, any> {
+    const ns = tenantNs(ctx.core);
+    const segment = kind === "schema" ? "schemas" : "mixins";
+    const idHex = previous ? String(previous.$id).split("/").pop() : hex(32);
+    const now = nowMs();
+    const prevMeta = previous?.["meta:registryMetadata"] ?? {};
+    return {
+        $id: previous?.$id ?? `https://ns.adobe.com/${ctx.core.tenantId}/${segment}/${idHex}`,
+        "meta:altId": previous?.["meta:altId"] ?? `${ns}.${segment}.${idHex}`,
+        // Field groups keep the legacy "mixins" resource type even when created through /fieldgroups
+        // (aep-api.md §2.2.1).
+        "meta:resourceType": segment,
+        version: previous ? bumpMinor(previous.version) : "1.0",
+        imsOrg: ctx.auth?.orgId,
+        "meta:containerId": "tenant",
+        "meta:tenantNamespace": ns,
+        "meta:sandboxId": sandboxId(sb.name, ctx.core),
+        "meta:sandboxType": sandboxType(sb.name),
+        "meta:xdmType": "object",
+        $schema: "http://json-schema.org/draft-06/schema#",
+        "meta:registryMetadata": {
+            "repo:createdDate": prevMeta["repo:createdDate"] ?? now,
+            "repo:lastModifiedDate": now,
+            "xdm:createdClientId": prevMeta["xdm:createdClientId"] ?? ctx.auth?.clientId,
+            "xdm:lastModifiedClientId": ctx.auth?.clientId,
+            "xdm:createdUserId": prevMeta["xdm:createdUserId"] ?? userOf(ctx),
+            "xdm:lastModifiedUserId": userOf(ctx),
+            // aep-api.md §5.16: the docs spell it eTag, the spec property is etag. The docs' spelling is used.
+            eTag: sha256(JSON.stringify(content) + now),
+            "meta:usageCount": 0,
+        },
+    };
+}
+
+function stripSystem(body: Record<string, any>): Record<string, any> {
+    const out = { ...body };
+    for (const f of SYSTEM_FIELDS) delete out[f];
+    return out;
+}
+
+/** Validates a field group body and returns the stored resource (new, or replacing `previous`). */
+function buildFieldGroup(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<string, any>): Record<string, any> {
+    const b = requireFields(body, ["type", "title", "meta:intendedToExtend"]);
+    if (!Array.isArray(b["meta:intendedToExtend"]) || b["meta:intendedToExtend"].some((x: unknown) => typeof x !== "string"))
+        throw invalid(`"meta:intendedToExtend" must be an array of class ids.`);
+    namespaceCheck(ctx, b);
+    const content = stripSystem(b);
+    const defs = isObject(content.definitions) ? content.definitions : {};
+    let allOf: any[];
+    if (content.allOf === undefined) {
+        allOf = Object.keys(defs).map((d) => ({ $ref: `#/definitions/${d}` }));
+    } else {
+        if (!Array.isArray(content.allOf)) throw invalid(`"allOf" must be an array.`);
+        allOf = content.allOf;
+    }
+    allOf = allOf.map((item: unknown) => {
+        if (!isObject(item)) throw invalid(`Each "allOf" item must be an object with a "$ref".`);
+        const ref = item.$ref ?? item["$ref "];
+        if (typeof ref !== "string") throw invalid(`Each "allOf" item must carry a "$ref".`);
+        if (ref.startsWith("#/definitions/") && !defs[ref.slice("#/definitions/".length)])
+            throw invalid(`"allOf" refers to ${ref}, which is not in "definitions".`);
+        // The registry adds type and meta:xdmType to each allOf item (aep-api.md §2.2.3).
+        return { $ref: ref, type: "object", "meta:xdmType": "object" };
+    });
+    checkTitle(sb.data, b.title, previous?.$id);
+    const out: Record<string, any> = {
+        ...content,
+        definitions: annotateDefinitions(content.definitions ?? {}),
+        allOf,
+        "meta:extensible": true,
+        "meta:abstract": true,
+    };
+    if (isObject(content.properties)) out.properties = annotateFields(content.properties);
+    return { ...out, ...registryFields(ctx, sb, "fieldGroup", previous, out) };
+}
+
+/** Validates a schema body and returns the stored resource (new, or replacing `previous`). */
+function buildSchema(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<string, any>): Record<string, any> {
+    const b = requireFields(body, ["type", "title", "description", "allOf"]);
+    if (!Array.isArray(b.allOf) || b.allOf.length === 0) throw invalid(`"allOf" must list one class and any field groups.`);
+    namespaceCheck(ctx, b);
+    const refs: string[] = [];
+    for (const item of b.allOf) {
+        const ref = isObject(item) ? item.$ref ?? item["$ref "] : undefined;
+        if (typeof ref !== "string") throw invalid(`Each "allOf" item must be an object with a "$ref".`);
+        if (!refs.includes(ref)) refs.push(ref);
+    }
+    const classes = refs.filter((r) => CLASSES[r]);
+    const others = refs.filter((r) => !CLASSES[r]);
+    if (classes.length !== 1) {
+        const unknown = others.filter((r) => !sb.data.fieldGroups[r]);
+        throw invalid(
+            classes.length === 0
+                ? `"allOf" must include exactly one class; none found${unknown.length ? ` (unknown references: ${unknown.join(", ")})` : ""}. The emulator knows the class ${Object.keys(CLASSES).join(", ")}.`
+                : `"allOf" must include exactly one class; found ${classes.join(", ")}.`,
+        );
+    }
+    const cls = classes[0];
+    for (const ref of others) {
+        const fg = sb.data.fieldGroups[ref];
+        if (!fg) throw invalid(`"allOf" refers to ${ref}, which is neither a known class nor a field group in sandbox "${sb.name}".`);
+        const intended: string[] = fg["meta:intendedToExtend"] ?? [];
+        if (intended.length && !intended.includes(cls))
+            throw invalid(`The field group ${ref} is intended to extend ${intended.join(", ")}, not the class ${cls}.`);
+    }
+    checkTitle(sb.data, b.title, previous?.$id);
+    const content = stripSystem(b);
+    const out: Record<string, any> = {
+        ...content,
+        allOf: refs.map((r) => ({ $ref: r, type: "object", "meta:xdmType": "object" })),
+        "meta:extensible": false,
+        "meta:abstract": false,
+    };
+    if (isObject(content.properties)) out.properties = annotateFields(content.properties);
+    if (isObject(content.definitions)) out.definitions = annotateDefinitions(content.definitions);
+    return {
+        ...out,
+        ...registryFields(ctx, sb, "schema", previous, out),
+        "meta:class": cls,
+        "meta:extends": [cls, ...CLASSES[cls].extends, ...others],
+    };
+}
+
+function build(ctx: Ctx, sb: SandboxRef, kind: Kind, body: unknown, previous?: Record<string, any>): Record<string, any> {
+    return kind === "schema" ? buildSchema(ctx, sb, body, previous) : buildFieldGroup(ctx, sb, body, previous);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lists: orderby, start, limit, property filters (aep-api.md §4.4, §4.5)
+
+function sortValue(r: Record<string, any>, key: string): string | number {
+    const meta = r["meta:registryMetadata"] ?? {};
+    if (key === "updated") return meta["repo:lastModifiedDate"] ?? 0;
+    if (key === "created") return meta["repo:createdDate"] ?? 0;
+    const v = r[key];
+    return typeof v === "number" ? v : String(v ?? "");
+}
+
+/** `property` filters: `==`, `!=`, `<`, `>`, `<=`, `>=`, or a bare name meaning "exists" (appendix.md). */
+function propertyFilter(expr: string): (r: Record<string, any>) => boolean {
+    const m = /^(.+?)(==|!=|<=|>=|<|>)(.*)$/.exec(expr);
+    if (!m) return (r) => r[expr.trim()] !== undefined;
+    const [, key, op, value] = m;
+    return (r) => {
+        const v = r[key.trim()];
+        const values = Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+        switch (op) {
+            case "==":
+                return values.includes(value);
+            case "!=":
+                return !values.includes(value);
+            case "<":
+                return values.some((x) => x < value);
+            case ">":
+                return values.some((x) => x > value);
+            case "<=":
+                return values.some((x) => x <= value);
+            default:
+                return values.some((x) => x >= value);
+        }
+    };
+}
+
+function list(ctx: Ctx, kind: Kind, items: Array<Record<string, any>>, listPath: string): Reply {
+    const variant = listAccept(ctx);
+    const sb = sandboxOf(ctx);
+    const orderParam = ctx.query.get("orderby") ?? "title";
+    const desc = orderParam.startsWith("-");
+    const orderKey = orderParam.replace(/^[-+]/, "");
+    const limitParam = ctx.query.get("limit");
+    let limit = 300; // results are capped at 300 per call (aep-api.md §4.4)
+    if (limitParam !== null) {
+        const n = Number(limitParam);
+        if (!Number.isInteger(n) || n < 0 || n > 500) throw invalid(`"limit" must be an integer from 0 to 500.`);
+        limit = Math.min(n, 300);
+    }
+    let rows = items;
+    for (const p of ctx.query.getAll("property")) for (const expr of p.split(",")) if (expr) rows = rows.filter(propertyFilter(expr));
+    rows = [...rows].sort((a, b) => {
+        const x = sortValue(a, orderKey);
+        const y = sortValue(b, orderKey);
+        const c = x < y ? -1 : x > y ? 1 : 0;
+        return desc ? -c : c;
+    });
+    const start = ctx.query.get("start");
+    if (start !== null) {
+        rows = rows.filter((r) => {
+            const v = sortValue(r, orderKey);
+            const s = typeof v === "number" ? Number(start) : start;
+            return desc ? v < s : v > s;
+        });
+    }
+    const page = rows.slice(0, limit);
+    const more = rows.length > page.length && page.length > 0;
+    const next = more ? String(sortValue(page[page.length - 1], orderKey)) : null;
+    const nextHref = more
+        ? `${ctx.core.url}${SCHEMA_REGISTRY_BASE}${listPath}?${new URLSearchParams({ orderby: orderParam, start: next as string, limit: String(limit) })}`
+        : null;
+    const links: Record<string, unknown> = { next: nextHref };
+    if (kind === "schema") links.global_schemas = { href: `${ctx.core.url}${SCHEMA_REGISTRY_BASE}/global/schemas` };
+    return {
+        status: 200,
+        body: {
+            results: page.map((r) => (variant === "xed-id" ? summary(r) : render(r, "xed", sb.data))),
+            // The spec's own description and example give null for the last page, though its type says
+            // string; the description is followed.
+            _page: { orderby: orderParam, next, count: page.length },
+            _links: links,
+        },
+    };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Routes
+
+function create(kind: Kind) {
+    return (ctx: Ctx): Reply => {
+        const sb = sandboxOf(ctx);
+        const r = build(ctx, sb, kind, ctx.body);
+        collection(sb.data, kind)[r.$id] = r;
+        ctx.core.store.touch();
+        return { status: 201, body: clone(r) };
+    };
+}
+
+function lookup(kind: Kind) {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        const sb = sandboxOf(ctx);
+        const variant = lookupAccept(ctx);
+        const r = find(sb.data, kind, p.id);
+        if (!r) throw notFound(kind, p.id);
+        return { status: 200, body: render(r, variant, sb.data) };
+    };
+}
+
+function replace(kind: Kind) {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        const sb = sandboxOf(ctx);
+        const prev = find(sb.data, kind, p.id);
+        if (!prev) throw notFound(kind, p.id);
+        // PUT rewrites the resource and needs every field create needs (aep-api.md §2.2.3).
+        const r = build(ctx, sb, kind, ctx.body, prev);
+        collection(sb.data, kind)[r.$id] = r;
+        ctx.core.store.touch();
+        return { status: 200, body: clone(r) };
+    };
+}
+
+function patch(kind: Kind) {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        const sb = sandboxOf(ctx);
+        const prev = find(sb.data, kind, p.id);
+        if (!prev) throw notFound(kind, p.id);
+        let patched: Record<string, any>;
+        try {
+            // The docs use lowercase op names; uppercase ones are accepted too.
+            patched = applyPatch(prev, ctx.body, { caseInsensitiveOps: true });
+        } catch (e) {
+            if (e instanceof PatchError) throw invalid(`The JSON Patch cannot be applied: ${e.message}.`);
+            throw e;
+        }
+        const r = build(ctx, sb, kind, patched, prev);
+        collection(sb.data, kind)[r.$id] = r;
+        ctx.core.store.touch();
+        return { status: 200, body: clone(r) };
+    };
+}
+
+function remove(kind: Kind) {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        const sb = sandboxOf(ctx);
+        const r = find(sb.data, kind, p.id);
+        if (!r) throw notFound(kind, p.id);
+        // Deleting a field group used by a schema, or a schema used by a dataset, is undocumented
+        // (aep-api.md §2.2.4, §5.20). The emulator refuses with a 400 that names the user.
+        if (kind === "fieldGroup") {
+            const user = Object.values(sb.data.schemas).find((s) => allOfRefs(s).includes(r.$id));
+            if (user) throw xdmError(XDM_CODES.inUse, "Resource in use", `The field group ${r.$id} is used by the schema ${user.$id}; remove it from that schema first.`);
+        } else {
+            const user = Object.entries(sb.data.datasets).find(([, d]) => d.schemaRef?.id === r.$id);
+            if (user) throw xdmError(XDM_CODES.inUse, "Resource in use", `The schema ${r.$id} is used by the dataset ${user[0]}; delete that dataset first.`);
+        }
+        delete collection(sb.data, kind)[r.$id];
+        ctx.core.store.touch();
+        return { status: 204 };
+    };
+}
+
+function stats(ctx: Ctx): Reply {
+    const sb = sandboxOf(ctx);
+    const all = [...Object.values(sb.data.schemas), ...Object.values(sb.data.fieldGroups)];
+    const by = (key: string) =>
+        [...all].sort((a, b) => (b["meta:registryMetadata"]?.[key] ?? 0) - (a["meta:registryMetadata"]?.[key] ?? 0)).slice(0, 5).map(summary);
+    const schemas = Object.values(sb.data.schemas);
+    return {
+        status: 200,
+        body: {
+            imsOrg: ctx.auth?.orgId,
+            tenantId: ctx.core.tenantId,
+            counts: { schemas: schemas.length, mixins: Object.keys(sb.data.fieldGroups).length, datatypes: 0, classes: 0, unions: 0 },
+            recentlyCreatedResources: by("repo:createdDate"),
+            recentlyUpdatedResources: by("repo:lastModifiedDate"),
+            classUsage: Object.values(CLASSES)
+                .map((c) => {
+                    const users = schemas.filter((s) => s["meta:class"] === c.id);
+                    return { $id: c.id, title: c.title, numberOfSchemas: users.length, schemas: users.map((s) => ({ title: s.title, $id: s.$id, "meta:altId": s["meta:altId"] })) };
+                })
+                .filter((u) => u.numberOfSchemas > 0),
+        },
+    };
+}
+
+function globalClass(ctx: Ctx, p: Record<string, string>): Reply {
+    sandboxOf(ctx);
+    const variant = lookupAccept(ctx);
+    const cls = Object.values(CLASSES).find((c) => c.id === p.id || c.altId === p.id);
+    if (!cls) throw xdmError(XDM_CODES.classNotFound, "Resource Not Found", `The class ${p.id} was not found (the emulator knows ${Object.keys(CLASSES).join(", ")}).`);
+    const r = classResource(cls);
+    if (variant.startsWith("xed-full")) {
+        delete r.definitions;
+        delete r.allOf;
+        r.properties = cls.fields;
+    }
+    return { status: 200, body: r };
+}
+
+function globalList(kind: "classes" | "other") {
+    return (ctx: Ctx): Reply => {
+        const variant = listAccept(ctx);
+        sandboxOf(ctx);
+        const rows = kind === "classes" ? Object.values(CLASSES).map(classResource) : [];
+        return {
+            status: 200,
+            body: { results: rows.map((r) => (variant === "xed-id" ? summary(r) : r)), _page: { orderby: "title", next: null, count: rows.length }, _links: { next: null } },
+        };
+    };
+}
+
+for (const seg of ["fieldgroups", "mixins"]) {
+    router
+        .on("GET", `/tenant/${seg}`, (ctx) => list(ctx, "fieldGroup", Object.values(sandboxOf(ctx).data.fieldGroups), `/tenant/${seg}`))
+        .on("POST", `/tenant/${seg}`, create("fieldGroup"))
+        .on("GET", `/tenant/${seg}/:id`, lookup("fieldGroup"))
+        .on("PUT", `/tenant/${seg}/:id`, replace("fieldGroup"))
+        .on("PATCH", `/tenant/${seg}/:id`, patch("fieldGroup"))
+        .on("DELETE", `/tenant/${seg}/:id`, remove("fieldGroup"))
+        .on("GET", `/global/${seg}`, globalList("other"));
+}
+router
+    .on("GET", "/tenant/schemas", (ctx) => list(ctx, "schema", Object.values(sandboxOf(ctx).data.schemas), "/tenant/schemas"))
+    .on("POST", "/tenant/schemas", create("schema"))
+    .on("GET", "/tenant/schemas/:id", lookup("schema"))
+    .on("PUT", "/tenant/schemas/:id", replace("schema"))
+    .on("PATCH", "/tenant/schemas/:id", patch("schema"))
+    .on("DELETE", "/tenant/schemas/:id", remove("schema"))
+    .on("GET", "/global/schemas", globalList("other"))
+    .on("GET", "/global/classes", globalList("classes"))
+    .on("GET", "/global/classes/:id", globalClass)
+    .on("GET", "/stats", stats);
+
+// ---------------------------------------------------------------------------------------------------
+// For the other families and the drift helpers
+
+/** The schema with this `$id` in the sandbox, or undefined. */
+export function schemaById(sb: SandboxData, id: string): Record<string, any> | undefined {
+    return sb.schemas[id];
+}
+
+/** Applies a UI-style edit to a stored field group or schema: shallow merge, new version and dates. */
+export function editResource(resource: Record<string, any>, changes: Record<string, unknown>): Record<string, any> {
+    const out = { ...resource, ...clone(changes) };
+    out.version = bumpMinor(resource.version);
+    out["meta:registryMetadata"] = { ...(resource["meta:registryMetadata"] ?? {}), "repo:lastModifiedDate": nowMs(), eTag: hex(64) };
+    return out;
+}

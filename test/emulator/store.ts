@@ -1,0 +1,146 @@
+/**
+ * The emulator's memory: every AEP object, kept per sandbox so sandboxes never see each other's objects,
+ * plus the access tokens IMS handed out. With a store file the whole state is loaded at start, written
+ * atomically (temporary file + rename) after every change, and re-read when another emulator process
+ * sharing the file has written it since.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+/** The objects of one sandbox, each collection keyed by the object's id. */
+export interface SandboxData {
+    /** Keyed by `$id`. */
+    fieldGroups: Record<string, any>;
+    /** Keyed by `$id`. */
+    schemas: Record<string, any>;
+    /** Keyed by the 24-hex dataset id; values are the dataset bodies without the id. */
+    datasets: Record<string, any>;
+    sourceConnections: Record<string, any>;
+    targetConnections: Record<string, any>;
+    /** Keyed by mapping set id; the array index is the version number. */
+    mappingSets: Record<string, any[]>;
+    flows: Record<string, any>;
+    /** Records the inlet accepted, keyed by dataset id. */
+    records: Record<string, unknown[]>;
+}
+
+export interface TokenInfo {
+    clientId: string;
+    orgId: string;
+    /** Milliseconds since the epoch. */
+    expiresAt: number;
+}
+
+interface StoreData {
+    format: 1;
+    tokens: Record<string, TokenInfo>;
+    sandboxes: Record<string, SandboxData>;
+}
+
+export function emptySandbox(): SandboxData {
+    return {
+        fieldGroups: {},
+        schemas: {},
+        datasets: {},
+        sourceConnections: {},
+        targetConnections: {},
+        mappingSets: {},
+        flows: {},
+        records: {},
+    };
+}
+
+export class Store {
+    private data: StoreData;
+    private dirty = false;
+    /** mtime and size of the file as last read or written, to notice writes by another process. */
+    private seen = "";
+
+    /**
+     * @param file the store file, or undefined to keep everything in memory
+     * @param sandboxNames the sandboxes that exist
+     * @param onLoad called after every load from disk (the server fixes up inlet URLs there)
+     */
+    constructor(
+        private readonly file: string | undefined,
+        private readonly sandboxNames: string[],
+        private readonly onLoad: (store: Store) => void = () => undefined,
+    ) {
+        this.data = { format: 1, tokens: {}, sandboxes: {} };
+        this.load();
+    }
+
+    /** The sandbox's objects, or undefined when the sandbox does not exist. */
+    sandbox(name: string): SandboxData | undefined {
+        if (!this.sandboxNames.includes(name)) return undefined;
+        let sb = this.data.sandboxes[name];
+        if (!sb) {
+            sb = emptySandbox();
+            this.data.sandboxes[name] = sb;
+        }
+        return sb;
+    }
+
+    /** Every existing sandbox with its objects. */
+    all(): Array<[string, SandboxData]> {
+        return this.sandboxNames.map((n) => [n, this.sandbox(n) as SandboxData]);
+    }
+
+    get tokens(): Record<string, TokenInfo> {
+        return this.data.tokens;
+    }
+
+    /** Records that something changed; {@link flush} writes it. */
+    touch(): void {
+        this.dirty = true;
+    }
+
+    /** Writes the state to the store file if something changed. */
+    flush(): void {
+        if (!this.dirty) return;
+        this.dirty = false;
+        if (!this.file) return;
+        const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+        fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+        fs.writeFileSync(tmp, JSON.stringify(this.data));
+        fs.renameSync(tmp, this.file);
+        this.seen = this.stamp();
+    }
+
+    /** Re-reads the store file when another process wrote it since this one last looked. */
+    refresh(): void {
+        if (!this.file) return;
+        const now = this.stamp();
+        if (now !== this.seen) this.load();
+    }
+
+    private stamp(): string {
+        if (!this.file) return "";
+        try {
+            const st = fs.statSync(this.file);
+            return `${st.mtimeMs}:${st.size}`;
+        } catch {
+            return "";
+        }
+    }
+
+    private load(): void {
+        if (!this.file || !fs.existsSync(this.file)) {
+            this.seen = this.stamp();
+            return;
+        }
+        const text = fs.readFileSync(this.file, "utf8");
+        this.seen = this.stamp();
+        if (!text.trim()) return;
+        const parsed = JSON.parse(text) as Partial<StoreData>;
+        this.data = {
+            format: 1,
+            tokens: parsed.tokens ?? {},
+            sandboxes: {},
+        };
+        for (const [name, sb] of Object.entries(parsed.sandboxes ?? {})) {
+            this.data.sandboxes[name] = { ...emptySandbox(), ...sb };
+        }
+        this.onLoad(this);
+    }
+}
