@@ -142,7 +142,7 @@ export function handleInlet(ctx: Ctx): Reply {
                 return { xactionId };
             } catch (e) {
                 if (!(e instanceof ApiError)) throw e;
-                return { xactionId, status: e.status, ...(e.body as object) };
+                return { ...(e.body as object), xactionId, status: e.status };
             }
         });
         return { status: 207, body: { inletId, batchId: uuid(), receivedTimeMs: received, responses } };

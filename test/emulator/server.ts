@@ -133,17 +133,17 @@ export class EmulatorServer {
             sandboxes,
             tokenTtlSeconds: this.options.tokenTtlSeconds ?? 86399,
             // The store is opened once the URL is known: loading rewrites stored inlet URLs to this server.
-            store: new Store(this.options.storeFile, sandboxes, (store) => this.rebaseInlets(store)),
+            store: new Store(this.options.storeFile, sandboxes, (store) => this.rebaseInlets(store, url)),
         };
         return url;
     }
 
     /** Stored flows keep their inlet id; the host part follows the server they are served from. */
-    private rebaseInlets(store: Store): void {
+    private rebaseInlets(store: Store, url: string): void {
         for (const [, sb] of store.all()) {
             for (const flow of Object.values(sb.flows)) {
                 const u = flow.options?.inletUrl;
-                if (typeof u === "string") flow.options.inletUrl = u.replace(/^.*(\/collection\/[^/]+)$/, `${this.core.url}$1`);
+                if (typeof u === "string") flow.options.inletUrl = u.replace(/^.*(\/collection\/[^/]+)$/, `${url}$1`);
             }
         }
     }

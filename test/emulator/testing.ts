@@ -126,6 +126,9 @@ export function chatlioFieldGroupBody(tenantId: string, title = "Chatlio Event D
                                             type: "object",
                                             properties: {
                                                 text: { type: "string" },
+                                                ts: { type: "string" },
+                                                sentAt: { type: "string", format: "date-time" },
+                                                userId: { type: "string" },
                                                 username: { type: "string" },
                                                 isVisitorMsg: { type: "boolean" },
                                             },
