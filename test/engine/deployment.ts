@@ -101,6 +101,8 @@ export class Deployment {
     private readonly newByUrn = new Map<string, ResourceState>();
     private readonly pendingDeletes: ResourceState[] = [];
     private readonly gone = new Set<ResourceState>();
+    /** Old entries a new entry has taken the place of (same URN or an alias), or moved to pendingDeletes. */
+    private readonly superseded = new Set<ResourceState>();
     private host: Promise<DynamicHost> | undefined;
     private readonly inflight = new Set<Promise<unknown>>();
     rootUrn = "";
@@ -150,12 +152,16 @@ export class Deployment {
         return this.old.resources.filter((r) => !r.pendingDelete && !this.claimed.has(r) && !this.gone.has(r));
     }
 
+    /**
+     * What the state file holds right now: this run's entries in registration order, then the old
+     * entries nothing has replaced yet (a failed step keeps its old entry), then objects awaiting delete.
+     */
     currentState(): StackState {
         return {
             ...this.old,
             resources: [
                 ...this.news,
-                ...this.unclaimedOld(),
+                ...this.old.resources.filter((r) => !r.pendingDelete && !this.superseded.has(r) && !this.gone.has(r)),
                 ...this.pendingDeletes.filter((r) => !this.gone.has(r)),
             ],
         };
@@ -181,7 +187,15 @@ export class Deployment {
         this.changes[op] = (this.changes[op] ?? 0) + 1;
     }
 
-    private putNew(entry: ResourceState): void {
+    /**
+     * Puts a new entry in place. `old` is the entry it takes over from; with `pendingDelete` the old
+     * object stays in state, marked for deletion at the end of the run (create-before-delete).
+     */
+    private putNew(entry: ResourceState, old?: ResourceState, pendingDelete = false): void {
+        if (old) {
+            this.superseded.add(old);
+            if (pendingDelete) this.pendingDeletes.push({ ...old, pendingDelete: true });
+        }
         const existing = this.newByUrn.get(entry.urn);
         if (existing) {
             this.news[this.news.indexOf(existing)] = entry;
@@ -224,6 +238,14 @@ export class Deployment {
         return this.host;
     }
 
+    /**
+     * Starts the host ahead of the first dynamic registration, in parallel with the program's own
+     * start-up (both load the SDK, ~1.5 s each). A start failure surfaces when a step needs the host.
+     */
+    prestartHost(): void {
+        this.dynamicHost().catch(() => undefined);
+    }
+
     async stopHost(): Promise<void> {
         if (this.host) {
             const h = this.host;
@@ -254,7 +276,7 @@ export class Deployment {
                 dependencies: [],
                 propertyDependencies: {},
             };
-            this.putNew(entry);
+            this.putNew(entry, old);
         }
         return `${urn}::${entry.id}`;
     }
@@ -312,7 +334,7 @@ export class Deployment {
         entry.outputs = old ? old.outputs : goal.inputs;
         const op: Op = !old ? "create" : deepEqual(old.inputs, goal.inputs) ? "same" : "update";
         if (goal.type === STACK_TYPE) this.rootUrn = goal.urn;
-        this.putNew(entry);
+        this.putNew(entry, old);
         this.record(op, goal.urn, goal.type);
         this.show(op, goal.type, goal.name, 0);
         this.save();
@@ -325,7 +347,7 @@ export class Deployment {
         entry.outputs = goal.inputs;
         const changed = old ? changedKeys(old.inputs, goal.inputs) : [];
         const op: Op = !old ? "create" : changed.length ? "update" : "same";
-        this.putNew(entry);
+        this.putNew(entry, old);
         this.record(op, goal.urn, goal.type, changed);
         this.show(op, goal.type, goal.name, 0, changed);
         this.save();
@@ -401,7 +423,8 @@ export class Deployment {
         const checked = annotateSecrets(check.inputs, secretIn);
         const entry = { ...this.baseEntry(goal, old), inputs: checked, provider };
 
-        const create = async (): Promise<Registered> => {
+        /** Creates the object; `replacing` is the old one it replaces (create-before-delete). */
+        const create = async (replacing?: ResourceState): Promise<Registered> => {
             if (this.preview) {
                 return { urn: goal.urn, id: "", outputs: checked };
             }
@@ -410,14 +433,15 @@ export class Deployment {
                 () => host.create(ids, stripSecrets(checked)),
                 (e) => {
                     // Created but not initialised: keep it, so the next run can update or delete it.
-                    this.putNew({ ...entry, id: e.initFailure!.id, outputs: annotateSecrets(e.initFailure!.properties, secretOut), initErrors: e.initFailure!.reasons });
+                    const partial = { ...entry, id: e.initFailure!.id, outputs: annotateSecrets(e.initFailure!.properties, secretOut), initErrors: e.initFailure!.reasons };
+                    this.putNew(partial, replacing, true);
                     this.save();
                 },
             );
             if (!r.id) this.fail(`${goal.type} (${goal.name}): the provider's create returned an empty id`);
             entry.id = r.id;
             entry.outputs = annotateSecrets(r.properties, secretOut);
-            this.putNew(entry);
+            this.putNew(entry, replacing, true);
             this.save();
             return { urn: goal.urn, id: r.id, outputs: entry.outputs };
         };
@@ -454,7 +478,7 @@ export class Deployment {
             // SameStep: new inputs, old outputs (so the outputs keep the old __provider).
             entry.id = old.id;
             entry.outputs = old.outputs;
-            this.putNew(entry);
+            this.putNew(entry, old);
             this.record("same", goal.urn, goal.type);
             this.show("same", goal.type, goal.name, 0);
             this.save();
@@ -472,7 +496,7 @@ export class Deployment {
                 );
                 entry.id = old.id;
                 entry.outputs = annotateSecrets(outs, secretOut);
-                this.putNew(entry);
+                this.putNew(entry, old);
                 this.save();
                 return { urn: goal.urn, id: old.id!, outputs: entry.outputs };
             };
@@ -498,13 +522,11 @@ export class Deployment {
             if (dbr) {
                 await this.providerCall(goal, () => host.delete(ids, old.id!, stripSecrets(old.outputs), stripSecrets(old.inputs)));
                 this.gone.add(old);
+                this.superseded.add(old);
                 this.save();
                 return create();
             }
-            const r = await create();
-            this.pendingDeletes.push({ ...old, pendingDelete: true });
-            this.save();
-            return r;
+            return create(old);
         }, dbr ? ["replacing (delete before replace)", "replaced (delete before replace)"] : undefined);
     }
 
@@ -515,12 +537,12 @@ export class Deployment {
         if (failures.length) this.checkFailures(goal, news, failures);
         const secretOut = [...secretKeys(news), ...goal.additionalSecretOutputs];
         const entry = { ...this.baseEntry(goal, old), inputs: news, provider };
-        const create = (): Registered => {
+        const create = (replacing?: ResourceState): Registered => {
             const r = createRandom(goal.type, news, this.preview || containsUnknown(news));
             entry.id = r.id || undefined;
             entry.outputs = annotateSecrets(r.outputs, secretOut);
             if (!this.preview) {
-                this.putNew(entry);
+                this.putNew(entry, replacing, true);
                 this.save();
             }
             return { urn: goal.urn, id: r.id, outputs: entry.outputs };
@@ -534,7 +556,7 @@ export class Deployment {
         if (!changed.length) {
             entry.id = old.id;
             entry.outputs = old.outputs;
-            this.putNew(entry);
+            this.putNew(entry, old);
             this.record("same", goal.urn, goal.type);
             this.show("same", goal.type, goal.name, 0);
             this.save();
@@ -546,12 +568,7 @@ export class Deployment {
         // Every input of a random resource forces a replacement (create before delete).
         this.record("replace", goal.urn, goal.type, changed);
         this.show("replace", goal.type, goal.name, 0, changed);
-        const r = create();
-        if (!this.preview) {
-            this.pendingDeletes.push({ ...old, pendingDelete: true });
-            this.save();
-        }
-        return r;
+        return create(old);
     }
 
     registerOutputs(urn: string, outputs: PropertyMap): void {

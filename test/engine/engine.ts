@@ -138,6 +138,7 @@ export class LocalEngine {
                         onDiagnostic(line, !shown);
                     },
                 });
+                d.prestartHost();
                 const port = await server.start();
                 program = this.spawnProgram(sdk, project, port, kind === "preview", config);
                 pids.push(program.pid);

@@ -56,6 +56,8 @@ export class StateFile {
     readonly path: string;
     private readonly keyPath: string;
     private key: Buffer | undefined;
+    /** plaintext JSON → ciphertext, so an unchanged secret keeps its ciphertext across saves. */
+    private readonly ciphertexts = new Map<string, string>();
 
     constructor(stateDir: string, stack: string) {
         this.path = path.join(stateDir, `${stack}.json`);
@@ -117,11 +119,17 @@ export class StateFile {
 
     private encrypt(v: unknown): unknown {
         if (isSecret(v)) {
+            const plain = JSON.stringify(v.value ?? null);
+            const known = this.ciphertexts.get(plain);
+            if (known) {
+                return { [SIG_KEY]: SECRET_SIG, ciphertext: known };
+            }
             const key = this.secretKey(true)!;
             const iv = crypto.randomBytes(12);
             const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
-            const body = Buffer.concat([cipher.update(JSON.stringify(v.value ?? null), "utf8"), cipher.final()]);
+            const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
             const ciphertext = `v1:${iv.toString("base64")}:${cipher.getAuthTag().toString("base64")}:${body.toString("base64")}`;
+            this.ciphertexts.set(plain, ciphertext);
             return { [SIG_KEY]: SECRET_SIG, ciphertext };
         }
         return mapValue(v, (x) => this.encrypt(x));
@@ -141,6 +149,7 @@ export class StateFile {
             const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
             decipher.setAuthTag(Buffer.from(tag, "base64"));
             const plain = Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+            this.ciphertexts.set(plain, c);
             return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(plain) };
         }
         return mapValue(v, (x) => this.decrypt(x));

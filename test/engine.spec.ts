@@ -1,0 +1,334 @@
+// The local engine runs a real Pulumi program (test/fixtures/engine-basic) through the SDK's own
+// runtime and dynamic-provider host, against a loopback fake REST API that counts every request.
+
+import { expect } from "chai";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { LocalEngine, RunResult } from "./engine";
+
+const FIXTURE = path.join(__dirname, "fixtures", "engine-basic");
+const TOKEN = "s3cr3t-api-token-7f2c";
+
+interface Call {
+    method: string;
+    path: string;
+    auth: string;
+    body: any;
+}
+
+/** The fake API: items under /items, every call recorded; a title "explode" makes POST fail. */
+class FakeApi {
+    readonly calls: Call[] = [];
+    readonly items = new Map<string, any>();
+    private n = 0;
+    private server = http.createServer((req, res) => {
+        let raw = "";
+        req.on("data", (c) => (raw += c));
+        req.on("end", () => {
+            const body = raw ? JSON.parse(raw) : undefined;
+            this.calls.push({ method: req.method!, path: req.url!, auth: String(req.headers.authorization), body });
+            const send = (status: number, data?: unknown) => {
+                res.writeHead(status, { "content-type": "application/json" });
+                res.end(data === undefined ? "" : JSON.stringify(data));
+            };
+            const id = req.url!.split("/")[2];
+            if (req.method === "POST") {
+                if (body.title === "explode") return send(500, { error: "boom" });
+                const item = { ...body, id: `it-${++this.n}`, version: 1 };
+                this.items.set(item.id, item);
+                return send(201, item);
+            }
+            const item = this.items.get(id);
+            if (!item) return send(404, { error: "not found" });
+            if (req.method === "GET") return send(200, item);
+            if (req.method === "PATCH") {
+                Object.assign(item, body, { version: item.version + 1 });
+                return send(200, item);
+            }
+            if (req.method === "DELETE") {
+                this.items.delete(id);
+                return send(204);
+            }
+            send(405);
+        });
+    });
+    url = "";
+
+    async start(): Promise<void> {
+        await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+        this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    }
+
+    stop(): Promise<void> {
+        return new Promise((r) => this.server.close(() => r()));
+    }
+
+    /** Calls since the last take(), as "METHOD /path". */
+    take(): string[] {
+        return this.calls.splice(0).map((c) => `${c.method} ${c.path}`);
+    }
+
+    writes(calls: string[]): string[] {
+        return calls.filter((c) => !c.startsWith("GET "));
+    }
+
+    byTitle(title: string): any {
+        return [...this.items.values()].find((i) => i.title === title);
+    }
+}
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+describe("local engine (test/engine)", function () {
+    this.timeout(60_000);
+    const api = new FakeApi();
+    let stateDir: string;
+    let out: string[] = [];
+    let config: Record<string, string | { value: string; secret?: boolean }> = {};
+
+    const engine = (stack = "dev") =>
+        new LocalEngine({
+            projectDir: FIXTURE,
+            stack,
+            stateDir,
+            config: {
+                "engine-basic:apiUrl": api.url,
+                "engine-basic:apiToken": { value: TOKEN, secret: true },
+                ...config,
+            },
+            log: (line) => out.push(line),
+        });
+
+    /** Runs an operation and checks what every run must guarantee: no process left behind, no secret shown. */
+    async function run(op: "preview" | "up" | "refresh" | "destroy", stack = "dev"): Promise<RunResult> {
+        out = [];
+        const r = await engine(stack)[op]();
+        expect(r.pids.length, "processes spawned").to.be.greaterThan(0);
+        for (const pid of r.pids) expect(alive(pid), `process ${pid} still running after ${op}`).to.equal(false);
+        expect(out.join("\n")).not.to.contain(TOKEN);
+        expect(r.diagnostics.join("\n")).not.to.contain(TOKEN);
+        return r;
+    }
+
+    const statePath = (stack = "dev") => path.join(stateDir, `${stack}.json`);
+    const state = (stack = "dev") => JSON.parse(fs.readFileSync(statePath(stack), "utf8"));
+    const urnOf = (name: string) => `urn:pulumi:dev::engine-basic::pulumi-nodejs:dynamic/fixture:Item::${name}`;
+    const ops = (r: RunResult) => r.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`).sort();
+
+    before(async () => {
+        await api.start();
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-spec-"));
+    });
+
+    after(async () => {
+        await api.stop();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    describe("one stack through its life", () => {
+        it("previews a new stack without a single write and without creating state", async () => {
+            const r = await run("preview");
+            expect(r.ok, r.error).to.equal(true);
+            expect(r.changes).to.deep.equal({ create: 7 });
+            expect(api.take()).to.deep.equal([]);
+            expect(fs.existsSync(statePath())).to.equal(false);
+            expect(r.outputs.parentId.unknown).to.equal(true);
+            expect(r.outputs.token.secret).to.equal(true);
+            expect(out).to.include("    + 7 to create");
+        });
+
+        it("creates everything on up, with the secret config reaching configure but not the state", async () => {
+            const r = await run("up");
+            expect(r.ok, r.error).to.equal(true);
+            expect(r.changes).to.deep.equal({ create: 7 });
+            const calls = api.calls.slice();
+            expect(api.take()).to.deep.equal(["POST /items", "POST /items", "POST /items", "POST /items"]);
+            expect(calls.every((c) => c.auth === `Bearer ${TOKEN}`), "every call carries the configured token").to.equal(true);
+            expect(api.byTitle(`child-${r.outputs.suffixValue.value}`).parentId).to.equal(r.outputs.parentId.value);
+
+            const text = fs.readFileSync(statePath(), "utf8");
+            expect(text).not.to.contain(TOKEN);
+            const s = state();
+            const parent = s.resources.find((x: any) => x.urn === urnOf("parent"));
+            expect(parent.id).to.equal(r.outputs.parentId.value);
+            expect(parent.outputs.__provider).to.be.a("string");
+            expect(parent.provider).to.match(/::pulumi:providers:pulumi-nodejs::default::/);
+            const child = s.resources.find((x: any) => x.urn === urnOf("child"));
+            expect(child.dependencies).to.include(urnOf("parent"));
+            expect(child.propertyDependencies.parentId).to.deep.equal([urnOf("parent")]);
+            expect(out.some((l) => /Item parent created \(\d+\.\ds\)/.test(l))).to.equal(true);
+            expect(out).to.include("    + 7 created");
+        });
+
+        it("reports stack outputs with their secret flags, in the result, the state and the display", async () => {
+            const outputs = engine().outputs();
+            expect(outputs.parentId).to.deep.equal({ value: api.byTitle("Parent").id, secret: false });
+            expect(outputs.token.secret).to.equal(true);
+            expect(outputs.token.value).to.equal(`tok-${api.byTitle("note").id}`);
+            const s = state();
+            const stack = s.resources.find((x: any) => x.type === "pulumi:pulumi:Stack");
+            expect(stack.secretOutputs).to.deep.equal(["token"]);
+            expect(JSON.stringify(stack.outputs.token)).to.contain("ciphertext");
+            expect(JSON.stringify(s)).not.to.contain(outputs.token.value as string);
+            const bundle = s.resources.find((x: any) => x.type === "fixture:index:Bundle");
+            expect(bundle.custom).to.equal(false);
+            expect(bundle.secretOutputs).to.deep.equal(["token"]);
+        });
+
+        it("finds nothing to do on a second up and makes no request at all", async () => {
+            const before = state();
+            const r = await run("up");
+            expect(r.ok, r.error).to.equal(true);
+            expect(r.changes).to.deep.equal({ same: 7 });
+            expect(api.take()).to.deep.equal([]);
+            const suffix = (s: any) => s.resources.find((x: any) => x.type.startsWith("random:")).outputs.result;
+            expect(suffix(state())).to.equal(suffix(before));
+            expect(out).to.include("    7 unchanged");
+        });
+
+        it("previews an input change as an update using only Check and Diff", async () => {
+            config = { "engine-basic:parentTitle": "Renamed" };
+            const r = await run("preview");
+            expect(r.ok, r.error).to.equal(true);
+            expect(ops(r)).to.deep.equal(["update parent"]);
+            expect(r.steps.find((s) => s.name === "parent")!.changedKeys).to.deep.equal(["title"]);
+            expect(api.take()).to.deep.equal([]);
+            expect(out.some((l) => l.includes("Item parent update [diff: ~title]"))).to.equal(true);
+        });
+
+        it("updates a changed input in place", async () => {
+            const r = await run("up");
+            expect(r.ok, r.error).to.equal(true);
+            expect(ops(r)).to.deep.equal(["update parent"]);
+            expect(api.take()).to.deep.equal([`PATCH /items/${r.outputs.parentId.value}`]);
+            expect(r.outputs.parentVersion.value).to.equal(2);
+        });
+
+        it("replaces by creating first and deleting the old object at the end", async () => {
+            const oldId = engine().outputs().parentId.value;
+            config = { ...config, "engine-basic:slot": "b" };
+            const r = await run("up");
+            expect(r.ok, r.error).to.equal(true);
+            const newId = r.outputs.parentId.value;
+            expect(newId).not.to.equal(oldId);
+            const child = api.byTitle(`child-${r.outputs.suffixValue.value}`);
+            expect(ops(r)).to.deep.equal(["delete parent", "replace parent", "update child"]);
+            expect(api.take()).to.deep.equal(["POST /items", `PATCH /items/${child.id}`, `DELETE /items/${oldId}`]);
+            expect(state().resources.filter((x: any) => x.pendingDelete)).to.deep.equal([]);
+        });
+
+        it("deletes before replacing when the provider asks for it", async () => {
+            const oldId = engine().outputs().parentId.value;
+            config = { ...config, "engine-basic:zone": "us" };
+            const r = await run("up");
+            expect(r.ok, r.error).to.equal(true);
+            const child = api.byTitle(`child-${r.outputs.suffixValue.value}`);
+            expect(api.take()).to.deep.equal([`DELETE /items/${oldId}`, "POST /items", `PATCH /items/${child.id}`]);
+            expect(out.some((l) => l.includes("replaced (delete before replace)"))).to.equal(true);
+        });
+
+        it("fails a check with the property's name, writes nothing and leaves no process behind", async () => {
+            const before = fs.readFileSync(statePath(), "utf8");
+            config = { ...config, "engine-basic:parentTitle": "" };
+            const r = await run("up");
+            expect(r.ok).to.equal(false);
+            expect(r.error).to.contain("property title");
+            expect(r.error).to.contain("title is required");
+            expect(api.writes(api.take())).to.deep.equal([]);
+            expect(out.some((l) => l.startsWith("error: ") && l.includes("title is required"))).to.equal(true);
+            const byUrn = (text: string) => Object.fromEntries(JSON.parse(text).resources.map((x: any) => [x.urn, x]));
+            expect(byUrn(fs.readFileSync(statePath(), "utf8"))).to.deep.equal(byUrn(before));
+            config = { ...config, "engine-basic:parentTitle": "Renamed" };
+        });
+
+        it("refreshes drift from the API and drops an object deleted outside Pulumi", async () => {
+            const parentId = engine().outputs().parentId.value as string;
+            api.items.get(parentId).title = "edited in the UI";
+            const note = api.byTitle("note");
+            api.items.delete(note.id);
+            const r = await run("refresh");
+            expect(r.ok, r.error).to.equal(true);
+            expect(api.writes(api.take())).to.deep.equal([]);
+            expect(r.steps.find((s) => s.name === "parent")).to.deep.include({ op: "refresh", changedKeys: ["title"] });
+            expect(r.steps.find((s) => s.name === "bundle-note")!.op).to.equal("delete");
+            const s = state();
+            expect(s.resources.find((x: any) => x.urn.endsWith("::bundle-note"))).to.equal(undefined);
+            expect(s.resources.find((x: any) => x.urn === urnOf("parent")).outputs.title).to.equal("edited in the UI");
+        });
+
+        it("converges on the next up and deletes what the program no longer declares", async () => {
+            config = { ...config, "engine-basic:withExtra": "false" };
+            const extraId = api.byTitle("extra").id;
+            const r = await run("up");
+            expect(r.ok, r.error).to.equal(true);
+            expect(ops(r)).to.deep.equal(["create bundle-note", "delete extra", "update parent"]);
+            const calls = api.take();
+            expect(calls[calls.length - 1]).to.equal(`DELETE /items/${extraId}`);
+            expect(api.byTitle("Renamed")).to.not.equal(undefined);
+            expect(api.byTitle("note")).to.not.equal(undefined);
+        });
+
+        it("destroys everything, dependents before what they depend on", async () => {
+            const parentId = engine().outputs().parentId.value;
+            const r = await run("destroy");
+            expect(r.ok, r.error).to.equal(true);
+            const deletes = api.take();
+            expect(deletes).to.have.length(3);
+            expect(deletes.every((c) => c.startsWith("DELETE "))).to.equal(true);
+            const child = r.steps.findIndex((s) => s.name === "child");
+            const parent = r.steps.findIndex((s) => s.name === "parent");
+            const stack = r.steps.findIndex((s) => s.type === "pulumi:pulumi:Stack");
+            expect(child).to.be.lessThan(parent);
+            expect(r.steps.findIndex((s) => s.name === "bundle-note")).to.be.lessThan(r.steps.findIndex((s) => s.name === "bundle"));
+            expect(stack).to.equal(r.steps.length - 1);
+            expect(deletes.indexOf(`DELETE /items/${parentId}`)).to.be.greaterThan(0);
+            expect(api.items.size).to.equal(0);
+            expect(state().resources).to.deep.equal([]);
+            expect(r.changes).to.deep.equal({ delete: 6 });
+        });
+    });
+
+    describe("failures", () => {
+        beforeEach(() => {
+            config = {};
+            api.take();
+        });
+
+        it("fails when the program crashes, creating nothing and leaving no process behind", async () => {
+            config = { "engine-basic:crash": "true" };
+            const r = await run("up", "crash");
+            expect(r.ok).to.equal(false);
+            expect(r.error).to.contain("crashed on purpose");
+            expect(api.take()).to.deep.equal([]);
+        });
+
+        it("keeps what succeeded when a create fails, and the next up converges", async () => {
+            config = { "engine-basic:parentTitle": "explode" };
+            const r = await run("up", "partial");
+            expect(r.ok).to.equal(false);
+            expect(r.error).to.contain("status 500");
+            const kept = state("partial").resources.map((x: any) => x.urn.split("::").pop());
+            expect(kept).to.include.members(["engine-basic-partial", "suffix"]);
+            expect(kept).not.to.include("parent");
+            expect(kept).not.to.include("child");
+
+            config = {};
+            api.take();
+            const again = await run("up", "partial");
+            expect(again.ok, again.error).to.equal(true);
+            expect(ops(again)).to.include.members(["create child", "create parent"]);
+            expect(ops(again).every((o) => o.startsWith("create "))).to.equal(true);
+            const itemCreates = again.steps.filter((s) => s.op === "create" && s.type.includes("Item")).length;
+            expect(api.writes(api.take())).to.deep.equal(Array(itemCreates).fill("POST /items"));
+        });
+    });
+});
