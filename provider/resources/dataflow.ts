@@ -9,6 +9,7 @@
  * replaces the flow, and with it the streaming URL, which must then be pasted into Chatlio again.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
@@ -209,7 +210,7 @@ export class Dataflow extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            dataflowProvider,
+            hostedProvider("dataflow"),
             name,
             {
                 dataflowId: undefined, etag: undefined, state: undefined, name: undefined, streamingUrl: undefined, webhookUrl: undefined,

@@ -5,6 +5,7 @@
  * change, so a new schema replaces the dataset, as does a change of sandbox.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { SCHEMA_ID, XED_FULL_V1 } from "./ids";
 
@@ -119,7 +120,7 @@ export class Dataset extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            datasetProvider,
+            hostedProvider("dataset"),
             name,
             { datasetId: undefined, version: undefined, name: undefined, sandboxName: undefined, ...args, resourceName: name },
             opts,

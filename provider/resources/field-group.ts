@@ -6,6 +6,7 @@
  * fields are written in place with PUT (AEP rewrites the whole resource); a change of sandbox replaces it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkText } from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS } from "./ids";
 
@@ -243,7 +244,7 @@ export class FieldGroup extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: FieldGroupArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            fieldGroupProvider,
+            hostedProvider("fieldGroup"),
             name,
             { fieldGroupId: undefined, altId: undefined, version: undefined, tenantId: undefined, title: undefined, sandboxName: undefined, ...args, resourceName: name },
             opts,

@@ -7,3 +7,4 @@ export * from "./mapping-set";
 export * from "./dataflow";
 export * from "./ids";
 export { UNKNOWN } from "./lifecycle";
+export { hostedProvider, ProviderKind } from "./hosted";

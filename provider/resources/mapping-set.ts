@@ -9,6 +9,7 @@
  * without a dataflow) and says so.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { SCHEMA_ID, XED_FULL_V1 } from "./ids";
 
@@ -192,7 +193,7 @@ export class MappingSet extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: MappingSetArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            mappingSetProvider,
+            hostedProvider("mappingSet"),
             name,
             { mappingSetId: undefined, mappingVersion: undefined, name: undefined, sandboxName: undefined, ...args, resourceName: name },
             opts,

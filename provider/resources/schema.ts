@@ -5,6 +5,7 @@
  * of class replaces it, as does a change of sandbox. Titles are unique across the sandbox's registry.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS, FIELD_GROUP_ID, XDM_ID } from "./ids";
 
@@ -124,7 +125,7 @@ export class Schema extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: SchemaArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            schemaProvider,
+            hostedProvider("schema"),
             name,
             { schemaId: undefined, altId: undefined, version: undefined, title: undefined, classId: undefined, sandboxName: undefined, ...args, resourceName: name },
             opts,

@@ -6,6 +6,7 @@
  * data format cannot change: Adobe advises a new connection instead, so a change replaces it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./lifecycle";
 import { CHATLIO_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, STREAMING_PROVIDER_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
@@ -121,7 +122,7 @@ export class SourceConnection extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: SourceConnectionArgs = {}, opts?: pulumi.CustomResourceOptions) {
         super(
-            sourceConnectionProvider,
+            hostedProvider("sourceConnection"),
             name,
             { sourceConnectionId: undefined, etag: undefined, name: undefined, connectionSpecId: undefined, sandboxName: undefined, ...args, resourceName: name },
             opts,

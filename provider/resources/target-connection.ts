@@ -6,6 +6,7 @@
  * format cannot change: Adobe advises a new connection (and dataflow) instead, so a change replaces it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./lifecycle";
 import { DATASET_ID, DATA_LAKE_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, SCHEMA_ID, XED_FULL_V1 } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
@@ -123,7 +124,7 @@ export class TargetConnection extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            targetConnectionProvider,
+            hostedProvider("targetConnection"),
             name,
             { targetConnectionId: undefined, etag: undefined, name: undefined, sandboxName: undefined, ...args, resourceName: name },
             opts,
