@@ -641,8 +641,15 @@ export class Deployment {
             }
             this.record("delete", r.urn, r.type);
             const what: [string, string] | undefined = r.pendingDelete ? ["deleting original", "deleted original"] : undefined;
+            if (!r.custom || !isDynamicType(r.type) || r.retainOnDelete) {
+                // No provider round trip: components, the stack, local random values, retained objects.
+                this.gone.add(r);
+                this.save();
+                this.o.display.finished("delete", r.type, name, 0, undefined, what?.[1]);
+                continue;
+            }
             await this.timed("delete", { type: r.type, name }, undefined, async () => {
-                if (r.custom && isDynamicType(r.type) && !r.retainOnDelete) {
+                {
                     const host = await this.providerCall({ type: r.type, name, urn: r.urn }, () => this.dynamicHost());
                     await this.providerCall({ type: r.type, name, urn: r.urn }, () =>
                         host.delete({ urn: r.urn, name, type: r.type }, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)),
