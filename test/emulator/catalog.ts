@@ -235,6 +235,9 @@ function deleteDataset(ctx: Ctx, p: Record<string, string>): Reply {
     return { status: 200, body: [`@/dataSets/${p.id}`] };
 }
 
+// Paths are case-sensitive: create-dataset.md's prose says /datasets but every example and the spec use
+// /dataSets (aep-api.md §5.17, untested against AEP). Only /dataSets is served, so a client using the
+// prose spelling finds out here rather than in production.
 router
     .on("GET", "/dataSets", listDatasets)
     .on("POST", "/dataSets", createDataset)

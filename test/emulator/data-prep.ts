@@ -3,7 +3,7 @@
  * mapping set to a raw payload (used by the inlet). aep-api.md §2.5. Data Prep documents no error body
  * (§5.18); errors use the generic Platform problem shape (see errors.ts).
  */
-import { ApiError, problem } from "./errors";
+import { problem } from "./errors";
 import { Ctx, Reply, Router, SandboxRef, requireSandbox, userOf } from "./http";
 import { ExpressionError, compile } from "./expressions";
 import { SandboxData } from "./store";
@@ -275,8 +275,4 @@ export function applyMappingSet(sb: SandboxData, set: Record<string, any>, paylo
         setPath(record, m.destination, coerce(value, findField(fields, m.destination)));
     }
     return { record, fields, required };
-}
-
-export function dataPrepNotFound(id: string): ApiError {
-    return problem(404, `The mapping set ${id} was not found.`);
 }

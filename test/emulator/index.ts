@@ -61,7 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             store().refresh();
             return readObject(store(), kind, id);
         },
-        env: (client: EmulatorClient = (options.clients ?? [DEMO_CREDENTIALS])[0], sandbox = (options.sandboxes ?? ["prod", "dev"]).includes("dev") ? "dev" : (options.sandboxes ?? ["prod"])[0]) => ({
+        env: (client: EmulatorClient = (options.clients ?? [DEMO_CREDENTIALS])[0], sandbox = (options.sandboxes ?? ["prod", "dev"])[0]) => ({
             AEP_PLATFORM_URL: url,
             AEP_IMS_URL: url,
             AEP_CLIENT_ID: client.clientId,
