@@ -182,6 +182,11 @@ describe("emulated Schema Registry", () => {
             await createFieldGroup("Paging C");
             const one = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title==Paging A")}`, { headers: { Accept: XED_ID_LIST } });
             expect(one.body.results.map((r: any) => r.$id)).to.deep.equal([a.$id]);
+            const comma = await createFieldGroup("Chats, transcripts");
+            const withComma = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title==Chats, transcripts")}`, { headers: { Accept: XED_ID_LIST } });
+            expect(withComma.body.results.map((r: any) => r.$id)).to.deep.equal([comma.$id]);
+            const two = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title>=Paging,title<=Paging B")}`, { headers: { Accept: XED_ID_LIST } });
+            expect(two.body.results.map((r: any) => r.title)).to.deep.equal(["Paging A", "Paging B"]);
             const page1 = await api.call("GET", `${SR}/tenant/fieldgroups?orderby=title&limit=2&property=${enc("title>=Paging")}&property=${enc("title<=Paging Z")}`, { headers: { Accept: XED_ID_LIST } });
             expect(page1.body.results.map((r: any) => r.title)).to.deep.equal(["Paging A", "Paging B"]);
             expect(page1.body._page.next).to.equal("Paging B");

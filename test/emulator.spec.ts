@@ -355,13 +355,17 @@ describe("AEP emulator persistence", () => {
         const file = tmpFile("store.json");
         const first = await startEmulator({ storeFile: file });
         let chain: Awaited<ReturnType<typeof buildChatlioChain>>;
+        let token: string;
         try {
-            chain = await buildChatlioChain(new AepCaller(first.url));
+            const caller = new AepCaller(first.url);
+            chain = await buildChatlioChain(caller);
+            token = await caller.token();
             expect((await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation)).status).to.equal(200);
         } finally {
             await first.close();
         }
         expect(fs.readdirSync(path.dirname(file))).to.deep.equal(["store.json"]); // written atomically, no leftovers
+        expect(fs.readFileSync(file, "utf8")).to.not.contain(token); // tokens are kept by hash only
         const second = await startEmulator({ storeFile: file });
         try {
             const api = new AepCaller(second.url);
@@ -369,6 +373,11 @@ describe("AEP emulator persistence", () => {
             expect(fg.status).to.equal(200);
             expect(fg.body.title).to.equal("Chatlio Event Details");
             expect(second.records(chain.datasetId)).to.have.length(1);
+            // A token issued before the restart is still honoured.
+            const stats = await fetch(`${second.url}${BASE.schemaRegistry}/stats`, {
+                headers: { Authorization: `Bearer ${token}`, "x-api-key": DEMO_CREDENTIALS.clientId, "x-gw-ims-org-id": DEMO_CREDENTIALS.orgId, "x-sandbox-name": "dev" },
+            });
+            expect(stats.status).to.equal(200);
             expect(second.objects().map((o) => o.kind).sort()).to.deep.equal(
                 ["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"],
             );

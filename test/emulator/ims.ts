@@ -6,6 +6,7 @@ import * as crypto from "crypto";
 import { gatewayError, imsError } from "./errors";
 import { Ctx, Reply, header } from "./http";
 import { TokenInfo } from "./store";
+import { sha256 } from "./util";
 
 /**
  * POST /ims/token/v3. The fields come from the form body and, as IMS also allows, from query parameters
@@ -34,7 +35,8 @@ export function issueToken(ctx: Ctx): Reply {
     const tokens = ctx.core.store.tokens;
     for (const [t, info] of Object.entries(tokens)) if (info.expiresAt <= now) delete tokens[t];
     const token = crypto.randomBytes(48).toString("base64url");
-    tokens[token] = { clientId, orgId: client.orgId, expiresAt: now + ctx.core.tokenTtlSeconds * 1000 };
+    // Kept by hash only, so the store file never holds a usable token.
+    tokens[sha256(token)] = { clientId, orgId: client.orgId, expiresAt: now + ctx.core.tokenTtlSeconds * 1000 };
     ctx.core.store.touch();
     return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: ctx.core.tokenTtlSeconds } };
 }
@@ -49,7 +51,7 @@ export function checkGateway(ctx: Ctx): TokenInfo {
     const auth = header(ctx, "authorization");
     if (!auth || !auth.trim()) throw gatewayError(403, "403010", "Oauth token is missing.");
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    const info = m ? ctx.core.store.tokens[m[1]] : undefined;
+    const info = m ? ctx.core.store.tokens[sha256(m[1])] : undefined;
     if (!info || info.expiresAt <= Date.now()) throw gatewayError(401, "401013", "Oauth token is not valid");
     const apiKey = header(ctx, "x-api-key");
     if (!apiKey) throw gatewayError(403, "403000", "Api Key is required");

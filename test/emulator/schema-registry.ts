@@ -386,7 +386,10 @@ function list(ctx: Ctx, kind: Kind, items: Array<Record<string, any>>, listPath:
         limit = Math.min(n, 300);
     }
     let rows = items;
-    for (const p of ctx.query.getAll("property")) for (const expr of p.split(",")) if (expr) rows = rows.filter(propertyFilter(expr));
+    // Several filters may share one parameter, separated by commas; a comma followed by anything but the
+    // start of another "name<op>" filter belongs to the value (titles may contain commas).
+    for (const p of ctx.query.getAll("property"))
+        for (const expr of p.split(/,(?=\s*[A-Za-z_$][\w:$.-]*\s*(?:==|!=|<=|>=|<|>))/)) if (expr.trim()) rows = rows.filter(propertyFilter(expr.trim()));
     rows = [...rows].sort((a, b) => {
         const x = sortValue(a, orderKey);
         const y = sortValue(b, orderKey);

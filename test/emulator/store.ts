@@ -86,6 +86,7 @@ export class Store {
         return this.sandboxNames.map((n) => [n, this.sandbox(n) as SandboxData]);
     }
 
+    /** Issued access tokens, keyed by the SHA-256 of the token. */
     get tokens(): Record<string, TokenInfo> {
         return this.data.tokens;
     }
