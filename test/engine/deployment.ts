@@ -69,6 +69,10 @@ function nameOf(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
+function displayName(r: ResourceState): string {
+    return `${r.type} (${nameOf(r.urn)})`;
+}
+
 function typeOf(urn: string): string {
     const parts = urn.split("::");
     const qualified = parts[2] ?? "";
@@ -388,11 +392,13 @@ export class Deployment {
         return out;
     }
 
-    private async timed<T>(op: Op, goal: { type: string; name: string }, keys: string[] | undefined, f: () => Promise<T>, what?: [string, string]): Promise<T> {
+    /** Runs a step with a provider round trip: progress lines, and the step recorded once it succeeded. */
+    private async timed<T>(op: Op, goal: { type: string; name: string; urn: string }, keys: string[] | undefined, f: () => Promise<T>, what?: [string, string]): Promise<T> {
         const t0 = Date.now();
         this.o.display.started(op, goal.type, goal.name, keys, what?.[0]);
         try {
             const r = await f();
+            this.record(op, goal.urn, goal.type, keys);
             this.o.display.finished(op, goal.type, goal.name, Date.now() - t0, keys, what?.[1]);
             return r;
         } catch (e) {
@@ -447,8 +453,8 @@ export class Deployment {
         };
 
         if (!old) {
-            this.record("create", goal.urn, goal.type);
             if (this.preview) {
+                this.record("create", goal.urn, goal.type);
                 this.o.display.planned("create", goal.type, goal.name);
                 return create();
             }
@@ -486,7 +492,6 @@ export class Deployment {
         }
 
         if (!replaces.length) {
-            this.record("update", goal.urn, goal.type, changed);
             const update = async (): Promise<Registered> => {
                 if (this.preview) {
                     return { urn: goal.urn, id: old.id!, outputs: checked };
@@ -501,6 +506,7 @@ export class Deployment {
                 return { urn: goal.urn, id: old.id!, outputs: entry.outputs };
             };
             if (this.preview) {
+                this.record("update", goal.urn, goal.type, changed);
                 this.o.display.planned("update", goal.type, goal.name, changed);
                 return update();
             }
@@ -513,8 +519,8 @@ export class Deployment {
         }
         const dbr = goal.deleteBeforeReplaceDefined ? goal.deleteBeforeReplace : diff.deleteBeforeReplace;
         const keys = [...new Set([...changed, ...replaces])].sort();
-        this.record("replace", goal.urn, goal.type, keys);
         if (this.preview) {
+            this.record("replace", goal.urn, goal.type, keys);
             this.o.display.planned("replace", goal.type, goal.name, keys, dbr ? " (delete before replace)" : "");
             return create();
         }
@@ -611,9 +617,9 @@ export class Deployment {
         while (remaining.size) {
             const blocked = new Set<string>();
             for (const r of remaining) depsOf(r).forEach((u) => blocked.add(u));
-            const ready = [...remaining].filter((r) => !blocked.has(r.urn) || r.pendingDelete);
-            const pick = (ready.length ? ready : [...remaining]).sort((a, b) => (index.get(b) ?? 0) - (index.get(a) ?? 0))[0];
-            // A pending-delete object shares its URN with its replacement; only same-URN live entries can block it.
+            const ready = [...remaining].filter((r) => !blocked.has(r.urn));
+            // (A dependency cycle cannot come from the SDK; should state hold one, fall back to state order.)
+            const pick = (ready.length ? ready : [...remaining]).sort((a, b) => (index.get(b) ?? -1) - (index.get(a) ?? -1))[0];
             order.push(pick);
             remaining.delete(pick);
         }
@@ -639,16 +645,16 @@ export class Deployment {
                 this.save();
                 continue;
             }
-            this.record("delete", r.urn, r.type);
             const what: [string, string] | undefined = r.pendingDelete ? ["deleting original", "deleted original"] : undefined;
             if (!r.custom || !isDynamicType(r.type) || r.retainOnDelete) {
+                this.record("delete", r.urn, r.type);
                 // No provider round trip: components, the stack, local random values, retained objects.
                 this.gone.add(r);
                 this.save();
                 this.o.display.finished("delete", r.type, name, 0, undefined, what?.[1]);
                 continue;
             }
-            await this.timed("delete", { type: r.type, name }, undefined, async () => {
+            await this.timed("delete", { type: r.type, name, urn: r.urn }, undefined, async () => {
                 {
                     const host = await this.providerCall({ type: r.type, name, urn: r.urn }, () => this.dynamicHost());
                     await this.providerCall({ type: r.type, name, urn: r.urn }, () =>
@@ -664,43 +670,55 @@ export class Deployment {
     // ---------------------------------------------------------------------------------------------
     // Refresh
 
+    /**
+     * Read(id, properties = state outputs, inputs = state inputs) for every dynamic resource, with the
+     * provider code saved in state. No id back means the object is gone: it leaves the state.
+     * Otherwise the returned properties (and inputs, if any) replace the stored ones; drift is the set
+     * of output keys that changed. Components have nothing to read; the local random provider's read
+     * returns its state unchanged.
+     */
     async refreshAll(): Promise<void> {
-        for (const r of this.old.resources) {
-            if (r.pendingDelete) continue;
+        const count = (k: string) => (this.changes[k] = (this.changes[k] ?? 0) + 1);
+        for (const r of [...this.old.resources]) {
+            if (r.pendingDelete || r.type.startsWith(PROVIDER_PREFIX)) continue;
             const name = nameOf(r.urn);
-            const hidden = r.type.startsWith(PROVIDER_PREFIX);
-            if (!r.custom || hidden || !isDynamicType(r.type)) {
-                if (!hidden) {
-                    // Components have no provider; the local random provider's read returns its state.
-                    this.record(r.custom ? "refresh" : "same", r.urn, r.type);
-                    this.changes.same = (this.changes.same ?? 0) + (r.custom ? 1 : 0);
-                }
+            if (!r.custom) {
+                this.record("same", r.urn, r.type);
+                continue;
+            }
+            if (!isDynamicType(r.type)) {
+                this.record("refresh", r.urn, r.type);
+                count("same");
                 continue;
             }
             const ids = { urn: r.urn, name, type: r.type };
-            await this.timed("refresh", { type: r.type, name }, undefined, async () => {
+            const t0 = Date.now();
+            this.o.display.started("refresh", r.type, name);
+            let res: { id: string; properties: PropertyMap; inputs?: PropertyMap };
+            try {
                 const host = await this.providerCall(ids, () => this.dynamicHost());
-                const res = await this.providerCall(ids, () => host.read(ids, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)));
-                if (!res.id) {
-                    this.gone.add(r);
-                    this.record("delete", r.urn, r.type);
-                    this.o.onDiagnostic(`${r.type} (${name}) no longer exists (id ${r.id}); removed from the state`);
-                    this.save();
-                    return;
-                }
-                const secretOut = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
-                const outputs = annotateSecrets(res.properties, secretOut);
-                const inputs = res.inputs ? annotateSecrets(res.inputs, secretKeys(r.inputs)) : r.inputs;
-                const drift = changedKeys(r.outputs, outputs);
-                const idx = this.old.resources.indexOf(r);
-                this.old.resources[idx] = { ...r, id: res.id, outputs, inputs };
-                this.record("refresh", r.urn, r.type, drift);
-                this.changes[drift.length ? "update" : "same"] = (this.changes[drift.length ? "update" : "same"] ?? 0) + 1;
-                if (drift.length) {
-                    this.o.display.line(`    ${name}: drift in ${drift.map((k) => "~" + k).join(", ")}`);
-                }
+                res = await this.providerCall(ids, () => host.read(ids, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)));
+            } catch (e) {
+                this.o.display.failed("refresh", r.type, name, Date.now() - t0);
+                throw e;
+            }
+            if (!res.id) {
+                this.gone.add(r);
+                this.record("delete", r.urn, r.type);
+                this.o.display.finished("delete", r.type, name, Date.now() - t0);
+                this.o.onDiagnostic(`${displayName(r)} no longer exists (id ${r.id}): removed from the state`);
                 this.save();
-            });
+                continue;
+            }
+            const secretOut = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
+            const outputs = annotateSecrets(res.properties, secretOut);
+            const inputs = res.inputs ? annotateSecrets(res.inputs, secretKeys(r.inputs)) : r.inputs;
+            const drift = changedKeys(r.outputs, outputs);
+            this.old.resources[this.old.resources.indexOf(r)] = { ...r, id: res.id, outputs, inputs };
+            this.record("refresh", r.urn, r.type, drift);
+            count(drift.length ? "update" : "same");
+            this.o.display.finished(drift.length ? "update" : "refresh", r.type, name, Date.now() - t0, drift);
+            this.save();
         }
     }
 
