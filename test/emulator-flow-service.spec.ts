@@ -205,12 +205,38 @@ describe("emulated Flow Service", () => {
             expect((await api.call("DELETE", `${FS}/sourceConnections/${src.body.id}`)).status).to.equal(204);
         });
 
-        it("refuses updates while an object is in a transitional state (1416)", async () => {
+        it("refuses updates while an object is in a transitional state (1416, 1421 while updating)", async () => {
             const created = await api.call("POST", `${FS}/flows`, { body: flowBody() });
-            em.editObject("flow", created.body.id, { state: "updating" });
-            const item = (await api.call("GET", `${FS}/flows/${created.body.id}`)).body.items[0];
+            em.editObject("flow", created.body.id, { state: "enabling" });
+            let item = (await api.call("GET", `${FS}/flows/${created.body.id}`)).body.items[0];
             expectFlowError(await api.call("PATCH", `${FS}/flows/${created.body.id}`, { headers: { "If-Match": item.etag }, body: [{ op: "replace", path: "/name", value: "x" }] }), "1416-400");
             expectFlowError(await api.call("DELETE", `${FS}/flows/${created.body.id}`), "1416-400");
+            em.editObject("flow", created.body.id, { state: "updating" });
+            item = (await api.call("GET", `${FS}/flows/${created.body.id}`)).body.items[0];
+            expectFlowError(await api.call("PATCH", `${FS}/flows/${created.body.id}`, { headers: { "If-Match": item.etag }, body: [{ op: "replace", path: "/name", value: "x" }] }), "1421-400");
+        });
+
+        it("can show transitional states for a while after each change (flowSettleMs)", async () => {
+            const slow = await startEmulator({ flowSettleMs: 150 });
+            try {
+                const caller = new AepCaller(slow.url);
+                const c = await buildChatlioChain(caller);
+                // Right after create the flow is still enabling: it takes no data and no changes yet.
+                let item = (await caller.call("GET", `${FS}/flows/${c.flowId}`)).body.items[0];
+                expect(item.state).to.equal("enabling");
+                expect(item.lastOperation.status.value).to.equal("inProgress");
+                const early = await fetch(c.inletUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ visitor: { UUID: "u" } }) });
+                expect(early.status).to.equal(400);
+                expectFlowError(await caller.call("POST", `${FS}/flows/${c.flowId}/action?op=disable`), "1422-400");
+                await new Promise((r) => setTimeout(r, 170));
+                item = (await caller.call("GET", `${FS}/flows/${c.flowId}`)).body.items[0];
+                expect(item.state).to.equal("enabled");
+                expect((await caller.call("POST", `${FS}/flows/${c.flowId}/action?op=disable`)).status).to.equal(200);
+                expect((await caller.call("GET", `${FS}/flows/${c.flowId}`)).body.items[0].state).to.equal("disabling");
+                expectFlowError(await caller.call("DELETE", `${FS}/flows/${c.flowId}`), "1420-400");
+            } finally {
+                await slow.close();
+            }
         });
     });
 

@@ -29,6 +29,8 @@ const TITLES: Record<string, string> = {
     "1413-400": "Invalid spec id",
     "1414-400": "Connection spec cannot be changed",
     "1416-400": "Operation not allowed in the current state",
+    "1420-400": "Operation not allowed while disabling",
+    "1421-400": "Operation not allowed while updating",
     "1422-400": "Action not applicable",
     "1425-400": "Schema mismatch",
     "1434-400": "Unsupported patch operation",
@@ -270,8 +272,29 @@ function createFlow(ctx: Ctx): Reply {
     };
     if (body.scheduleParams !== undefined) item.scheduleParams = clone(body.scheduleParams);
     sb.data.flows[id] = item;
+    beginTransition(ctx.core, id, "enabling");
     ctx.core.store.touch();
     return { status: 201, body: { id, etag } };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Transitional states (EmulatorOptions.flowSettleMs)
+
+/** Starts a transitional state for a flow, when the emulator is configured to show them. */
+function beginTransition(core: Core, id: string, state: string): void {
+    if (core.flowSettleMs > 0) core.transitions.set(id, { state, until: Date.now() + core.flowSettleMs });
+}
+
+/** The item as it looks now: a flow in transition shows the transitional state and an unfinished operation. */
+export function liveItem(core: Core, item: Record<string, any>): Record<string, any> {
+    const t = core.transitions.get(item.id);
+    if (!t) return item;
+    if (Date.now() >= t.until) {
+        core.transitions.delete(item.id);
+        return item;
+    }
+    const lastOperation = { ...(item.lastOperation ?? {}), percentCompleted: 50, status: { value: "inProgress" } };
+    return { ...item, state: t.state, lastOperation };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -282,7 +305,7 @@ function getOne(coll: Collection) {
         const sb = sandboxOf(ctx);
         const item = sb.data[coll][p.id];
         if (!item) throw notFound(coll, p.id);
-        return { status: 200, body: { items: [clone(item)] } };
+        return { status: 200, body: { items: [clone(liveItem(ctx.core, item))] } };
     };
 }
 
@@ -371,7 +394,7 @@ function listItems(ctx: Ctx, items: Array<Record<string, unknown>>, listPath: st
 function listColl(coll: Collection) {
     return (ctx: Ctx): Reply => {
         const sb = sandboxOf(ctx);
-        return listItems(ctx, Object.values(sb.data[coll]), `/${coll}`);
+        return listItems(ctx, Object.values(sb.data[coll]).map((i) => liveItem(ctx.core, i)), `/${coll}`);
     };
 }
 
@@ -380,10 +403,14 @@ function listColl(coll: Collection) {
 
 const SETTLED_STATES = ["enabled", "disabled", "initializing"];
 
-function checkState(coll: Collection, item: Record<string, any>): void {
-    // 1416-400: update and delete only in the enabled, disabled or initializing state. Items reach other
-    // states only through Emulator.editObject (simulating AEP's transitional states, aep-api.md §4.7).
-    if (!SETTLED_STATES.includes(item.state)) throw err("1416-400", `The ${KIND_LABEL[coll]} resource ${item.id} is in state "${item.state}"; try again later.`);
+function checkState(ctx: Ctx, coll: Collection, stored: Record<string, any>): void {
+    // 1416-400: update and delete only in the enabled, disabled or initializing state; 1420/1421-400 while
+    // disabling/updating. Items reach other states through EmulatorOptions.flowSettleMs or
+    // Emulator.editObject (simulating AEP's transitional states, aep-api.md §4.7).
+    const item = liveItem(ctx.core, stored);
+    if (SETTLED_STATES.includes(item.state)) return;
+    const code = item.state === "disabling" ? "1420-400" : item.state === "updating" ? "1421-400" : "1416-400";
+    throw err(code, `The ${KIND_LABEL[coll]} resource ${item.id} is in state "${item.state}"; try again later.`);
 }
 
 function checkIfMatch(ctx: Ctx, item: Record<string, any>, required: boolean): void {
@@ -409,7 +436,7 @@ function patchItem(coll: Collection) {
         const item = sb.data[coll][p.id];
         if (!item) throw notFound(coll, p.id);
         checkIfMatch(ctx, item, true);
-        checkState(coll, item);
+        checkState(ctx, coll, item);
         if (ctx.body === undefined || (Array.isArray(ctx.body) && ctx.body.length === 0)) throw err("1405-400", "The patch body is empty.");
         let next: Record<string, any>;
         try {
@@ -434,6 +461,7 @@ function patchItem(coll: Collection) {
         const etag = flowEtag();
         Object.assign(next, { etag, version: etag, updatedAt: Math.max(nowMs(), item.updatedAt + 1), updatedBy: userOf(ctx), updatedClient: ctx.auth?.clientId });
         sb.data[coll][p.id] = next;
+        if (coll === "flows") beginTransition(ctx.core, p.id, "updating");
         ctx.core.store.touch();
         // The spec answers flows with {id, etag} and connections with the list envelope (aep-api.md §2.4.1).
         return { status: 200, body: coll === "flows" ? { id: p.id, etag } : { items: [clone(next)] } };
@@ -446,7 +474,7 @@ function deleteItem(coll: Collection) {
         const item = sb.data[coll][p.id];
         // A repeat delete is undocumented; the catalogue's 1101-404 is used (aep-api.md §4.8).
         if (!item) throw notFound(coll, p.id);
-        checkState(coll, item);
+        checkState(ctx, coll, item);
         if (coll !== "flows") {
             // 1447-400 "found active flows containing id": Adobe does not say which operation raises it
             // (aep-api.md §4.1); the emulator raises it when a connection still used by a flow is deleted.
@@ -455,6 +483,7 @@ function deleteItem(coll: Collection) {
             if (users.length) throw err("1447-400", `Found active flows containing id ${p.id}: ${users.map((f) => f.id).join(", ")}.`);
         }
         delete sb.data[coll][p.id];
+        ctx.core.transitions.delete(p.id);
         ctx.core.store.touch();
         return { status: 204 };
     };
@@ -478,8 +507,9 @@ function flowAction(ctx: Ctx, p: Record<string, string>): Reply {
     }
     checkIfMatch(ctx, flow, false);
     const target = op === "ENABLE" ? "enabled" : op === "DISABLE" ? "disabled" : undefined;
-    if (!target || flow.state === target || !SETTLED_STATES.includes(flow.state))
-        throw err("1422-400", `The action ${op.toLowerCase()} cannot be applied to flow ${p.id} in state "${flow.state}".`);
+    const current = liveItem(ctx.core, flow).state;
+    if (!target || current === target || !SETTLED_STATES.includes(current))
+        throw err("1422-400", `The action ${op.toLowerCase()} cannot be applied to flow ${p.id} in state "${current}".`);
     const etag = flowEtag();
     const now = Math.max(nowMs(), flow.updatedAt + 1);
     Object.assign(flow, {
@@ -491,6 +521,7 @@ function flowAction(ctx: Ctx, p: Record<string, string>): Reply {
         updatedClient: ctx.auth?.clientId,
         lastOperation: { started: now, updated: now, operation: op.toLowerCase(), percentCompleted: 100, status: { value: "completed" } },
     });
+    beginTransition(ctx.core, p.id, target === "enabled" ? "enabling" : "disabling");
     ctx.core.store.touch();
     return { status: 200, body: { id: p.id, etag } };
 }

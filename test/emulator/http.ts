@@ -17,6 +17,10 @@ export interface Core {
     sandboxes: string[];
     tokenTtlSeconds: number;
     store: Store;
+    /** How long a flow stays in a transitional state after a change (0: never). */
+    flowSettleMs: number;
+    /** Flows in a transitional state: id → the state shown and when it ends. Not persisted. */
+    transitions: Map<string, { state: string; until: number }>;
 }
 
 export interface Ctx {

@@ -10,7 +10,7 @@
 import { ApiError, dcsError } from "./errors";
 import { Ctx, Reply, header } from "./http";
 import { applyMappingSet, mappingKind } from "./data-prep";
-import { mappingFor } from "./flow-service";
+import { liveItem, mappingFor } from "./flow-service";
 import { SandboxData } from "./store";
 import { getPath, isObject, nowMs, uuid } from "./util";
 import { recordProblems, schemaFields } from "./xdm";
@@ -130,7 +130,9 @@ export function handleInlet(ctx: Ctx): Reply {
     // it is optional, and must name the flow's sandbox when sent.
     const sandbox = header(ctx, "x-sandbox-name");
     if (sandbox && sandbox !== ref.sandbox) throw bad("Wrong sandbox", `The inlet ${inletId} belongs to sandbox "${ref.sandbox}", not "${sandbox}".`);
-    if (ref.flow.state !== "enabled") throw bad("Dataflow not enabled", `The dataflow ${ref.flow.id} is ${ref.flow.state}; enable it to stream data.`);
+    // A flow being updated keeps streaming; one being enabled (just created) does not yet.
+    const state = liveItem(ctx.core, ref.flow).state;
+    if (state !== "enabled" && state !== "updating") throw bad("Dataflow not enabled", `The dataflow ${ref.flow.id} is ${state}; it must be enabled to stream data.`);
 
     if (batch) {
         const messages = isObject(payload) && Array.isArray(payload.messages) ? payload.messages : undefined;

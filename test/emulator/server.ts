@@ -132,6 +132,8 @@ export class EmulatorServer {
             clients: this.options.clients ?? [DEMO_CREDENTIALS],
             sandboxes,
             tokenTtlSeconds: this.options.tokenTtlSeconds ?? 86399,
+            flowSettleMs: this.options.flowSettleMs ?? 0,
+            transitions: new Map(),
             // The store is opened once the URL is known: loading rewrites stored inlet URLs to this server.
             store: new Store(this.options.storeFile, sandboxes, (store) => this.rebaseInlets(store, url)),
         };

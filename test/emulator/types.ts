@@ -29,6 +29,13 @@ export interface EmulatorOptions {
     latencyMs?: number;
     /** Lifetime of an access token; default 86399 seconds, as in Adobe's IMS example. */
     tokenTtlSeconds?: number;
+    /**
+     * Addition: after a dataflow is created, enabled, disabled or patched it shows a transitional state
+     * (enabling, disabling, updating) for this many milliseconds, during which Flow Service refuses
+     * updates (1416/1420/1421-400) and actions (1422-400), and the inlet refuses data while enabling.
+     * Adobe documents such states but not their duration (aep-api.md §4.7). Default 0: changes settle at once.
+     */
+    flowSettleMs?: number;
 }
 
 /**
