@@ -12,9 +12,17 @@ import { AepCaller, BASE, CHATLIO_PAYLOADS, XED_FULL, XED_LOOKUP, buildChatlioCh
 
 const OTHER_CLIENT = { clientId: "other-client", clientSecret: "other-secret", orgId: "FEDCBA9876543210FEDCBA98@AdobeOrg" };
 
+const tmpDirs: string[] = [];
+
 function tmpFile(name: string): string {
-    return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aep-emulator-")), name);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-emulator-"));
+    tmpDirs.push(dir);
+    return path.join(dir, name);
 }
+
+after(() => {
+    for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 function form(fields: Record<string, string>): string {
     return new URLSearchParams(fields).toString();
