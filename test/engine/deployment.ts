@@ -55,6 +55,8 @@ export interface Registered {
 
 /** An error already reported to the user (the run fails with it). */
 export class StepError extends Error {
+    /** Set once the message has been shown. */
+    reported = false;
     constructor(message: string) {
         super(message);
         this.name = "StepError";
@@ -209,11 +211,19 @@ export class Deployment {
         this.newByUrn.set(entry.urn, entry);
     }
 
+    /** Fails the step (and so the run); the message is shown by report(), after the step's own line. */
     private fail(message: string): never {
         this.errors.push(message);
         this.cancelled = true;
-        this.o.onDiagnostic(`error: ${message}`);
         throw new StepError(message);
+    }
+
+    /** Shows a step's error once. */
+    report(e: unknown): void {
+        if (e instanceof StepError && !e.reported) {
+            e.reported = true;
+            this.o.onDiagnostic(`error: ${e.message}`);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -290,7 +300,9 @@ export class Deployment {
 
     async register(goal: Goal): Promise<Registered> {
         if (this.cancelled) {
-            throw new StepError("the deployment was cancelled after an earlier error");
+            const e = new StepError("the deployment was cancelled after an earlier error");
+            e.reported = true;
+            throw e;
         }
         if (this.newByUrn.has(goal.urn)) {
             this.fail(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
@@ -403,6 +415,7 @@ export class Deployment {
             return r;
         } catch (e) {
             this.o.display.failed(op, goal.type, goal.name, Date.now() - t0, what?.[0]);
+            this.report(e);
             throw e;
         }
     }
@@ -700,6 +713,7 @@ export class Deployment {
                 res = await this.providerCall(ids, () => host.read(ids, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)));
             } catch (e) {
                 this.o.display.failed("refresh", r.type, name, Date.now() - t0);
+                this.report(e);
                 throw e;
             }
             if (!res.id) {

@@ -174,6 +174,7 @@ export class LocalEngine {
                 await d.deleteAll(d.condemnedForDestroy());
             }
         } catch (e) {
+            d.report(e);
             error = d.errors.length ? d.errors.join("\n") : (e as Error).message;
             if (!d.errors.length) onDiagnostic(`error: ${error}`);
         } finally {

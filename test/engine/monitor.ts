@@ -99,6 +99,7 @@ export class MonitorServer {
                         cb(null, resp);
                     },
                     (e) => {
+                        d.report(e);
                         if (!(e instanceof StepError)) {
                             d.errors.push((e as Error).message);
                             d.cancelled = true;
