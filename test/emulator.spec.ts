@@ -345,6 +345,25 @@ describe("AEP emulator", () => {
             expect(ds.body[chain.datasetId]).to.include({ description: "edited", version: "1.0.1" });
         });
 
+        it("saves a UI edit of a mapping set as a new version, and reads objects back whole", async () => {
+            const chain = await buildChatlioChain(api, { suffix: " (mapping drift)" });
+            em.editObject("mappingSet", chain.mappingSetId, { name: "edited in the UI" });
+            const latest = await api.call("GET", `${BASE.dataPrep}/mappingSets/${chain.mappingSetId}`);
+            expect(latest.body).to.include({ version: 1, name: "edited in the UI" });
+            expect((await api.call("GET", `${BASE.dataPrep}/mappingSets/${chain.mappingSetId}?version=0`)).body.name).to.equal(undefined);
+            expect(em.getObject("mappingSet", chain.mappingSetId)).to.deep.equal(latest.body);
+            expect(em.getObject("dataset", chain.datasetId)).to.include({ id: chain.datasetId, name: "Chatlio Events Dataset (mapping drift)" });
+            expect(em.getObject("flow", "no-such-id")).to.equal(undefined);
+            expect(em.env()).to.deep.equal({
+                AEP_PLATFORM_URL: em.url,
+                AEP_IMS_URL: em.url,
+                AEP_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+                AEP_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
+                AEP_ORG_ID: DEMO_CREDENTIALS.orgId,
+                AEP_SANDBOX_NAME: "prod",
+            });
+        });
+
         it("deletes objects whatever refers to them, and lists what is left", async () => {
             const chain = await buildChatlioChain(api, { suffix: " (orphans)" });
             em.deleteObject("dataset", chain.datasetId);
