@@ -226,11 +226,17 @@ describe("AEP emulator", () => {
             expect(res.body.synchronousValidation).to.deep.equal({ status: "pass" });
         });
 
-        it("refuses a payload without visitor.UUID when the mapping reads it", async () => {
-            const res = await post(chain.inletUrl, CHATLIO_PAYLOADS.transcript);
+        it("refuses a payload whose visitor has no UUID when the mapping reads it", async () => {
+            const { UUID: _uuid, ...visitor } = (CHATLIO_PAYLOADS.newConversation as any).visitor;
+            const res = await post(chain.inletUrl, { ...CHATLIO_PAYLOADS.newConversation, visitor });
             expect(res.status).to.equal(400);
             expect(res.body.status).to.equal("400");
             expect(res.body.report.message).to.contain("visitor.UUID");
+        });
+
+        it("accepts a transcript, which carries no visitor to identify", async () => {
+            const res = await post(chain.inletUrl, CHATLIO_PAYLOADS.transcript);
+            expect(res.status, JSON.stringify(res.body)).to.equal(200);
         });
 
         it("answers 404 for an unknown inlet and 400 for a dataflow that does not own the inlet", async () => {

@@ -287,7 +287,8 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             const ctx = context(provider, (olds as any).sandboxName);
             const live = await spec.read(ctx, id, olds);
             if (!live) return {};
-            return { id, props: clean({ ...olds, ...live }) };
+            // Fields AEP does not echo on reads (undefined here) keep their last known value.
+            return { id, props: clean({ ...olds, ...clean(live) }) };
         },
 
         async update(id: string, olds: O, news: I) {

@@ -53,6 +53,7 @@ function toOutputs(item: any): SourceConnectionOutputs {
         description: item.description || undefined,
         connectionSpecId: item.connectionSpec?.id,
         connectionSpecVersion: item.connectionSpec?.version,
+        // AEP takes providerId on create but no example shows it on reads: undefined keeps the known value.
         providerId: item.providerId,
         dataFormat: item.data?.format,
     };

@@ -71,10 +71,15 @@ function ingest(ctx: Ctx, ref: FlowRef, payload: unknown): string {
                 if (e instanceof ApiError) throw bad("Mapping not found", `The dataflow ${flow.id} refers to a mapping set version that does not exist.`);
                 throw e;
             }
-            // Adobe's UI tutorial makes the visitor.UUID mapping mandatory (aep-api.md §3): a payload that
-            // lacks the value such a mapping reads is refused.
+            // Adobe's UI tutorial makes the visitor.UUID mapping mandatory (aep-api.md §3), but says nothing
+            // of payloads that have no visitor at all. Chatlio's transcript payload carries none (chatlio.md,
+            // shape C), so our reading is: a payload that names a visitor must identify it; one without a
+            // visitor object is accepted (the UUID field stays empty). Strict on the documented part,
+            // liberal on the undocumented one.
             const needsUuid = set.mappings.some((m: any) => mappingKind(m) === "ATTRIBUTE" && m.source === "visitor.UUID");
-            if (needsUuid && (getPath(payload, "visitor.UUID") === undefined || getPath(payload, "visitor.UUID") === null || getPath(payload, "visitor.UUID") === ""))
+            const visitor = getPath(payload, "visitor");
+            const uuid = getPath(payload, "visitor.UUID");
+            if (needsUuid && visitor !== undefined && visitor !== null && (uuid === undefined || uuid === null || uuid === ""))
                 throw bad("Missing required source field", `The payload has no visitor.UUID, which the mapping set ${set.id} maps.`, { field: "visitor.UUID" });
             try {
                 record = applyMappingSet(sb, set, payload).record;
