@@ -165,6 +165,13 @@ describe("local engine (test/engine)", function () {
             const child = s.resources.find((x: any) => x.urn === urnOf("child"));
             expect(child.dependencies).to.include(urnOf("parent"));
             expect(child.propertyDependencies.parentId).to.deep.equal([urnOf("parent")]);
+            // A secret input reaches the provider in plaintext and comes back secret; so does an additionalSecretOutput.
+            expect(api.byTitle("note")).to.not.equal(undefined);
+            const note = s.resources.find((x: any) => x.urn.endsWith("::bundle-note"));
+            expect(note.urn).to.equal("urn:pulumi:dev::engine-basic::fixture:index:Bundle$pulumi-nodejs:dynamic/fixture:Item::bundle-note");
+            expect(note.secretInputs).to.deep.equal(["title"]);
+            expect(note.secretOutputs).to.deep.equal(["title", "version"]);
+            expect(parent.secretOutputs).to.equal(undefined);
             expect(out.some((l) => /Item parent created \(\d+\.\ds\)/.test(l))).to.equal(true);
             expect(out).to.include("    + 7 created");
         });
@@ -309,6 +316,14 @@ describe("local engine (test/engine)", function () {
             expect(r.ok).to.equal(false);
             expect(r.error).to.contain("crashed on purpose");
             expect(api.take()).to.deep.equal([]);
+        });
+
+        it("refuses a resource type it has no provider for, naming the type", async () => {
+            config = { "engine-basic:foreignType": "true" };
+            const r = await run("preview", "foreign");
+            expect(r.ok).to.equal(false);
+            expect(r.error).to.contain("resource type 'acme:index:Widget' (widget) is not supported by the local engine");
+            expect(out.filter((l) => l.startsWith("error: "))).to.have.length(2);
         });
 
         it("keeps what succeeded when a create fails, and the next up converges", async () => {

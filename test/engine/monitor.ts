@@ -142,7 +142,8 @@ export class MonitorServer {
         return {
             log: (call, cb) => {
                 const r = call.request as InstanceType<typeof engproto.LogRequest>;
-                this.hooks.onLog(r.getSeverity(), r.getMessage(), r.getUrn());
+                // Ephemeral messages are status updates the CLI shows only while a step runs.
+                if (!r.getEphemeral()) this.hooks.onLog(r.getSeverity(), r.getMessage(), r.getUrn());
                 cb(null, new emptyproto.Empty());
             },
             getRootResource: (_call, cb) => {
