@@ -75,12 +75,6 @@ function displayName(r: ResourceState): string {
     return `${r.type} (${nameOf(r.urn)})`;
 }
 
-function typeOf(urn: string): string {
-    const parts = urn.split("::");
-    const qualified = parts[2] ?? "";
-    return qualified.slice(qualified.lastIndexOf("$") + 1);
-}
-
 export interface DeploymentOptions {
     kind: Kind;
     sdk: Sdk;
@@ -326,7 +320,7 @@ export class Deployment {
         );
     }
 
-    private baseEntry(goal: Goal, old: ResourceState | undefined): ResourceState {
+    private baseEntry(goal: Goal): ResourceState {
         const e: ResourceState = {
             urn: goal.urn,
             type: goal.type,
@@ -341,12 +335,11 @@ export class Deployment {
         if (goal.deleteBeforeReplaceDefined) e.deleteBeforeReplace = goal.deleteBeforeReplace;
         if (goal.protect) e.protect = true;
         if (goal.retainOnDelete) e.retainOnDelete = true;
-        void old;
         return e;
     }
 
     private componentStep(goal: Goal, old: ResourceState | undefined): Registered {
-        const entry = this.baseEntry(goal, old);
+        const entry = this.baseEntry(goal);
         entry.outputs = old ? old.outputs : goal.inputs;
         const op: Op = !old ? "create" : deepEqual(old.inputs, goal.inputs) ? "same" : "update";
         if (goal.type === STACK_TYPE) this.rootUrn = goal.urn;
@@ -358,7 +351,7 @@ export class Deployment {
     }
 
     private providerStep(goal: Goal, old: ResourceState | undefined): Registered {
-        const entry = this.baseEntry(goal, old);
+        const entry = this.baseEntry(goal);
         entry.id = old?.id ?? (this.preview ? UNKNOWN : randomUUID());
         entry.outputs = goal.inputs;
         const changed = old ? changedKeys(old.inputs, goal.inputs) : [];
@@ -440,7 +433,7 @@ export class Deployment {
         const check = await this.providerCall(goal, () => host.check(ids, old ? stripSecrets(old.inputs) : {}, stripSecrets(news)));
         if (check.failures.length) this.checkFailures(goal, news, check.failures);
         const checked = annotateSecrets(check.inputs, secretIn);
-        const entry = { ...this.baseEntry(goal, old), inputs: checked, provider };
+        const entry = { ...this.baseEntry(goal), inputs: checked, provider };
 
         /** Creates the object; `replacing` is the old one it replaces (create-before-delete). */
         const create = async (replacing?: ResourceState): Promise<Registered> => {
@@ -555,7 +548,7 @@ export class Deployment {
         const failures = checkRandom(goal.type, news);
         if (failures.length) this.checkFailures(goal, news, failures);
         const secretOut = [...secretKeys(news), ...goal.additionalSecretOutputs];
-        const entry = { ...this.baseEntry(goal, old), inputs: news, provider };
+        const entry = { ...this.baseEntry(goal), inputs: news, provider };
         const create = (replacing?: ResourceState): Registered => {
             const r = createRandom(goal.type, news, this.preview || containsUnknown(news));
             entry.id = r.id || undefined;
@@ -756,9 +749,5 @@ export class Deployment {
     stackOutputsFromState(): PropertyMap | undefined {
         const root = this.currentState().resources.find((r) => r.type === STACK_TYPE && !r.pendingDelete);
         return root?.outputs;
-    }
-
-    typeOfUrn(urn: string): string {
-        return typeOf(urn);
     }
 }

@@ -106,18 +106,26 @@ export class LocalEngine {
                 Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("pulumi-nodejs:")).map(([k, v]) => [k, v.value])),
             ),
         };
-        const d = new Deployment({
-            kind,
-            sdk,
-            project,
-            stack: this.options.stack,
-            config,
-            hostEnv,
-            stateFile: this.stateFile,
-            display,
-            onDiagnostic: (line, print) => onDiagnostic(line, print ?? (!cancelled || line.startsWith("error:"))),
-            onSpawn: (pid) => pids.push(pid),
-        });
+        let d: Deployment;
+        try {
+            d = new Deployment({
+                kind,
+                sdk,
+                project,
+                stack: this.options.stack,
+                config,
+                hostEnv,
+                stateFile: this.stateFile,
+                display,
+                onDiagnostic: (line, print) => onDiagnostic(line, print ?? (!cancelled || line.startsWith("error:"))),
+                onSpawn: (pid) => pids.push(pid),
+            });
+        } catch (e) {
+            // e.g. an unreadable state file or a missing secrets key
+            const msg = (e as Error).message;
+            onDiagnostic(`error: ${msg}`);
+            return result(false, msg, undefined, {});
+        }
 
         let error: string | undefined;
         let program: Spawned | undefined;

@@ -147,7 +147,7 @@ export class DynamicHost {
     }
 
     /** Configure with the whole stack config, namespaced keys, secrets wrapped (target.go GetPackageConfig). */
-    async configure(config: Record<string, ConfigValue>, project: string): Promise<void> {
+    async configure(config: Record<string, ConfigValue>, providerUrn: string): Promise<void> {
         const req = new this.sdk.provproto.ConfigureRequest();
         const args: PropertyMap = {};
         const vars = req.getVariablesMap();
@@ -160,7 +160,7 @@ export class DynamicHost {
         req.setAcceptresources(true);
         req.setSendsOldInputs(true);
         req.setSendsOldInputsToDelete(true);
-        req.setUrn(`urn:pulumi:${project}::${DYNAMIC_PROVIDER_TYPE}::default`);
+        req.setUrn(providerUrn);
         req.setName("default");
         req.setType(DYNAMIC_PROVIDER_TYPE);
         await this.call("configure", req);

@@ -121,8 +121,3 @@ export function changedKeys(olds: PropertyMap, news: PropertyMap, ignore: string
     }
     return changed.sort();
 }
-
-/** Drops `undefined` members (they cannot cross a Struct). */
-export function jsonClean<T>(v: T): T {
-    return v === undefined ? v : JSON.parse(JSON.stringify(v));
-}
