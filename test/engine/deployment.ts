@@ -45,6 +45,10 @@ export interface Goal {
     additionalSecretOutputs: string[];
     aliases: string[];
     retainOnDelete?: boolean;
+    /** The `import` resource option (not supported). */
+    importId: string;
+    /** A multi-language component (not supported). */
+    remote: boolean;
 }
 
 export interface Registered {
@@ -300,6 +304,12 @@ export class Deployment {
         }
         if (this.newByUrn.has(goal.urn)) {
             this.fail(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
+        }
+        if (goal.importId) {
+            this.fail(`${goal.type} (${goal.name}): the import option is not supported by the local engine (it needs the provider's Read on an object with no state)`);
+        }
+        if (goal.remote) {
+            this.fail(`${goal.type} (${goal.name}): multi-language (remote) components are not supported by the local engine`);
         }
         const old = this.claimOld(goal.urn, goal.aliases);
         if (!goal.custom) {

@@ -190,6 +190,8 @@ export class MonitorServer {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             aliases: req.getAliasurnsList(),
             retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+            importId: req.getImportid(),
+            remote: req.getRemote(),
         };
     }
 }
