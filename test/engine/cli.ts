@@ -38,6 +38,7 @@ commands:
 flags:
   --stack NAME   the stack (default dev)
   --cwd DIR      the project folder holding Pulumi.yaml (default the repository root)
+  --state-dir D  where state, local config and the emulator's store live (default <cwd>/.pulumi-local)
   --yes          do not ask for confirmation
 `;
 
@@ -46,7 +47,7 @@ interface Args {
     flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(["stack", "cwd", "s", "C"]);
+const VALUE_FLAGS = new Set(["stack", "cwd", "s", "C", "state-dir"]);
 
 function parseArgs(argv: string[]): Args {
     const positional: string[] = [];
@@ -109,7 +110,7 @@ function context(args: Args): Context {
     }
     const stack = flagString(args, "stack", "s") ?? "dev";
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name "${stack}"`);
-    const localDir = path.join(cwd, ".pulumi-local");
+    const localDir = path.resolve(flagString(args, "state-dir") ?? path.join(cwd, ".pulumi-local"));
     return { projectDir: cwd, stack, localDir, store: new LocalConfigStore(path.join(localDir, `${stack}.config.json`)) };
 }
 
@@ -122,6 +123,8 @@ function stackConfig(ctx: Context): Record<string, ConfigValue> {
 interface AepTarget {
     env: Record<string, string>;
     stop: () => Promise<void>;
+    /** True for the embedded emulator: its URLs lead nowhere but this machine. */
+    local: boolean;
 }
 
 /** Points the provider at the AEP in config/env, or starts the embedded emulator for this run. */
@@ -130,7 +133,7 @@ async function aepTarget(ctx: Context, config: Record<string, ConfigValue>): Pro
     const ims = config["aep:imsUrl"]?.value ?? process.env.AEP_IMS_URL;
     if (platform && ims) {
         console.log(`AEP: ${platform} (IMS ${ims})`);
-        return { env: {}, stop: async () => undefined };
+        return { env: {}, stop: async () => undefined, local: false };
     }
     let emulator: typeof import("../emulator");
     try {
@@ -143,7 +146,19 @@ async function aepTarget(ctx: Context, config: Record<string, ConfigValue>): Pro
         );
     }
     fs.mkdirSync(ctx.localDir, { recursive: true });
-    const emu = await emulator.startEmulator({ storeFile: path.join(ctx.localDir, `${ctx.stack}.aep-store.json`) });
+    // The emulator keeps the port it got on the stack's first run: streaming URLs in state stay valid.
+    const portFile = path.join(ctx.localDir, `${ctx.stack}.emulator.json`);
+    const port = fs.existsSync(portFile) ? Number(JSON.parse(fs.readFileSync(portFile, "utf8")).port) : 0;
+    let emu: Awaited<ReturnType<typeof emulator.startEmulator>>;
+    try {
+        emu = await emulator.startEmulator({ port, storeFile: path.join(ctx.localDir, `${ctx.stack}.aep-store.json`) });
+    } catch (e) {
+        throw new Error(
+            `the embedded emulator could not listen on port ${port}, where this stack's AEP lives (${(e as Error).message}). ` +
+                `Is another run of this stack going on? If not, free the port, or delete ${portFile} to move the stack to a new port.`,
+        );
+    }
+    if (!port) fs.writeFileSync(portFile, JSON.stringify({ port: Number(new URL(emu.url).port) }) + "\n");
     console.log(`AEP: embedded emulator at ${emu.url}`);
     const creds = emulator.DEMO_CREDENTIALS;
     const env: Record<string, string> = { AEP_PLATFORM_URL: emu.url, AEP_IMS_URL: emu.url };
@@ -151,7 +166,7 @@ async function aepTarget(ctx: Context, config: Record<string, ConfigValue>): Pro
     if (!config["aep:clientId"]) env.AEP_CLIENT_ID = creds.clientId;
     if (!config["aep:clientSecret"]) env.AEP_CLIENT_SECRET = creds.clientSecret;
     if (!config["aep:orgId"]) env.AEP_ORG_ID = creds.orgId;
-    return { env, stop: () => emu.close() };
+    return { env, stop: () => emu.close(), local: true };
 }
 
 async function runOperation(op: "preview" | "up" | "refresh" | "destroy", args: Args): Promise<number> {
@@ -191,7 +206,29 @@ async function runOperation(op: "preview" | "up" | "refresh" | "destroy", args: 
     } finally {
         await target.stop();
     }
+    if (result.ok && op === "up") printChatlioStep(result, target.local);
     return result.ok ? 0 : 1;
+}
+
+/**
+ * After an up, the one thing the person must do by hand: paste the webhook URL into Chatlio. The
+ * embedded emulator's URLs lead only to this machine, so they are shown; a real AEP's stay secret.
+ */
+function printChatlioStep(result: RunResult, local: boolean): void {
+    const { streamingUrl, webhookUrl, setupInstructions } = result.outputs;
+    if (!streamingUrl || !webhookUrl) return;
+    console.log("");
+    if (local) {
+        console.log(`Streaming URL (embedded emulator): ${streamingUrl.value}`);
+        console.log(`Webhook URL for Chatlio:           ${webhookUrl.value}`);
+    } else {
+        console.log("Streaming URL: [secret]  (npm start -- stack output --show-secrets streamingUrl)");
+        console.log("Webhook URL:   [secret]  (npm start -- stack output --show-secrets webhookUrl)");
+    }
+    if (typeof setupInstructions?.value === "string") {
+        console.log("");
+        console.log(setupInstructions.value.replace(/pulumi stack output/g, "npm start -- stack output"));
+    }
 }
 
 function stackOutput(args: Args): number {

@@ -442,7 +442,7 @@ export class Deployment {
         const secretOut = [...secretIn, ...goal.additionalSecretOutputs];
         const check = await this.providerCall(goal, () => host.check(ids, old ? stripSecrets(old.inputs) : {}, stripSecrets(news)));
         if (check.failures.length) this.checkFailures(goal, news, check.failures);
-        const checked = annotateSecrets(check.inputs, secretIn);
+        let checked = annotateSecrets(check.inputs, secretIn);
         const entry = { ...this.baseEntry(goal), inputs: checked, provider };
 
         /** Creates the object; `replacing` is the old one it replaces (create-before-delete). */
@@ -535,6 +535,12 @@ export class Deployment {
         }
         const dbr = goal.deleteBeforeReplaceDefined ? goal.deleteBeforeReplace : diff.deleteBeforeReplace;
         const keys = [...new Set([...changed, ...replaces])].sort();
+        // As the real engine does, a replacement is checked again without the old inputs, so that defaults
+        // carried over from the old object (automatic names above all) are chosen afresh.
+        const recheck = await this.providerCall(goal, () => host.check(ids, {}, stripSecrets(news)));
+        if (recheck.failures.length) this.checkFailures(goal, news, recheck.failures);
+        checked = annotateSecrets(recheck.inputs, secretIn);
+        entry.inputs = checked;
         if (this.preview) {
             this.record("replace", goal.urn, goal.type, keys);
             this.o.display.planned("replace", goal.type, goal.name, keys, dbr ? " (delete before replace)" : "");
