@@ -186,7 +186,8 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             }
             const inputs: Record<string, any> = { ...spec.defaults({ ...news }) };
             if (inputs.sandboxName === undefined) {
-                inputs.sandboxName = olds?.sandboxName ?? (config.get("aep:sandboxName") ?? process.env.AEP_SANDBOX_NAME ?? "prod");
+                // The sandbox of this run's settings: a change of aep:sandboxName shows as a replacement.
+                inputs.sandboxName = config.get("aep:sandboxName") ?? process.env.AEP_SANDBOX_NAME ?? "prod";
             }
             if (inputs.sandboxName !== UNKNOWN && !SANDBOX_NAME.test(String(inputs.sandboxName))) {
                 failures.push({
