@@ -187,6 +187,7 @@ export const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutput
     kind: "field group",
     nameKey: "title",
     nameMaxLength: 255,
+    nameEnforcedByAep: true,
     compareKeys: ["title", "description", "fields", "intendedToExtend"],
     replaceKeys: [],
     defaults(inputs) {

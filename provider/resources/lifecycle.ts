@@ -54,6 +54,11 @@ export interface AepObjectSpec<I extends CommonInputs, O> {
     nameKey: keyof I & string;
     /** Longest automatic or given name AEP accepts. */
     nameMaxLength: number;
+    /**
+     * True where AEP itself refuses a second object with the same name (Schema Registry titles). Elsewhere
+     * AEP accepts duplicates, so create looks the name up first and refuses to make a second one.
+     */
+    nameEnforcedByAep?: boolean;
     /** Fills defaults into known inputs (never over unknown ones). */
     defaults(inputs: I): I;
     /** Offline validation; unknown values must be skipped. */
@@ -241,15 +246,22 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             return {
                 changes,
                 replaces,
-                deleteBeforeReplace: replaces.length > 0 && sameName,
+                // Objects in another sandbox never collide.
+                deleteBeforeReplace: replaces.length > 0 && sameName && !replaces.includes("sandboxName"),
             };
         },
 
         async create(inputs: I) {
             const ctx = context(provider, inputs.sandboxName);
             const name = String((inputs as any)[spec.nameKey]);
-            if (inputs.adopt) {
+            if (inputs.adopt || !spec.nameEnforcedByAep) {
                 const existing = await spec.find(ctx, inputs);
+                if (existing && !inputs.adopt) {
+                    throw new Error(
+                        `create ${spec.kind} "${name}": AEP already has a ${spec.kind} with this name (${existing}). ` +
+                            `Give this resource another ${spec.nameKey}, or set \`adopt: true\` to take the existing ${spec.kind} over.`,
+                    );
+                }
                 if (existing) {
                     ctx.log(`adopting the existing ${spec.kind} "${name}" (${existing})`);
                     const current = await spec.read(ctx, existing, {} as O);
@@ -263,11 +275,14 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 return { id: created.id, outs: clean(withInputs(created.outs, inputs)) };
             } catch (err) {
                 if (err instanceof OutcomeUnknownError) {
-                    ctx.log(`the answer to "create ${spec.kind} ${name}" was lost; looking the ${spec.kind} up by name`);
-                    const existing = await spec.find(ctx, inputs);
-                    if (existing) {
-                        const current = await spec.read(ctx, existing, {} as O);
-                        if (current) return { id: existing, outs: clean(withInputs(current, inputs)) };
+                    // AEP may have created the object (or may still be doing so): look it up by its unique
+                    // name a few times before concluding it was not created. Never create it again blindly.
+                    for (const wait of [0, 1_000, 2_000, 4_000]) {
+                        if (wait) await new Promise((r) => setTimeout(r, wait));
+                        ctx.log(`the answer to "create ${spec.kind} ${name}" was lost; looking the ${spec.kind} up by name`);
+                        const existing = await spec.find(ctx, inputs);
+                        const current = existing && (await spec.read(ctx, existing, {} as O));
+                        if (existing && current) return { id: existing, outs: clean(withInputs(current, inputs)) };
                     }
                     throw new Error(
                         `create ${spec.kind} "${name}": AEP's answer was lost and no ${spec.kind} with that name exists, so it was not created; run the update again`,
@@ -325,7 +340,12 @@ function context(provider: { aepConfig?: Record<string, string> }, sandboxName?:
     const settings = resolveSettings({ get: (k: string) => values[k] }, process.env);
     if (sandboxName && sandboxName !== UNKNOWN) settings.sandboxName = sandboxName;
     const log = (message: string) => console.error(`aep: ${message}`);
+    // Tuning knobs for slow networks and for tests; AEP documents no timeouts of its own.
+    const env = (k: string) => (Number(process.env[k]) > 0 ? Number(process.env[k]) : undefined);
     const client = new AepClient(settings, {
+        timeoutMs: env("AEP_HTTP_TIMEOUT_MS"),
+        deadlineMs: env("AEP_HTTP_DEADLINE_MS"),
+        baseDelayMs: env("AEP_HTTP_RETRY_BASE_MS"),
         onRetry: (info) => log(`${info.operation}: ${info.reason}; retrying in ${Math.round(info.delayMs / 100) / 10}s (attempt ${info.attempt})`),
     });
     return { settings, client, log };

@@ -66,6 +66,7 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
     kind: "schema",
     nameKey: "title",
     nameMaxLength: 255,
+    nameEnforcedByAep: true,
     compareKeys: ["title", "description", "classId", "fieldGroupIds"],
     replaceKeys: ["classId"],
     defaults(inputs) {
