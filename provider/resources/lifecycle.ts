@@ -282,7 +282,8 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                         ctx.log(`the answer to "create ${spec.kind} ${name}" was lost; looking the ${spec.kind} up by name`);
                         const existing = await spec.find(ctx, inputs);
                         const current = existing && (await spec.read(ctx, existing, {} as O));
-                        if (existing && current) return { id: existing, outs: clean(withInputs(current, inputs)) };
+                        // Fields AEP does not echo (undefined in `current`) keep their input values, as in read.
+                        if (existing && current) return { id: existing, outs: clean(withInputs(clean(current), inputs)) };
                     }
                     throw new Error(
                         `create ${spec.kind} "${name}": AEP's answer was lost and no ${spec.kind} with that name exists, so it was not created; run the update again`,
