@@ -277,7 +277,9 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 if (err instanceof OutcomeUnknownError) {
                     // AEP may have created the object (or may still be doing so): look it up by its unique
                     // name a few times before concluding it was not created. Never create it again blindly.
-                    for (const wait of [0, 1_000, 2_000, 4_000]) {
+                    // Backing off from the client's retry base (default 500 ms: 0, 1, 2 and 4 s).
+                    const base = Number(process.env.AEP_HTTP_RETRY_BASE_MS) > 0 ? Number(process.env.AEP_HTTP_RETRY_BASE_MS) : 500;
+                    for (const wait of [0, 2 * base, 4 * base, 8 * base]) {
                         if (wait) await new Promise((r) => setTimeout(r, wait));
                         ctx.log(`the answer to "create ${spec.kind} ${name}" was lost; looking the ${spec.kind} up by name`);
                         const existing = await spec.find(ctx, inputs);
