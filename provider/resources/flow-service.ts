@@ -92,3 +92,22 @@ export async function findByName(ctx: Ctx, collection: Collection, name: string,
 export async function deleteItem(ctx: Ctx, collection: Collection, id: string, kind: string): Promise<void> {
     await ctx.client.request({ family: "flowService", method: "DELETE", path: `/${collection}/${id}`, operation: `delete ${kind}`, object: id, allow404: true });
 }
+
+/**
+ * find, read, update and delete of a connection (source or target): only name and description change
+ * in place, with JSON Patch and `If-Match`.
+ */
+export function connectionVerbs<O extends { etag?: string; name?: string }>(collection: "sourceConnections" | "targetConnections", kind: string, toOutputs: (item: any) => O) {
+    return {
+        find: (ctx: Ctx, inputs: { name?: string }) => findByName(ctx, collection, inputs.name!, kind),
+        async read(ctx: Ctx, id: string): Promise<O | undefined> {
+            const item = await getItem(ctx, collection, id, kind);
+            return item ? toOutputs(item) : undefined;
+        },
+        async update(ctx: Ctx, id: string, olds: O, news: { name?: string; description?: string }): Promise<O> {
+            const etag = await patchItem(ctx, collection, id, olds.etag, kind, news.name!, (live) => patchOps(live ?? olds, news, ["name", "description"]));
+            return { ...olds, ...news, etag } as O;
+        },
+        delete: (ctx: Ctx, id: string) => deleteItem(ctx, collection, id, kind),
+    };
+}

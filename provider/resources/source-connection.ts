@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./lifecycle";
 import { CHATLIO_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, STREAMING_PROVIDER_ID } from "./ids";
-import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
+import { connectionVerbs } from "./flow-service";
 
 export interface SourceConnectionArgs {
     /** Connection name. Default: the resource name plus a random suffix. */
@@ -97,18 +97,7 @@ export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, Sour
         });
         return { id: r.data.id, outs: { ...inputs, sourceConnectionId: r.data.id, etag: r.data.etag } as SourceConnectionOutputs };
     },
-    find: (ctx, inputs) => findByName(ctx, "sourceConnections", inputs.name!, "source connection"),
-    async read(ctx, id) {
-        const item = await getItem(ctx, "sourceConnections", id, "source connection");
-        return item ? toOutputs(item) : undefined;
-    },
-    async update(ctx, id, olds, news) {
-        const etag = await patchItem(ctx, "sourceConnections", id, olds.etag, "source connection", news.name!, (live) =>
-            patchOps(live ?? olds, news, ["name", "description"]),
-        );
-        return { ...olds, ...news, etag } as SourceConnectionOutputs;
-    },
-    delete: (ctx, id) => deleteItem(ctx, "sourceConnections", id, "source connection"),
+    ...connectionVerbs<SourceConnectionOutputs>("sourceConnections", "source connection", toOutputs),
 });
 
 /** A Flow Service source connection; by default the Chatlio webhook source. */

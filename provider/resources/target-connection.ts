@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./lifecycle";
 import { DATASET_ID, DATA_LAKE_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, SCHEMA_ID, XED_FULL_V1 } from "./ids";
-import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
+import { connectionVerbs } from "./flow-service";
 
 export interface TargetConnectionArgs {
     /** Connection name. Default: the resource name plus a random suffix. */
@@ -98,18 +98,7 @@ export const targetConnectionProvider = aepProvider<TargetConnectionInputs, Targ
         });
         return { id: r.data.id, outs: { ...inputs, targetConnectionId: r.data.id, etag: r.data.etag } as TargetConnectionOutputs };
     },
-    find: (ctx, inputs) => findByName(ctx, "targetConnections", inputs.name!, "target connection"),
-    async read(ctx, id) {
-        const item = await getItem(ctx, "targetConnections", id, "target connection");
-        return item ? toOutputs(item) : undefined;
-    },
-    async update(ctx, id, olds, news) {
-        const etag = await patchItem(ctx, "targetConnections", id, olds.etag, "target connection", news.name!, (live) =>
-            patchOps(live ?? olds, news, ["name", "description"]),
-        );
-        return { ...olds, ...news, etag } as TargetConnectionOutputs;
-    },
-    delete: (ctx, id) => deleteItem(ctx, "targetConnections", id, "target connection"),
+    ...connectionVerbs<TargetConnectionOutputs>("targetConnections", "target connection", toOutputs),
 });
 
 /** A Flow Service target connection; by default to the data lake, into one dataset. */
