@@ -9,6 +9,7 @@
  * replaces the flow, and with it the streaming URL, which must then be pasted into Chatlio again.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AepError, OutcomeUnknownError } from "../client";
 import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
@@ -105,11 +106,20 @@ async function readUntilInlet(ctx: Ctx, id: string, name: string): Promise<any> 
 async function setEnabled(ctx: Ctx, id: string, enabled: boolean, name: string): Promise<string | undefined> {
     // aep-api.md §5.1: the spec wants ENABLE/DISABLE with a subOp; Adobe's docs (and working examples)
     // send the lowercase op alone. The documented form is what AEP is shown to accept.
-    const r = await ctx.client.request({
-        family: "flowService", method: "POST", path: `/flows/${id}/action`, query: { op: enabled ? "enable" : "disable" },
-        operation: `${enabled ? "enable" : "disable"} dataflow`, object: name,
-    });
-    return r.data?.etag;
+    try {
+        const r = await ctx.client.request({
+            family: "flowService", method: "POST", path: `/flows/${id}/action`, query: { op: enabled ? "enable" : "disable" },
+            operation: `${enabled ? "enable" : "disable"} dataflow`, object: name,
+        });
+        return r.data?.etag;
+    } catch (err) {
+        // The answer was lost, or AEP refuses the action (1422) because the flow is in that state already
+        // (an earlier lost answer, or a change in the AEP UI): the flow's state says whether it is done.
+        if (!(err instanceof OutcomeUnknownError) && !(err instanceof AepError && err.code === "1422-400")) throw err;
+        const item = await getItem(ctx, "flows", id, "dataflow");
+        if (item?.state === (enabled ? "enabled" : "disabled")) return item.etag;
+        throw err;
+    }
 }
 
 export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
