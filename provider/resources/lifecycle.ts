@@ -284,8 +284,15 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                         ctx.log(`the answer to "create ${spec.kind} ${name}" was lost; looking the ${spec.kind} up by name`);
                         const existing = await spec.find(ctx, inputs);
                         const current = existing && (await spec.read(ctx, existing, {} as O));
-                        // Fields AEP does not echo (undefined in `current`) keep their input values, as in read.
-                        if (existing && current) return { id: existing, outs: clean(withInputs(clean(current), inputs)) };
+                        if (existing && current) {
+                            // Fields AEP does not echo (undefined in `current`) keep their input values, as in read.
+                            const found = clean(current);
+                            // A create can be more than one call (a dataflow is disabled after it is made): what the
+                            // lost answer left undone is done now, as when adopting.
+                            const stale = spec.compareKeys.some((k) => (found as any)[k] !== undefined && !sameJson((found as any)[k], (inputs as any)[k]));
+                            const outs = stale ? await spec.update(ctx, existing, { ...found, ...inputsOnly(found, inputs) }, inputs) : found;
+                            return { id: existing, outs: clean(withInputs(outs, inputs)) };
+                        }
                     }
                     throw new Error(
                         `create ${spec.kind} "${name}": AEP's answer was lost and no ${spec.kind} with that name exists, so it was not created; run the update again`,
