@@ -1,0 +1,269 @@
+/**
+ * The benchmark's runs: the local engine (test/engine) against the emulator (test/emulator) with a fixed
+ * latency per request, and Adobe's manual sequence through the same client beside it. Each run yields
+ * one {@link RunFigures}; report.ts turns them into the table, the targets and the JSON.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { DEMO_CREDENTIALS, Emulator, LogEntry, startEmulator } from "../test/emulator";
+import { LocalEngine, RunResult } from "../test/engine";
+import { DEFAULT_SCOPES } from "../provider/config";
+import { Bound, Direction, KINDS, Kind, chainBound } from "./bound";
+import { manualSequence } from "./manual";
+import { ChildMemorySampler, PeakMemory } from "./memory";
+import { StateSize, stateSize } from "./state";
+
+const FIXTURES = path.join(__dirname, "fixtures");
+
+export interface BenchOptions {
+    /** Added by the emulator to every request. */
+    latencyMs: number;
+    /** Component counts of the scale runs (1, 10, 50; --quick: 1, 10). */
+    counts: number[];
+    /** Progress lines (stderr). */
+    progress: (line: string) => void;
+}
+
+export type RunKind = "up" | "preview" | "refresh" | "destroy" | "manual";
+
+export interface RunFigures {
+    /** Row label, e.g. "1. up from empty". */
+    name: string;
+    group: "reference" | "single" | "manual" | "scale";
+    kind: RunKind;
+    /** ChatlioSource components in the program (0 for the empty program). */
+    components: number;
+    ok: boolean;
+    error?: string;
+    requests: { token: number; read: number; write: number; total: number };
+    /** Requests per path family, e.g. "GET /data/foundation/flowservice/flows": 2. */
+    byRoute: Record<string, number>;
+    /** Engine step counts ({ create: 10 }). */
+    changes: Record<string, number>;
+    /** Measured around the call. */
+    wallMs: number;
+    /** The engine's own RunResult.durationMs. */
+    engineMs?: number;
+    /** From the call to the first request's start (the request was logged when answered, latency after it started). */
+    beforeFirstRequestMs?: number;
+    /** From the last answer to the end of the run. */
+    afterLastAnswerMs?: number;
+    /** The run's fixed cost: its time outside the request window (before + after); the whole run when it made no request. */
+    fixedMs: number;
+    /** wall − fixed: from the first request's start to the last answer. */
+    netMs?: number;
+    bound: Bound;
+    wallOverBound?: number;
+    netOverBound?: number;
+    /** The state file the run left (for destroy, provider sizes come from the state it started with). */
+    state?: StateSize;
+    memory?: PeakMemory;
+}
+
+type TimedEntry = LogEntry & { at: number };
+
+/** Stamps each log entry with performance.now() when the emulator records it (when it answers). */
+function clockLog(emu: Emulator): void {
+    const log = emu.log as TimedEntry[];
+    const push = log.push.bind(log);
+    log.push = (...entries: TimedEntry[]) => {
+        const at = performance.now();
+        for (const e of entries) e.at = at;
+        return push(...entries);
+    };
+}
+
+function countRequests(log: LogEntry[]): RunFigures["requests"] {
+    const r = { token: 0, read: 0, write: 0, total: log.length };
+    for (const e of log) r[e.kind]++;
+    return r;
+}
+
+function byRoute(log: LogEntry[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of log) {
+        // ids last: keep the collection, drop the id
+        const route = e.path.replace(/\/(https%3A%2F%2F[^/]+|[0-9a-f]{24}|[0-9a-f]{32}|[0-9a-f-]{36})(?=\/|$)/gi, "/{id}");
+        const key = `${e.method} ${route}`;
+        out[key] = (out[key] ?? 0) + 1;
+    }
+    return out;
+}
+
+/** Objects per kind the run's steps touched (creates, updates, replaces, deletes, reads). */
+function objectsPerKind(steps: RunResult["steps"]): Partial<Record<Kind, number>> {
+    const out: Partial<Record<Kind, number>> = {};
+    for (const s of steps) {
+        if (s.op === "same") continue;
+        const m = /^pulumi-nodejs:dynamic(?:\/aep)?:(.*)$/.exec(s.type);
+        const k = m?.[1] as Kind | undefined;
+        if (k && (KINDS as readonly string[]).includes(k)) out[k] = (out[k] ?? 0) + 1;
+    }
+    return out;
+}
+
+function timing(log: TimedEntry[], t0: number, t1: number, latencyMs: number) {
+    const wallMs = t1 - t0;
+    if (!log.length) return { wallMs, fixedMs: wallMs };
+    const start = Math.max(t0, Math.min(...log.map((e) => e.at)) - latencyMs);
+    const end = Math.max(...log.map((e) => e.at));
+    return {
+        wallMs,
+        beforeFirstRequestMs: start - t0,
+        afterLastAnswerMs: t1 - end,
+        fixedMs: wallMs - (end - start),
+        netMs: end - start,
+    };
+}
+
+export class Bench {
+    private emu!: Emulator;
+    private readonly dirs: string[] = [];
+    readonly runs: RunFigures[] = [];
+
+    constructor(private readonly o: BenchOptions) {}
+
+    async start(): Promise<void> {
+        this.emu = await startEmulator({ latencyMs: this.o.latencyMs, trafficLog: "" });
+        clockLog(this.emu);
+    }
+
+    async stop(): Promise<void> {
+        await this.emu?.close();
+        for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+
+    private config(extra: Record<string, string>): Record<string, string | { value: string; secret?: boolean }> {
+        return {
+            "aep:clientId": DEMO_CREDENTIALS.clientId,
+            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
+            "aep:orgId": DEMO_CREDENTIALS.orgId,
+            "aep:platformUrl": this.emu.url,
+            "aep:imsUrl": this.emu.url,
+            ...extra,
+        };
+    }
+
+    /** A fresh stack of a fixture program; `config` may be changed between runs. */
+    stack(fixture: "chatlio" | "empty", name: string, config: Record<string, string> = {}) {
+        const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `aep-bench-${name}-`));
+        this.dirs.push(stateDir);
+        const lines: string[] = [];
+        const settings = config;
+        const engine = () =>
+            new LocalEngine({ projectDir: path.join(FIXTURES, fixture), stack: name, stateDir, config: this.config(settings), log: (l) => lines.push(l) });
+        return { engine, settings, statePath: engine().statePath, lines };
+    }
+
+    /** One engine run, measured. */
+    async engineRun(
+        name: string,
+        group: RunFigures["group"],
+        components: number,
+        stack: ReturnType<Bench["stack"]>,
+        kind: Exclude<RunKind, "manual">,
+        direction: Direction,
+    ): Promise<RunFigures> {
+        this.o.progress(`${name} …`);
+        const before = stateSize(stack.statePath);
+        const engine = stack.engine();
+        stack.lines.length = 0;
+        this.emu.resetLog();
+        const sampler = ChildMemorySampler.available() ? new ChildMemorySampler().start() : undefined;
+        const t0 = performance.now();
+        const r = await engine[kind]();
+        const t1 = performance.now();
+        const memory = sampler?.stop();
+        const log = [...(this.emu.log as TimedEntry[])];
+        const after = stateSize(stack.statePath);
+        const state: StateSize = after.dynamicResources ? after : { ...after, providerMeanBytes: before.providerMeanBytes, providerMaxBytes: before.providerMaxBytes, providerPerResourceMeanBytes: before.providerPerResourceMeanBytes, providerPerResourceMaxBytes: before.providerPerResourceMaxBytes };
+        const bound = chainBound(log, objectsPerKind(r.steps), direction, this.o.latencyMs);
+        const t = timing(log, t0, t1, this.o.latencyMs);
+        const figures: RunFigures = {
+            name, group, kind, components,
+            ok: r.ok,
+            error: r.ok ? undefined : `${r.error}\n${r.diagnostics.slice(-20).join("\n")}`,
+            requests: countRequests(log),
+            byRoute: byRoute(log),
+            changes: r.changes,
+            engineMs: r.durationMs,
+            ...t,
+            bound,
+            wallOverBound: bound.ms ? t.wallMs / bound.ms : undefined,
+            netOverBound: bound.ms && t.netMs !== undefined ? t.netMs / bound.ms : undefined,
+            state,
+            memory,
+        };
+        this.runs.push(figures);
+        this.o.progress(`${name}: ${(t.wallMs / 1000).toFixed(1)} s, ${log.length} requests${r.ok ? "" : " FAILED"}`);
+        if (!r.ok) throw new Error(`${name} failed: ${figures.error}`);
+        return figures;
+    }
+
+    /** Adobe's tutorial sequence through AepClient, in this process. */
+    async manualRun(name: string): Promise<RunFigures> {
+        this.o.progress(`${name} …`);
+        this.emu.resetLog();
+        const settings = {
+            clientId: DEMO_CREDENTIALS.clientId,
+            clientSecret: DEMO_CREDENTIALS.clientSecret,
+            orgId: DEMO_CREDENTIALS.orgId,
+            sandboxName: "prod",
+            scopes: DEFAULT_SCOPES,
+            platformUrl: this.emu.url,
+            imsUrl: this.emu.url,
+        };
+        const t0 = performance.now();
+        let error: string | undefined;
+        try {
+            await manualSequence(settings, `manual${Date.now().toString(36)}`);
+        } catch (e) {
+            error = (e as Error).message;
+        }
+        const t1 = performance.now();
+        const log = [...(this.emu.log as TimedEntry[])];
+        const bound = chainBound(log, Object.fromEntries(KINDS.map((k) => [k, 1])), "forward", this.o.latencyMs);
+        const t = timing(log, t0, t1, this.o.latencyMs);
+        const figures: RunFigures = {
+            name, group: "manual", kind: "manual", components: 1,
+            ok: !error, error,
+            requests: countRequests(log),
+            byRoute: byRoute(log),
+            changes: { create: 7 },
+            ...t,
+            bound,
+            wallOverBound: bound.ms ? t.wallMs / bound.ms : undefined,
+            netOverBound: bound.ms && t.netMs !== undefined ? t.netMs / bound.ms : undefined,
+        };
+        this.runs.push(figures);
+        this.o.progress(`${name}: ${(t.wallMs / 1000).toFixed(1)} s, ${log.length} requests${error ? " FAILED" : ""}`);
+        if (error) throw new Error(`${name} failed: ${error}`);
+        return figures;
+    }
+
+    /** Everything, in order: the empty program, one ChatlioSource's six phases, the manual sequence, then N = counts. */
+    async all(): Promise<void> {
+        // The empty program first: the fixed cost of a run, and a warm-up of the file cache.
+        const empty = this.stack("empty", "empty");
+        await this.engineRun("empty program: up", "reference", 0, empty, "up", "forward");
+
+        const one = this.stack("chatlio", "one", { "bench:count": "1" });
+        await this.engineRun("1. up from empty", "single", 1, one, "up", "forward");
+        await this.engineRun("2. preview, no change", "single", 1, one, "preview", "none");
+        await this.engineRun("3. up, no change", "single", 1, one, "up", "forward");
+        await this.engineRun("4. refresh", "single", 1, one, "refresh", "none");
+        one.settings["bench:mappingChange"] = "true";
+        await this.engineRun("5. mapping change", "single", 1, one, "up", "forward");
+        await this.engineRun("6. destroy", "single", 1, one, "destroy", "backward");
+
+        await this.manualRun("manual sequence (tutorial)");
+
+        for (const n of this.o.counts) {
+            const s = this.stack("chatlio", `n${n}`, { "bench:count": String(n) });
+            await this.engineRun(`N=${n}: up from empty`, "scale", n, s, "up", "forward");
+            await this.engineRun(`N=${n}: destroy`, "scale", n, s, "destroy", "backward");
+        }
+    }
+}
