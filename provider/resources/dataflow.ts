@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AepError, OutcomeUnknownError } from "../client";
 import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
+import { CheckFailure, CommonInputs, Ctx, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, clean } from "./lifecycle";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
 
@@ -165,12 +165,17 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
             },
         });
         const id: string = r.data.id;
-        let item = await readUntilInlet(ctx, id, inputs.name!);
-        if (inputs.enabled === false && item.state !== "disabled") {
-            await setEnabled(ctx, id, false, inputs.name!);
-            item = (await getItem(ctx, "flows", id, "dataflow")) ?? item;
+        try {
+            let item = await readUntilInlet(ctx, id, inputs.name!);
+            if (inputs.enabled === false && item.state !== "disabled") {
+                await setEnabled(ctx, id, false, inputs.name!);
+                item = (await getItem(ctx, "flows", id, "dataflow")) ?? item;
+            }
+            return { id, outs: { ...inputs, ...toOutputs(item) } as DataflowOutputs };
+        } catch (err) {
+            // The flow exists: it must reach state. Its state and URLs are read by the next update.
+            throw new PartiallyCreatedError(id, { dataflowId: id, enabled: undefined }, err);
         }
-        return { id, outs: { ...inputs, ...toOutputs(item) } as DataflowOutputs };
     },
     find: (ctx, inputs) => findByName(ctx, "flows", inputs.name!, "dataflow"),
     async read(ctx, id) {
@@ -191,7 +196,10 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
             etag = (await setEnabled(ctx, id, news.enabled, news.name!)) ?? etag;
             state = news.enabled ? "enabled" : "disabled";
         }
-        return { ...olds, ...news, etag, state } as DataflowOutputs;
+        const outs = { ...olds, ...news, etag, state } as DataflowOutputs;
+        if (olds.streamingUrl) return outs;
+        // A dataflow whose create stopped after AEP made it: its URLs are read now.
+        return { ...outs, ...clean(toOutputs(await readUntilInlet(ctx, id, news.name!))) } as DataflowOutputs;
     },
     delete: (ctx, id) => deleteItem(ctx, "flows", id, "dataflow"),
     replaceWarning: (olds, replaces) =>

@@ -78,6 +78,23 @@ export interface AepObjectSpec<I extends CommonInputs, O> {
     replaceWarning?(olds: O, replaces: string[]): string;
 }
 
+/**
+ * Thrown by a spec's `create` when AEP made the object but a later step of the create failed (a dataflow
+ * whose read-back fails). The object is then kept in state as created but not initialised, so the next
+ * run updates it and destroy deletes it, instead of leaving it in AEP unknown to Pulumi.
+ */
+export class PartiallyCreatedError extends Error {
+    constructor(
+        readonly id: string,
+        /** The outputs known so far; fields left undefined are filled in by the next update. */
+        readonly outs: Record<string, unknown>,
+        cause: unknown,
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "PartiallyCreatedError";
+    }
+}
+
 /** Drops `undefined` (which Pulumi's wire format rejects) and turns the value into plain JSON. */
 export function clean<T>(value: T): T {
     if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(clean) as unknown as T;
@@ -297,6 +314,12 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                     throw new Error(
                         `create ${spec.kind} "${name}": AEP's answer was lost and no ${spec.kind} with that name exists, so it was not created; run the update again`,
                     );
+                }
+                if (err instanceof PartiallyCreatedError) {
+                    // An error with an `id` is what the dynamic-provider host reports as "created but not
+                    // initialised" (ErrorResourceInitFailed): the engine keeps the object in state.
+                    const message = `create ${spec.kind} "${name}": AEP created it (${err.id}), then ${err.message}; it is kept in state and the next update finishes it`;
+                    throw Object.assign(new Error(message), { id: err.id, properties: clean(withInputs(err.outs as O, inputs)), reasons: [err.message] });
                 }
                 if (err instanceof AepError && isNameClash(err)) {
                     throw new Error(
