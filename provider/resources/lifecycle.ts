@@ -312,7 +312,7 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                         }
                     }
                     throw new Error(
-                        `create ${spec.kind} "${name}": AEP's answer was lost and no ${spec.kind} with that name exists, so it was not created; run the update again`,
+                        `create ${spec.kind} "${name}": AEP's answer was lost (${[err.status, err.code].filter(Boolean).join(" ") || "no answer"}) and no ${spec.kind} with that name exists, so it was not created; run the update again`,
                     );
                 }
                 if (err instanceof PartiallyCreatedError) {
