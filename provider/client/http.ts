@@ -1,4 +1,4 @@
-import axios from "axios";
+import type { AxiosStatic } from "axios";
 import * as http from "http";
 import * as https from "https";
 
@@ -33,6 +33,8 @@ export interface SendOptions {
  * axios objects escape (their config holds the Authorization header): only clean values come back.
  */
 export async function send(o: SendOptions): Promise<RawResponse | NetworkFailure> {
+  // Loaded on first use: a Pulumi program that only declares resources never needs axios.
+  const axios: AxiosStatic = require("axios");
   try {
     const res = await axios.request({
       method: o.method,

@@ -9,7 +9,7 @@
  * `pulumi-aep-chatlio/host` from the project folder (the host's working folder, as for any package a
  * provider requires) and calls the provider of the same kind there, so every operation runs the
  * installed version. When the package is used from its TypeScript sources (this repository), the host
- * loads them through ts-node.
+ * loads them through provider/ts-loader.js (TypeScript's transpiler, with a disk cache).
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -23,13 +23,7 @@ export function hostedProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvi
             // project is this repository).
             const fromProject = require("module").createRequire(`${process.cwd()}/index.js`);
             const entry: string = fromProject.resolve("pulumi-aep-chatlio/host");
-            if (/\.ts$/.test(entry)) {
-                fromProject("ts-node").register({
-                    transpileOnly: true,
-                    skipProject: true,
-                    compilerOptions: { module: "commonjs", target: "es2020", esModuleInterop: true },
-                });
-            }
+            if (/\.ts$/.test(entry)) fromProject("pulumi-aep-chatlio/ts-loader").register();
             g.__pulumiAepChatlioHost = fromProject(entry);
         }
         return g.__pulumiAepChatlioHost.providers[kind];
