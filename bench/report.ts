@@ -77,6 +77,8 @@ export function compare(runs: RunFigures[]): Comparison | undefined {
 
 const x = (v: number | undefined) => (v === undefined || !isFinite(v) ? "—" : `${v < 10 ? v.toFixed(2) : v.toFixed(1)}×`);
 const ms = (v: number | undefined) => (v === undefined ? "—" : String(Math.round(v)));
+const mb = (kb: number | undefined) => (kb === undefined ? "—" : (kb / 1024).toFixed(1));
+const cpu = (s: number | undefined) => (s === undefined ? "—" : s.toFixed(1));
 
 export function evaluate(runs: RunFigures[], counts: number[]): TargetResult[] {
     const out: TargetResult[] = [];
@@ -165,11 +167,11 @@ function steps(changes: Record<string, number>): string {
 }
 
 /** Plain text with aligned columns; numbers right-aligned. */
-export function textTable(header: string[], rows: string[][], leftColumns = 1): string {
+export function textTable(header: string[], rows: string[][], left: number[] = [0]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
     const line = (cells: string[]) =>
         cells
-            .map((c, i) => (i < leftColumns || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+            .map((c, i) => (left.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))
             .join("  ")
             .trimEnd();
     return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
@@ -190,9 +192,29 @@ export function runTable(runs: RunFigures[]): string {
         x(r.netOverBound),
         r.state?.providerMeanBytes !== undefined ? `${r.state.providerMeanBytes}/${r.state.providerMaxBytes}` : "—",
         r.state ? (r.state.stateBytes / 1024).toFixed(1) : "—",
-        r.memory?.hostKb !== undefined ? (r.memory.hostKb / 1024).toFixed(1) : "—",
+        mb(r.processes?.hostKb),
         steps(r.changes),
     ]);
+    return textTable(header, rows, [0, header.length - 1]);
+}
+
+/** Where a run's time goes besides requests: start-up, shut-down, state writes, CPU per process. */
+export function timeTable(runs: RunFigures[]): string {
+    const header = ["run", "program up ms", "before 1st request ms", "after last answer ms", "state writes", "writes ms", "CPU s program", "CPU s host", "CPU s engine", "program MB"];
+    const rows = runs
+        .filter((r) => r.kind !== "manual")
+        .map((r) => [
+            r.name,
+            ms(r.programUpMs),
+            ms(r.beforeFirstRequestMs),
+            ms(r.afterLastAnswerMs),
+            String(r.stateWrites?.count ?? "—"),
+            ms(r.stateWrites?.ms),
+            cpu(r.processes?.programCpuS),
+            cpu(r.processes?.hostCpuS),
+            cpu(r.engineCpuS),
+            mb(r.processes?.programKb),
+        ]);
     return textTable(header, rows);
 }
 
@@ -205,8 +227,16 @@ export function render(result: BenchResult): string {
     out.push("");
     out.push(runTable(result.runs));
     out.push("");
+    out.push("where the time goes (program up: its stack registration reached the engine; CPU s engine: this process, engine and emulator):");
+    out.push(timeTable(result.runs));
+    out.push("");
     out.push(`bound = the longest chain of requests that must follow one another × ${result.options.latencyMs} ms (requests per object, attributed by path):`);
     for (const r of result.runs) if (r.bound.requests) out.push(`  ${r.name}: ${describeChain(r.bound)}`);
+    const gapped = result.runs.filter((r) => r.chainGaps?.length);
+    if (gapped.length) {
+        out.push("idle ms on the chain (from one request's answer to the next request's start; A→A inside one operation, A→B between objects):");
+        for (const r of gapped) out.push(`  ${r.name}: ${r.chainGaps!.map((g) => `${g.from}→${g.to} ${g.ms}`).join(", ")}`);
+    }
     out.push("fixed = time outside the request window (start-up before the first request + shut-down after the last answer); net = wall − fixed.");
     const c = result.comparison;
     if (c) {

@@ -10,9 +10,10 @@ import { performance } from "perf_hooks";
 import { DEMO_CREDENTIALS, Emulator, LogEntry, startEmulator } from "../test/emulator";
 import { LocalEngine, RunResult } from "../test/engine";
 import { DEFAULT_SCOPES } from "../provider/config";
-import { Bound, Direction, KINDS, Kind, chainBound } from "./bound";
+import { Bound, Direction, KINDS, Kind, attribute, chainBound } from "./bound";
 import { manualSequence } from "./manual";
-import { ChildMemorySampler, PeakMemory } from "./memory";
+import { ChildFigures, ChildSampler } from "./processes";
+import { StateFile } from "../test/engine/state";
 import { StateSize, stateSize } from "./state";
 
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -55,14 +56,46 @@ export interface RunFigures {
     /** wall − fixed: from the first request's start to the last answer. */
     netMs?: number;
     bound: Bound;
+    /**
+     * Where net time beyond the bound goes, for runs with one object per kind: the idle time on the
+     * chain between one link's last answer and the next link's first request (between objects: the
+     * engine, the program and the host passing outputs on; inside one operation: the client), and the
+     * time inside each link beyond its latency.
+     */
+    chainGaps?: Array<{ from: string; to: string; ms: number }>;
     wallOverBound?: number;
     netOverBound?: number;
     /** The state file the run left (for destroy, provider sizes come from the state it started with). */
     state?: StateSize;
-    memory?: PeakMemory;
+    /** The program and the host (peak memory, CPU), from /proc. */
+    processes?: ChildFigures;
+    /** CPU seconds this process (the engine and the emulator) used during the run. */
+    engineCpuS?: number;
+    /** The engine's state-file writes during the run: how many, and the milliseconds they blocked its event loop. */
+    stateWrites?: { count: number; ms: number };
+    /** When the program's stack registration reached the engine (ms after the call): the program's start-up. */
+    programUpMs?: number;
 }
 
 type TimedEntry = LogEntry & { at: number };
+
+/** Counts and times the engine's state writes (StateFile.save runs in this process, synchronously). */
+const writes = { count: 0, ms: 0 };
+function watchStateWrites(): void {
+    const proto = StateFile.prototype as unknown as { save(...a: unknown[]): unknown; __benchWatched?: boolean };
+    if (proto.__benchWatched) return;
+    proto.__benchWatched = true;
+    const save = proto.save;
+    proto.save = function (this: unknown, ...a: unknown[]) {
+        const t = performance.now();
+        try {
+            return save.apply(this, a);
+        } finally {
+            writes.count++;
+            writes.ms += performance.now() - t;
+        }
+    };
+}
 
 /** Stamps each log entry with performance.now() when the emulator records it (when it answers). */
 function clockLog(emu: Emulator): void {
@@ -104,6 +137,29 @@ function objectsPerKind(steps: RunResult["steps"]): Partial<Record<Kind, number>
     return out;
 }
 
+/** Idle time between consecutive links of the chain (one object per kind only). */
+function chainGaps(log: TimedEntry[], bound: Bound, latencyMs: number): RunFigures["chainGaps"] {
+    if (Object.values(bound.perNode).some((p) => p && p.objects > 1)) return undefined;
+    const byNode = new Map<string, TimedEntry[]>();
+    for (const e of log) {
+        const n = attribute(e.path);
+        if (n) byNode.set(n, [...(byNode.get(n) ?? []), e]);
+    }
+    const gaps: Array<{ from: string; to: string; ms: number }> = [];
+    let prev: { node: string; end: number } | undefined;
+    for (const link of bound.chain) {
+        const entries = (byNode.get(link.node) ?? []).sort((a, b) => a.at - b.at);
+        if (!entries.length) continue;
+        for (let i = 0; i < entries.length; i++) {
+            const start = entries[i].at - latencyMs;
+            if (i === 0 && prev) gaps.push({ from: prev.node, to: link.node, ms: Math.round(start - prev.end) });
+            if (i > 0) gaps.push({ from: link.node, to: link.node, ms: Math.round(start - entries[i - 1].at) });
+        }
+        prev = { node: link.node, end: entries[entries.length - 1].at };
+    }
+    return gaps;
+}
+
 function timing(log: TimedEntry[], t0: number, t1: number, latencyMs: number) {
     const wallMs = t1 - t0;
     if (!log.length) return { wallMs, fixedMs: wallMs };
@@ -128,6 +184,7 @@ export class Bench {
     async start(): Promise<void> {
         this.emu = await startEmulator({ latencyMs: this.o.latencyMs, trafficLog: "" });
         clockLog(this.emu);
+        watchStateWrites();
     }
 
     async stop(): Promise<void> {
@@ -150,10 +207,17 @@ export class Bench {
     stack(fixture: "chatlio" | "empty", name: string, config: Record<string, string> = {}) {
         const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `aep-bench-${name}-`));
         this.dirs.push(stateDir);
-        const lines: string[] = [];
+        const lines: Array<{ at: number; line: string }> = [];
         const settings = config;
         const engine = () =>
-            new LocalEngine({ projectDir: path.join(FIXTURES, fixture), stack: name, stateDir, config: this.config(settings), log: (l) => lines.push(l) });
+            new LocalEngine({
+                projectDir: path.join(FIXTURES, fixture),
+                stack: name,
+                stateDir,
+                config: this.config(settings),
+                showSames: true,
+                log: (line) => lines.push({ at: performance.now(), line }),
+            });
         return { engine, settings, statePath: engine().statePath, lines };
     }
 
@@ -171,11 +235,16 @@ export class Bench {
         const engine = stack.engine();
         stack.lines.length = 0;
         this.emu.resetLog();
-        const sampler = ChildMemorySampler.available() ? new ChildMemorySampler().start() : undefined;
+        const sampler = ChildSampler.available() ? new ChildSampler().start() : undefined;
+        writes.count = 0;
+        writes.ms = 0;
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         const r = await engine[kind]();
         const t1 = performance.now();
-        const memory = sampler?.stop();
+        const cpu = process.cpuUsage(cpu0);
+        const processes = sampler?.stop();
+        const stackLine = stack.lines.find((l) => l.line.includes("pulumi:pulumi:Stack"));
         const log = [...(this.emu.log as TimedEntry[])];
         const after = stateSize(stack.statePath);
         const state: StateSize = after.dynamicResources ? after : { ...after, providerMeanBytes: before.providerMeanBytes, providerMaxBytes: before.providerMaxBytes, providerPerResourceMeanBytes: before.providerPerResourceMeanBytes, providerPerResourceMaxBytes: before.providerPerResourceMaxBytes };
@@ -191,10 +260,14 @@ export class Bench {
             engineMs: r.durationMs,
             ...t,
             bound,
+            chainGaps: direction === "none" ? undefined : chainGaps(log, bound, this.o.latencyMs),
             wallOverBound: bound.ms ? t.wallMs / bound.ms : undefined,
             netOverBound: bound.ms && t.netMs !== undefined ? t.netMs / bound.ms : undefined,
             state,
-            memory,
+            processes,
+            engineCpuS: (cpu.user + cpu.system) / 1e6,
+            stateWrites: { count: writes.count, ms: Math.round(writes.ms) },
+            programUpMs: (kind === "up" || kind === "preview") && stackLine ? stackLine.at - t0 : undefined,
         };
         this.runs.push(figures);
         this.o.progress(`${name}: ${(t.wallMs / 1000).toFixed(1)} s, ${log.length} requests${r.ok ? "" : " FAILED"}`);

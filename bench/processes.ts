@@ -1,24 +1,30 @@
 /**
- * Peak memory of the engine's child processes while a run is going on, from /proc (Linux).
+ * Peak memory and CPU time of the engine's child processes while a run is going on, from /proc (Linux).
  *
  * The local engine spawns the program and the dynamic-provider host as direct children of this process
  * (test/engine/processes.ts), so they are found in /proc/<our pid>/task/<tid>/children and told apart
  * by their command line (`cmd/dynamic-provider` for the host, `cmd/run` for the program). Every few
- * milliseconds the sampler reads each one's /proc/<pid>/status; VmHWM is the kernel's own high-water
- * mark of resident memory, so a sample taken shortly before the process ends already holds its peak.
- * No hook in the engine is needed.
+ * milliseconds the sampler reads each one's /proc/<pid>/status and /proc/<pid>/stat. VmHWM is the
+ * kernel's own high-water mark of resident memory, so a sample taken shortly before the process ends
+ * already holds its peak; CPU time is the last utime + stime seen. No hook in the engine is needed.
  */
 import * as fs from "fs";
 
-export interface PeakMemory {
-    /** Highest VmHWM (KiB) seen of the dynamic-provider host; undefined when it never ran or /proc is missing. */
+export interface ChildFigures {
+    /** Highest VmHWM (KiB) of the dynamic-provider host; undefined when it never ran or /proc is missing. */
     hostKb?: number;
     /** The same for the program process (preview and up only). */
     programKb?: number;
+    /** CPU seconds (user + system) the host and the program used, as last sampled. */
+    hostCpuS?: number;
+    programCpuS?: number;
     /** Process ids seen, by role. */
     pids: { host: number[]; program: number[] };
     samples: number;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on every Linux this runs on). */
+const TICKS = 100;
 
 function read(file: string): string | undefined {
     try {
@@ -47,10 +53,21 @@ function kb(status: string, key: "VmHWM" | "VmRSS"): number | undefined {
     return m ? Number(m[1]) : undefined;
 }
 
-/** Samples until stop(); call stop() right after the run returns. */
-export class ChildMemorySampler {
-    private readonly role = new Map<number, "host" | "program" | "other">();
+/** utime + stime in ticks; the command name (field 2) may hold spaces, so count from its closing parenthesis. */
+function cpuTicks(stat: string): number | undefined {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : undefined;
+}
+
+type Role = "host" | "program" | "other";
+
+/** Samples the engine's children until stop(); call stop() right after the run returns. */
+export class ChildSampler {
+    private readonly role = new Map<number, Role>();
     private readonly peak = new Map<number, number>();
+    private readonly cpu = new Map<number, number>();
     private samples = 0;
     private timer?: NodeJS.Timeout;
 
@@ -66,17 +83,29 @@ export class ChildMemorySampler {
         return this;
     }
 
-    stop(): PeakMemory {
+    stop(): ChildFigures {
         if (this.timer) clearInterval(this.timer);
         this.timer = undefined;
-        const pick = (r: "host" | "program") => {
+        const pick = (r: Role) => {
             const pids = [...this.role].filter(([, v]) => v === r).map(([p]) => p);
-            const values = pids.map((p) => this.peak.get(p)).filter((v): v is number => v !== undefined);
-            return { pids, kb: values.length ? Math.max(...values) : undefined };
+            const peaks = pids.map((p) => this.peak.get(p)).filter((v): v is number => v !== undefined);
+            const ticks = pids.map((p) => this.cpu.get(p)).filter((v): v is number => v !== undefined);
+            return {
+                pids,
+                kb: peaks.length ? Math.max(...peaks) : undefined,
+                cpuS: ticks.length ? ticks.reduce((a, b) => a + b, 0) / TICKS : undefined,
+            };
         };
         const host = pick("host");
         const program = pick("program");
-        return { hostKb: host.kb, programKb: program.kb, pids: { host: host.pids, program: program.pids }, samples: this.samples };
+        return {
+            hostKb: host.kb,
+            programKb: program.kb,
+            hostCpuS: host.cpuS,
+            programCpuS: program.cpuS,
+            pids: { host: host.pids, program: program.pids },
+            samples: this.samples,
+        };
     }
 
     private sample(): void {
@@ -91,9 +120,11 @@ export class ChildMemorySampler {
             }
             if (role === "other") continue;
             const status = read(`/proc/${pid}/status`);
-            if (!status) continue;
-            const v = kb(status, "VmHWM") ?? kb(status, "VmRSS");
+            const v = status ? kb(status, "VmHWM") ?? kb(status, "VmRSS") : undefined;
             if (v !== undefined && v > (this.peak.get(pid) ?? 0)) this.peak.set(pid, v);
+            const stat = read(`/proc/${pid}/stat`);
+            const t = stat ? cpuTicks(stat) : undefined;
+            if (t !== undefined && t >= (this.cpu.get(pid) ?? 0)) this.cpu.set(pid, t);
         }
     }
 }
