@@ -200,7 +200,7 @@ export function runTable(runs: RunFigures[]): string {
 
 /** Where a run's time goes besides requests: start-up, shut-down, state writes, CPU per process. */
 export function timeTable(runs: RunFigures[]): string {
-    const header = ["run", "program up ms", "before 1st request ms", "after last answer ms", "state writes", "writes ms", "CPU s program", "CPU s host", "CPU s engine", "program MB"];
+    const header = ["run", "program up ms", "before 1st request ms", "after last answer ms", "max in flight", "state writes", "writes ms", "CPU s program", "CPU s host", "CPU s engine", "program MB"];
     const rows = runs
         .filter((r) => r.kind !== "manual")
         .map((r) => [
@@ -208,6 +208,7 @@ export function timeTable(runs: RunFigures[]): string {
             ms(r.programUpMs),
             ms(r.beforeFirstRequestMs),
             ms(r.afterLastAnswerMs),
+            String(r.maxInFlight),
             String(r.stateWrites?.count ?? "—"),
             ms(r.stateWrites?.ms),
             cpu(r.processes?.programCpuS),

@@ -73,6 +73,8 @@ export interface RunFigures {
     engineCpuS?: number;
     /** The engine's state-file writes during the run: how many, and the milliseconds they blocked its event loop. */
     stateWrites?: { count: number; ms: number };
+    /** Most requests in flight at once (each taken to last the latency before it was answered). */
+    maxInFlight: number;
     /** When the program's stack registration reached the engine (ms after the call): the program's start-up. */
     programUpMs?: number;
 }
@@ -158,6 +160,14 @@ function chainGaps(log: TimedEntry[], bound: Bound, latencyMs: number): RunFigur
         prev = { node: link.node, end: entries[entries.length - 1].at };
     }
     return gaps;
+}
+
+function maxInFlight(log: TimedEntry[], latencyMs: number): number {
+    const events = log.flatMap((e) => [{ t: e.at - latencyMs, d: 1 }, { t: e.at, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+    let now = 0;
+    let max = 0;
+    for (const e of events) max = Math.max(max, (now += e.d));
+    return max;
 }
 
 function timing(log: TimedEntry[], t0: number, t1: number, latencyMs: number) {
@@ -256,6 +266,7 @@ export class Bench {
             error: r.ok ? undefined : `${r.error}\n${r.diagnostics.slice(-20).join("\n")}`,
             requests: countRequests(log),
             byRoute: byRoute(log),
+            maxInFlight: maxInFlight(log, this.o.latencyMs),
             changes: r.changes,
             engineMs: r.durationMs,
             ...t,
@@ -304,6 +315,7 @@ export class Bench {
             ok: !error, error,
             requests: countRequests(log),
             byRoute: byRoute(log),
+            maxInFlight: maxInFlight(log, this.o.latencyMs),
             changes: { create: 7 },
             ...t,
             bound,
