@@ -1,0 +1,304 @@
+/**
+ * Faults through the local engine against the emulator's fault injection: on create, update, read and
+ * delete of each of the seven resources, AEP answers 429 (with and without Retry-After), 500, 502, 503,
+ * 504, answers too late, drops the connection before acting or after committing, refuses a stale
+ * etag (412), or no longer has the object (404). A run succeeds where retrying is safe and enough;
+ * otherwise it fails with a clear error and the next run converges. After every run AEP holds no
+ * duplicate, no orphan, and every object state claims.
+ *
+ * Each run (4–8 s) injects several faults at once, one or more per object kind; the runs form one
+ * story: create, update, refresh, replace into another sandbox, update again, destroy.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "./emulator";
+import { LocalEngine, RunResult } from "./engine";
+import { Invariants } from "./invariants";
+
+const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
+const SR = "/data/foundation/schemaregistry";
+const CAT = "/data/foundation/catalog";
+const FS = "/data/foundation/flowservice";
+const DP = "/data/foundation/conversion";
+
+/** Where each kind is created (POST) and where one object of it lives (GET, PUT/PATCH, DELETE). */
+const CREATE = {
+    fieldGroup: `${SR}/tenant/fieldgroups`,
+    schema: `${SR}/tenant/schemas`,
+    dataset: `${CAT}/dataSets`,
+    sourceConnection: `${FS}/sourceConnections`,
+    targetConnection: `${FS}/targetConnections`,
+    mappingSet: `${DP}/mappingSets`,
+    flow: new RegExp(`^${FS}/flows$`),
+};
+const ITEM = {
+    fieldGroup: `${SR}/tenant/fieldgroups/`,
+    schema: `${SR}/tenant/schemas/`,
+    dataset: `${CAT}/dataSets/`,
+    sourceConnection: `${FS}/sourceConnections/`,
+    targetConnection: `${FS}/targetConnections/`,
+    mappingSet: `${DP}/mappingSets/`,
+    flow: new RegExp(`^${FS}/flows/[^/]+$`),
+};
+const FLOW_ACTION = new RegExp(`^${FS}/flows/[^/]+/action$`);
+
+/** The client gives up on an answer after TIMEOUT_MS; a "slow" fault answers after LATE_MS. */
+const TIMEOUT_MS = 1500;
+const LATE_MS = 3500;
+
+type Op = "preview" | "up" | "refresh" | "destroy";
+interface Run extends RunResult {
+    /** Faults the emulator injected during the run. */
+    injected: number;
+    /** Fault rules with a finite count not used up by the run. */
+    unused: string[];
+}
+
+function expectOk(r: RunResult): void {
+    expect(r.ok, `${r.error}\n${r.diagnostics.join("\n")}`).to.equal(true);
+}
+
+function namesOf(r: RunResult, op: string): string[] {
+    return r.steps.filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:dynamic")).map((s) => s.name).sort();
+}
+
+describe("Faults: runs that fail cleanly and converge, never duplicating, orphaning or losing an AEP object", function () {
+    this.timeout(180_000);
+    let emu: Emulator;
+    let stateDir: string;
+    let invariants: Invariants;
+    const config: Record<string, string | { value: string; secret?: boolean }> = {};
+    const engine = () =>
+        new LocalEngine({
+            projectDir: PROJECT,
+            stack: "faults",
+            stateDir,
+            config,
+            env: { AEP_HTTP_TIMEOUT_MS: String(TIMEOUT_MS), AEP_HTTP_DEADLINE_MS: "30000", AEP_HTTP_RETRY_BASE_MS: "20" },
+            log: () => undefined,
+        });
+    const ids = () => Object.fromEntries(emu.objects().filter((o) => o.sandbox === (config["test:sandbox"] ?? "prod")).map((o) => [o.kind, o.id]));
+
+    /** One run under the given faults, then the invariants: no duplicate, no orphan, nothing lost. */
+    async function run(op: Op, faults: FaultRule[]): Promise<Run> {
+        emu.faults.clear();
+        faults.forEach((f) => emu.faults.add(f));
+        const before = emu.faults.injected;
+        emu.resetLog();
+        const r = await engine()[op]();
+        const injected = emu.faults.injected - before;
+        const left = (await fetch(`${emu.url}/__emulator/faults`).then((x) => x.json())) as { rules: Array<FaultRule & { count: number | null }> };
+        emu.faults.clear();
+        const report = invariants.check(engine().statePath);
+        const context = `after ${op}: ${r.error ?? "ok"}`;
+        expect(report.duplicates, `duplicates ${context}`).to.deep.equal([]);
+        expect(report.orphans, `orphans ${context}`).to.deep.equal([]);
+        expect(report.lost, `objects lost ${context}`).to.deep.equal([]);
+        const unused = left.rules.filter((rule) => rule.count !== null).map((rule) => `${rule.method ?? "*"} ${rule.path} ${rule.status ?? rule.reset ?? "delay"}`);
+        return { ...r, injected, unused };
+    }
+
+    /** POSTs that reached AEP's create route for one kind during the last run. */
+    const posts = (kind: keyof typeof CREATE) =>
+        emu.log.filter((e) => e.method === "POST" && (typeof CREATE[kind] === "string" ? e.path === CREATE[kind] : (CREATE[kind] as RegExp).test(e.path))).length;
+
+    before(async () => {
+        emu = await startEmulator();
+        invariants = new Invariants(emu);
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-faults-"));
+        Object.assign(config, {
+            "aep:clientId": DEMO_CREDENTIALS.clientId,
+            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
+            "aep:orgId": DEMO_CREDENTIALS.orgId,
+            "aep:platformUrl": emu.url,
+            "aep:imsUrl": emu.url,
+        });
+    });
+    after(async () => {
+        await emu?.close();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    it("creates through throttling, 5xx, late and lost answers; a create whose answer was lost and did not happen fails, naming it", async () => {
+        const r = await run("up", [
+            { method: "POST", path: "/ims/token/v3", status: 503 },
+            { method: "GET", path: `${SR}/stats`, status: 500 },
+            { method: "POST", path: CREATE.fieldGroup, status: 429, retryAfter: "1" },
+            { method: "POST", path: CREATE.schema, status: 503, count: 2 },
+            { method: "GET", path: CREATE.dataset, status: 504 }, // the look-up by name before create
+            { method: "POST", path: CREATE.dataset, reset: "after-commit" },
+            { method: "GET", path: CREATE.sourceConnection, reset: "before" },
+            { method: "POST", path: CREATE.sourceConnection, delayMs: LATE_MS },
+            { method: "POST", path: CREATE.targetConnection, status: 429 },
+            { method: "POST", path: CREATE.mappingSet, delayMs: LATE_MS },
+            // The dataflow is the last object created: the connection drops before Flow Service acts.
+            { method: "POST", path: CREATE.flow, reset: "before" },
+        ]);
+        expect(r.ok).to.equal(false);
+        expect(r.error).to.match(/create dataflow "flow-[a-z0-9]+": AEP's answer was lost \(ECONNRESET\) and no dataflow with that name exists, so it was not created; run the update again/);
+        expect(r.unused).to.deep.equal([]);
+        expect(r.injected).to.equal(12);
+        // Every object but the dataflow exists once (no duplicate: see run), each lost create resolved by name.
+        // Dropped connections are logged at once (late answers only when they are sent): sent once each.
+        expect(emu.objects().map((o) => o.kind).sort()).to.deep.equal(["dataset", "fieldGroup", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        for (const kind of ["dataset", "flow"] as const) expect(posts(kind), kind).to.equal(1);
+        expect(posts("schema")).to.equal(3);
+        const said = r.diagnostics.join("\n");
+        expect(said).to.contain("create field group: 429; retrying in 1s"); // Retry-After honoured
+        for (const kind of ["dataset", "source connection", "mapping set", "dataflow"]) expect(said).to.match(new RegExp(`the answer to "create ${kind} [^"]+" was lost; looking the ${kind} up by name`));
+    });
+
+    it("updates all seven in place through 412s (one a real change made in the AEP UI), late, dropped and throttled answers, and creates the dataflow left out", async () => {
+        const before = ids();
+        emu.editObject("sourceConnection", before.sourceConnection, { description: "edited in the AEP UI" });
+        Object.assign(config, { "test:description": "second", "test:extraField": "true", "test:enabled": "false" });
+        const r = await run("up", [
+            { method: "PUT", path: ITEM.fieldGroup, delayMs: LATE_MS }, // applied, answered too late: PUT again
+            { method: "PUT", path: ITEM.schema, status: 502 },
+            { method: "PATCH", path: ITEM.dataset, status: 429, retryAfter: "1" },
+            { method: "GET", path: ITEM.sourceConnection, status: 503 }, // the re-read after the 412
+            { method: "PATCH", path: ITEM.targetConnection, status: 412 },
+            { method: "GET", path: ITEM.targetConnection, status: 429 },
+            { method: "PUT", path: ITEM.mappingSet, status: 504 },
+            // The dataflow (disabled from the start) is created now; its answer is lost after AEP made it.
+            { method: "POST", path: CREATE.flow, reset: "after-commit" },
+            { method: "GET", path: ITEM.flow, status: 502 },
+        ]);
+        expectOk(r);
+        expect(r.unused).to.deep.equal([]);
+        expect(namesOf(r, "update")).to.deep.equal(["dataset", "fg", "mapping", "schema", "source", "target"]);
+        expect(namesOf(r, "create")).to.deep.equal(["flow"]);
+        expect(namesOf(r, "replace")).to.deep.equal([]);
+        const after = ids();
+        for (const kind of ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet"]) expect(after[kind], kind).to.equal(before[kind]);
+        // The change made outside was read again and overwritten; a stale etag did not stop the update.
+        expect(emu.getObject("sourceConnection", after.sourceConnection)!.description).to.equal("second");
+        expect(emu.getObject("targetConnection", after.targetConnection)!.description).to.equal("second");
+        expect(r.diagnostics.join("\n")).to.match(/source connection "source-[a-z0-9]+" changed outside Pulumi since it was read/);
+        expect(r.diagnostics.join("\n")).to.match(/target connection "target-[a-z0-9]+" changed outside Pulumi since it was read/);
+        expect(emu.getObject("dataset", after.dataset)!.description).to.equal("second");
+        expect(JSON.stringify(emu.getObject("fieldGroup", after.fieldGroup))).to.contain("channelId");
+        expect(r.outputs.mappingVersion.value).to.equal(1);
+        // Found by name after the lost answer, and disabled as asked (the create's second step).
+        expect(posts("flow")).to.equal(1);
+        expect(emu.getObject("flow", after.flow)!.state).to.equal("disabled");
+        expect(r.outputs.state.value).to.equal("disabled");
+        expect(r.outputs.webhookUrl.secret).to.equal(true);
+    });
+
+    it("refreshes through read faults on each object; a read that keeps failing fails the refresh naming it, and loses nothing", async () => {
+        const r = await run("refresh", [
+            { method: "GET", path: ITEM.fieldGroup, status: 429, retryAfter: "0" },
+            { method: "GET", path: ITEM.schema, status: 500 },
+            { method: "GET", path: ITEM.dataset, status: 502 },
+            { method: "GET", path: ITEM.dataset, status: 429 },
+            { method: "GET", path: ITEM.sourceConnection, status: 503 },
+            { method: "GET", path: ITEM.targetConnection, status: 504 },
+            { method: "GET", path: ITEM.mappingSet, delayMs: LATE_MS },
+            { method: "GET", path: ITEM.mappingSet, reset: "after-commit" },
+            // The dataflow, read last, stays unreadable.
+            { method: "GET", path: ITEM.flow, reset: "before" },
+            { method: "GET", path: ITEM.flow, status: 500, count: Infinity },
+        ]);
+        expect(r.ok).to.equal(false);
+        expect(r.unused).to.deep.equal([]);
+        expect(r.error).to.match(/^pulumi-nodejs:dynamic\/aep:Dataflow \(flow\): read dataflow "[0-9a-f-]{36}": 500 InjectedFault/);
+        expect(r.error!.split("\n")).to.have.length(1);
+        // The six before it were read through their faults; no input drifted (AEP's own version and state may).
+        expect(namesOf(r, "refresh")).to.deep.equal(["dataset", "fg", "mapping", "schema", "source", "target"]);
+        const drifted = r.steps.flatMap((s) => s.changedKeys ?? []);
+        expect(drifted.filter((k) => !["version", "state", "etag"].includes(k))).to.deep.equal([]);
+    });
+
+    it("replacing into another sandbox: a create that keeps failing in the middle fails the up, so do a lost create and a dataflow AEP made but cannot read back; the next run converges", async () => {
+        config["test:sandbox"] = "dev";
+        const first = await run("up", [
+            { method: "POST", path: CREATE.dataset, status: 504 },
+            { method: "POST", path: CREATE.mappingSet, status: 500, count: Infinity },
+        ]);
+        expect(first.ok).to.equal(false);
+        expect(first.error).to.match(/create (dataset "dataset-[a-z0-9]+": AEP's answer was lost \(504\)|mapping set: 500 InjectedFault)/);
+        expect(emu.objects("dev").map((o) => o.kind)).to.not.include("targetConnection");
+
+        // Flow Service makes the dataflow, then every read of it fails: it must reach state all the same.
+        const second = await run("up", [{ method: "GET", path: ITEM.flow, status: 500, count: Infinity }]);
+        expect(second.ok).to.equal(false);
+        expect(second.error).to.match(/create dataflow "flow-[a-z0-9]+": AEP created it \([0-9a-f-]{36}\), then read dataflow "[0-9a-f-]{36}": 500 InjectedFault.*; it is kept in state and the next update finishes it/);
+        expect(emu.objects("dev").map((o) => o.kind).sort()).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        // Nothing was deleted in prod while the replacement was incomplete.
+        expect(emu.objects("prod").filter((o) => o.kind !== "mappingSet")).to.have.length(6);
+
+        // Before the next run, someone deletes the old dataset in the AEP UI.
+        emu.deleteObject("dataset", emu.objects("prod").find((o) => o.kind === "dataset")!.id);
+        const third = await run("up", [
+            { method: "DELETE", path: ITEM.flow, status: 503, retryAfter: "0" },
+            { method: "DELETE", path: ITEM.schema, status: 429 },
+        ]);
+        expectOk(third);
+        expect(third.unused).to.deep.equal([]);
+        expect(namesOf(third, "update")).to.deep.equal(["flow"]);
+        expect(namesOf(third, "create")).to.deep.equal([]);
+        expect(emu.objects("prod").filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
+        expect(emu.objects("dev").map((o) => o.kind).sort()).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        // The dataflow's state and URLs, unknown when its create stopped, were read by this update.
+        const flow = emu.objects("dev").find((o) => o.kind === "flow")!;
+        expect(emu.getObject("flow", flow.id)!.state).to.equal("disabled");
+        expect(third.outputs.state.value).to.equal("disabled");
+        expect(third.outputs.webhookUrl).to.deep.equal({ value: `${(emu.getObject("flow", flow.id) as any).options.inletUrl}?x-adobe-flow-id=${flow.id}`, secret: true });
+    });
+
+    it("an update that fails permanently in the middle fails the up; the next up applies it through dropped and lost Flow Service answers", async () => {
+        Object.assign(config, { "test:description": "third", "test:extraField": "false", "test:enabled": "true" });
+        const failed = await run("up", [
+            // The dataset and the mapping set, both updated once the schema is: Catalog PATCH has no
+            // If-Match, so a 504 is never re-sent; Data Prep keeps failing.
+            { method: "PATCH", path: ITEM.dataset, status: 504 },
+            { method: "PUT", path: ITEM.mappingSet, status: 500, count: Infinity },
+        ]);
+        expect(failed.ok).to.equal(false);
+        expect(failed.error).to.match(/update (dataset "dataset-[a-z0-9]+": 504 .*the outcome is unknown|mapping set "mapping-[a-z0-9]+": 500 InjectedFault)/);
+        expect(namesOf(failed, "update")).to.not.include("flow");
+
+        const ok = await run("up", [
+            { method: "PATCH", path: ITEM.flow, reset: "before" }, // PATCH with If-Match: safe to send again
+            { method: "POST", path: FLOW_ACTION, reset: "after-commit" },
+        ]);
+        expectOk(ok);
+        expect(ok.unused).to.deep.equal([]);
+        expect(namesOf(ok, "update")).to.include.members(["dataset", "mapping", "target", "flow"]);
+        const now = ids();
+        expect(JSON.stringify(emu.getObject("mappingSet", now.mappingSet))).to.not.contain("channelId");
+        expect(emu.getObject("dataset", now.dataset)!.description).to.equal("third");
+        expect(emu.getObject("flow", now.flow)!.description).to.equal("third");
+        expect(emu.getObject("flow", now.flow)!.state).to.equal("enabled");
+        expect(ok.outputs.state.value).to.equal("enabled");
+    });
+
+    it("destroys through throttling, 5xx, late and lost answers and objects already gone; a delete that fails stops it, and the next destroy finishes", async () => {
+        const live = ids();
+        emu.deleteObject("targetConnection", live.targetConnection); // already gone: its DELETE meets a real 404
+        const failed = await run("destroy", [
+            { method: "DELETE", path: ITEM.flow, status: 429, retryAfter: "1" },
+            { method: "DELETE", path: ITEM.targetConnection, status: 504 },
+            { method: "DELETE", path: ITEM.dataset, delayMs: LATE_MS },
+            { method: "DELETE", path: ITEM.schema, reset: "after-commit" },
+            { method: "DELETE", path: ITEM.fieldGroup, status: 502 },
+            { method: "DELETE", path: ITEM.fieldGroup, reset: "before" },
+            // The source connection, deleted last: 503, then a 500 that is not retried.
+            { method: "DELETE", path: ITEM.sourceConnection, status: 503 },
+            { method: "DELETE", path: ITEM.sourceConnection, status: 500 },
+        ]);
+        expect(failed.ok).to.equal(false);
+        expect(failed.unused).to.deep.equal([]);
+        expect(failed.error).to.match(/delete source connection "[0-9a-f-]{36}": 500 InjectedFault/);
+        expect(emu.objects().filter((o) => o.kind !== "mappingSet").map((o) => o.kind)).to.deep.equal(["sourceConnection"]);
+
+        const done = await run("destroy", []);
+        expectOk(done);
+        expect(emu.objects().filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
+        const state = JSON.parse(fs.readFileSync(engine().statePath, "utf8"));
+        expect(state.resources.filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic"))).to.deep.equal([]);
+    });
+});
