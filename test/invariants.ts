@@ -43,8 +43,12 @@ export class Invariants {
         ids.forEach((id) => this.everInState.add(id));
     }
 
-    check(...statePaths: string[]): InvariantReport {
-        const held = statePaths.flatMap(stateIds);
+    /**
+     * `goneOutside`: ids of objects deleted outside Pulumi on purpose (drift), which state may still
+     * hold until a refresh or delete meets their 404; they do not count as lost.
+     */
+    check(statePaths: string | string[], goneOutside: ReadonlySet<string> = new Set()): InvariantReport {
+        const held = [statePaths].flat().flatMap(stateIds);
         const inState = new Set(held.map((r) => r.id));
         inState.forEach((id) => this.everInState.add(id));
         const objects = this.emu.objects();
@@ -60,7 +64,7 @@ export class Invariants {
             .filter((o) => !inState.has(o.id) && !(o.kind === "mappingSet" && this.everInState.has(o.id)))
             .map(show);
         const inAep = new Set(objects.map((o) => o.id));
-        const lost = held.filter((r) => !inAep.has(r.id)).map((r) => `${r.urn.split("::").pop()} (${r.id})`);
+        const lost = held.filter((r) => !inAep.has(r.id) && !goneOutside.has(r.id)).map((r) => `${r.urn.split("::").pop()} (${r.id})`);
         return { duplicates, orphans, lost, inState: held.length, inAep: objects.length };
     }
 }
