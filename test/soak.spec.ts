@@ -1,0 +1,28 @@
+/**
+ * A short seeded soak (scripts/soak.ts) in-process: random up, update, refresh and destroy runs of the
+ * seven resources under random faults. The long one is `npm run soak -- --seed S --runs N`.
+ */
+import { expect } from "chai";
+import { soak } from "../scripts/soak";
+
+const SEED = 11;
+const RUNS = 8;
+
+describe("Soak: seeded random runs under random faults", function () {
+    this.timeout(300_000);
+
+    it(`${RUNS} runs (seed ${SEED}) inject faults, fail only to converge when run again, and never leave a duplicate, an orphan or a lost object`, async () => {
+        const lines: string[] = [];
+        const r = await soak({ seed: SEED, runs: RUNS, progress: (line) => lines.push(line) });
+        const story = lines.join("\n");
+        // A soak that injected nothing would prove nothing.
+        expect(r.faultsInjected, story).to.be.at.least(RUNS);
+        expect(r.runsFailed, story).to.be.at.least(1);
+        expect(r.problems, story).to.deep.equal([]);
+        expect({ duplicates: r.duplicates, orphans: r.orphans, objectsLost: r.objectsLost }, story).to.deep.equal({ duplicates: 0, orphans: 0, objectsLost: 0 });
+        expect(r.runsConvergedOnRetry, story).to.equal(r.runsFailed);
+        expect(r.runsNotConverged, story).to.equal(0);
+        expect(r.operations.update + r.operations.up, story).to.be.at.least(3);
+        expect({ leftAfterDestroy: r.leftAfterDestroy, leftInState: r.leftInState }, story).to.deep.equal({ leftAfterDestroy: 0, leftInState: 0 });
+    });
+});
