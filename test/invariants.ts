@@ -35,12 +35,13 @@ export function stateIds(statePath: string): Array<{ id: string; type: string; u
  */
 export class Invariants {
     private readonly everInState = new Set<string>();
+    private readonly outside = new Set<string>();
 
     constructor(private readonly emu: Emulator) {}
 
-    /** Adds ids to the ones state held once (e.g. mapping sets made on purpose outside any stack). */
-    allow(ids: string[]): void {
-        ids.forEach((id) => this.everInState.add(id));
+    /** Objects made on purpose outside any stack: not orphans until a stack has taken them over. */
+    madeOutside(ids: string[]): void {
+        ids.forEach((id) => this.outside.add(id));
     }
 
     /**
@@ -50,7 +51,10 @@ export class Invariants {
     check(statePaths: string | string[], goneOutside: ReadonlySet<string> = new Set()): InvariantReport {
         const held = [statePaths].flat().flatMap(stateIds);
         const inState = new Set(held.map((r) => r.id));
-        inState.forEach((id) => this.everInState.add(id));
+        inState.forEach((id) => {
+            this.everInState.add(id);
+            this.outside.delete(id);
+        });
         const objects = this.emu.objects();
         const show = (o: EmulatorObject) => `${o.kind} "${o.name}" (${o.id}, sandbox ${o.sandbox})`;
 
@@ -61,7 +65,7 @@ export class Invariants {
         }
         const duplicates = [...byName.values()].filter((list) => list.length > 1).map((list) => `${list.length} × ${show(list[0])}: ${list.map((o) => o.id).join(", ")}`);
         const orphans = objects
-            .filter((o) => !inState.has(o.id) && !(o.kind === "mappingSet" && this.everInState.has(o.id)))
+            .filter((o) => !inState.has(o.id) && !this.outside.has(o.id) && !(o.kind === "mappingSet" && this.everInState.has(o.id)))
             .map(show);
         const inAep = new Set(objects.map((o) => o.id));
         const lost = held.filter((r) => !inAep.has(r.id) && !goneOutside.has(r.id)).map((r) => `${r.urn.split("::").pop()} (${r.id})`);
