@@ -219,16 +219,18 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
 
             // Faults on the routes this run calls (an unchanged up calls none: it gets none).
             const replacing = changes.some((c) => c.startsWith("sandbox="));
-            const routes =
-                op === "refresh" ? ROUTES.read
-                : op === "destroy" ? [...ROUTES.delete, ...ROUTES.read]
-                : op === "up" ? (has ? [] : [...ROUTES.create, ...ROUTES.read])
-                : replacing ? [...ROUTES.create, ...ROUTES.delete, ...ROUTES.read]
-                : [...ROUTES.update, ...ROUTES.read];
+            // Writes get three faults in four: they are where duplicates, orphans and losses come from.
+            const writes =
+                op === "destroy" ? ROUTES.delete
+                : op === "up" ? (has ? [] : ROUTES.create)
+                : op === "update" ? (replacing ? [...ROUTES.create, ...ROUTES.delete] : ROUTES.update)
+                : [];
+            const reads = op === "destroy" ? ROUTES.read.filter((r) => r.method === "POST") : op === "up" && has ? [] : ROUTES.read;
+            const routes = [...writes, ...reads];
             const rules: string[] = [];
             emu.faults.clear();
             for (let i = 0, count = routes.length ? 1 + Math.floor(random() * 4) : 0; i < count; i++) {
-                const route = pick(routes);
+                const route = writes.length && (random() < 0.75 || !reads.length) ? pick(writes) : pick(reads);
                 const fault = pick(FAULTS.filter((f) => !f.flowServicePatchOnly || ("flowService" in route && route.flowService)));
                 const times = random() < 0.1 ? Infinity : 1 + Math.floor(random() * 3);
                 emu.faults.add({ method: route.method, path: route.path, ...fault.rule(lateMs), count: times });

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { soak } from "../scripts/soak";
 
-const SEED = 11;
+const SEED = 21;
 const RUNS = 8;
 
 describe("Soak: seeded random runs under random faults", function () {
