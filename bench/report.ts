@@ -141,10 +141,14 @@ export function evaluate(runs: RunFigures[], counts: number[]): TargetResult[] {
     if (n1 && n50 && d1 && d50) {
         const upRatio = n50.wallMs / n1.wallMs;
         const downRatio = d50.wallMs / d1.wallMs;
+        // Phases 1 and 6 are a second sample of N = 1 (same program): start-up noise shows in the spread.
+        const up1 = find(runs, "1. up from empty");
+        const down1 = find(runs, "6. destroy");
+        const second = up1 && down1 ? `; against phases 1 and 6 (another N = 1 sample): up ${x(n50.wallMs / up1.wallMs)}, destroy ${x(d50.wallMs / down1.wallMs)}` : "";
         out.push({
             target: "N = 50 takes at most 5× the wall time of N = 1",
             met: upRatio <= 5 && downRatio <= 5,
-            figures: `up ${ms(n50.wallMs)} / ${ms(n1.wallMs)} ms = ${x(upRatio)}; destroy ${ms(d50.wallMs)} / ${ms(d1.wallMs)} ms = ${x(downRatio)}`,
+            figures: `up ${ms(n50.wallMs)} / ${ms(n1.wallMs)} ms = ${x(upRatio)}; destroy ${ms(d50.wallMs)} / ${ms(d1.wallMs)} ms = ${x(downRatio)}${second}`,
         });
     } else {
         const n10 = find(runs, "N=10: up from empty");
