@@ -157,7 +157,7 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         const r = await run("up", [
             { method: "PUT", path: ITEM.fieldGroup, delayMs: LATE_MS }, // applied, answered too late: PUT again
             { method: "PUT", path: ITEM.schema, status: 502 },
-            { method: "PATCH", path: ITEM.dataset, status: 429, retryAfter: "1" },
+            { method: "PATCH", path: ITEM.dataset, status: 429, retryAfter: "0" },
             { method: "GET", path: ITEM.sourceConnection, status: 503 }, // the re-read after the 412
             { method: "PATCH", path: ITEM.targetConnection, status: 412 },
             { method: "GET", path: ITEM.targetConnection, status: 429 },
@@ -280,7 +280,7 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         const live = ids();
         emu.deleteObject("targetConnection", live.targetConnection); // already gone: its DELETE meets a real 404
         const failed = await run("destroy", [
-            { method: "DELETE", path: ITEM.flow, status: 429, retryAfter: "1" },
+            { method: "DELETE", path: ITEM.flow, status: 429, retryAfter: "0" },
             { method: "DELETE", path: ITEM.targetConnection, status: 504 },
             { method: "DELETE", path: ITEM.dataset, delayMs: LATE_MS },
             { method: "DELETE", path: ITEM.schema, reset: "after-commit" },
