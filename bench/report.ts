@@ -51,7 +51,22 @@ export interface Comparison {
     boundMs: { tool: number; manual: number };
 }
 
+/** The method, in words, for readers of the JSON alone. */
+export const METHOD = {
+    requests: "the emulator's log: token = IMS /ims/token/v3, read = GET, write = POST/PUT/PATCH/DELETE",
+    bound:
+        "longest chain of requests that must follow one another × latency: requests attributed to the token, the tenant lookup (/stats) " +
+        "or an AEP kind by path; a kind weighs its requests ÷ the run's steps on it (rounded up); edges field group → schema → dataset → " +
+        "target connection → dataflow, schema → mapping set → dataflow, field group → mapping set, source connection → dataflow (reversed " +
+        "for destroy, none for refresh); the token precedes everything, the tenant lookup the field group",
+    fixed: "wall time outside the request window: call → first request's start (answer time − latency) plus last answer → return",
+    net: "wall − fixed",
+    providerBytes: "the __provider string of each dynamic resource in the state file (one copy; perResource counts the inputs' and outputs' copies)",
+    processes: "VmHWM and utime+stime from /proc of the engine's children (cmd/dynamic-provider = host, cmd/run = program), sampled every 20 ms",
+};
+
 export interface BenchResult {
+    method?: typeof METHOD;
     machine: Machine;
     options: { latencyMs: number; counts: number[]; quick: boolean };
     startedAt: string;

@@ -10,7 +10,7 @@
 // Not part of `npm test`; it asserts nothing and exits 1 only when a run fails.
 import { performance } from "perf_hooks";
 import { Bench } from "../bench/run";
-import { BenchResult, compare, evaluate, machine, render } from "../bench/report";
+import { BenchResult, METHOD, compare, evaluate, machine, render } from "../bench/report";
 
 function usage(message?: string): never {
     if (message) process.stderr.write(`bench: ${message}\n`);
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     }
     m.loadAverage.end = (await import("os")).loadavg().map((l) => Math.round(l * 100) / 100);
     const result: BenchResult = {
+        method: METHOD,
         machine: m,
         options: { latencyMs: o.latencyMs, counts, quick: o.quick },
         startedAt,
