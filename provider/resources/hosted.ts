@@ -15,7 +15,16 @@ import * as pulumi from "@pulumi/pulumi";
 
 export type ProviderKind = "fieldGroup" | "schema" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "dataflow";
 
+/** One forwarder per kind: the SDK serializes a provider object once, however many resources share it. */
+const forwarders = new Map<ProviderKind, pulumi.dynamic.ResourceProvider>();
+
 export function hostedProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+    let forwarder = forwarders.get(kind);
+    if (!forwarder) forwarders.set(kind, (forwarder = makeForwarder(kind)));
+    return forwarder;
+}
+
+function makeForwarder(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
     const load = (): pulumi.dynamic.ResourceProvider & Required<Pick<pulumi.dynamic.ResourceProvider, "check">> => {
         const g = globalThis as any;
         if (!g.__pulumiAepChatlioHost) {

@@ -41,14 +41,12 @@ export interface SourceConnectionInputs extends CommonInputs {
 export interface SourceConnectionOutputs extends SourceConnectionInputs {
     sourceConnectionId: string;
     etag: string;
-    state?: string;
 }
 
 function toOutputs(item: any): SourceConnectionOutputs {
     return {
         sourceConnectionId: item.id,
         etag: item.etag,
-        state: item.state,
         name: item.name,
         description: item.description || undefined,
         connectionSpecId: item.connectionSpec?.id,

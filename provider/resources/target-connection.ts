@@ -44,14 +44,12 @@ export interface TargetConnectionInputs extends CommonInputs {
 export interface TargetConnectionOutputs extends TargetConnectionInputs {
     targetConnectionId: string;
     etag: string;
-    state?: string;
 }
 
 function toOutputs(item: any): TargetConnectionOutputs {
     return {
         targetConnectionId: item.id,
         etag: item.etag,
-        state: item.state,
         name: item.name,
         description: item.description || undefined,
         datasetId: item.params?.dataSetId,
