@@ -348,7 +348,16 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
 
         async delete(id: string, props: O) {
             const ctx = context(provider, (props as any).sandboxName);
-            await spec.delete(ctx, id, props);
+            try {
+                await spec.delete(ctx, id, props);
+            } catch (err) {
+                // No answer (timeouts, dropped connections, 5xx to the end): AEP may have deleted it all the
+                // same. If the object is gone, it is deleted; state must not keep claiming it.
+                if (!(err instanceof AepError) || (err.status !== undefined && err.status < 500)) throw err;
+                const live = await spec.read(ctx, id, props).catch(() => props);
+                if (live !== undefined) throw err;
+                ctx.log(`the answer to "delete ${spec.kind} ${id}" was lost, and AEP no longer has it: deleted`);
+            }
         },
     };
     return provider;
