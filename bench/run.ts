@@ -81,22 +81,29 @@ export interface RunFigures {
 
 type TimedEntry = LogEntry & { at: number };
 
-/** Counts and times the engine's state writes (StateFile.save runs in this process, synchronously). */
+/**
+ * Counts and times the engine's state writes: StateFile.save (synchronous) and StateFile.write (the
+ * run's coalesced writes: the state is serialized synchronously, then written without blocking), both
+ * in this process. The time is how long each call held the event loop.
+ */
 const writes = { count: 0, ms: 0 };
 function watchStateWrites(): void {
-    const proto = StateFile.prototype as unknown as { save(...a: unknown[]): unknown; __benchWatched?: boolean };
+    const proto = StateFile.prototype as unknown as Record<string, unknown> & { __benchWatched?: boolean };
     if (proto.__benchWatched) return;
     proto.__benchWatched = true;
-    const save = proto.save;
-    proto.save = function (this: unknown, ...a: unknown[]) {
-        const t = performance.now();
-        try {
-            return save.apply(this, a);
-        } finally {
-            writes.count++;
-            writes.ms += performance.now() - t;
-        }
-    };
+    for (const method of ["save", "write"]) {
+        const original = proto[method] as ((...a: unknown[]) => unknown) | undefined;
+        if (!original) continue;
+        proto[method] = function (this: unknown, ...a: unknown[]) {
+            const t = performance.now();
+            try {
+                return original.apply(this, a);
+            } finally {
+                writes.count++;
+                writes.ms += performance.now() - t;
+            }
+        };
+    }
 }
 
 /** Stamps each log entry with performance.now() when the emulator records it (when it answers). */

@@ -1,6 +1,6 @@
 // One run of the local engine: the step logic the Pulumi engine applies to each registration
 // (shared/reference/pulumi-dynamic.md §2.4), the deletes after the program, refresh and destroy.
-// State is written after every step that changed something.
+// State is written after every step that changed something (coalesced: see StateWriter in state.ts).
 
 import { randomUUID } from "crypto";
 import { Display, Kind, Op } from "./display";
@@ -8,7 +8,7 @@ import { DynamicHost, DYNAMIC_PROVIDER_TYPE, ProviderError } from "./host";
 import { Project } from "./project";
 import { checkRandom, createRandom, isLocalRandomType } from "./random";
 import { Sdk } from "./sdk";
-import { ResourceState, StackState, StateFile } from "./state";
+import { ResourceState, StackState, StateFile, StateWriter } from "./state";
 import { ConfigValue, OutputValue, StepRecord } from "./types";
 import {
     annotateSecrets,
@@ -24,6 +24,29 @@ import {
 
 export const STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_PREFIX = "pulumi:providers:";
+/** How many deletes (one wave) or refresh reads are in flight at once. */
+export const PARALLEL = 16;
+
+/**
+ * Runs `f` over `items`, at most `limit` at once, in order of `items`. After the first failure no
+ * further item starts; the ones in flight finish. Resolves with the errors (none when all succeeded).
+ */
+async function bounded<T>(items: T[], limit: number, f: (item: T) => Promise<void>): Promise<unknown[]> {
+    const errors: unknown[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (!errors.length && next < items.length) {
+            const item = items[next++];
+            try {
+                await f(item);
+            } catch (e) {
+                errors.push(e);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return errors;
+}
 
 /** What the program asked for in one RegisterResource call. */
 export interface Goal {
@@ -75,6 +98,20 @@ function nameOf(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
+/** The URNs a resource depends on, for delete order: dependencies, parent, property dependencies, provider. */
+function depsOf(r: ResourceState): Set<string> {
+    const s = new Set<string>(r.dependencies ?? []);
+    if (r.parent) s.add(r.parent);
+    for (const urns of Object.values(r.propertyDependencies ?? {})) urns.forEach((u) => s.add(u));
+    if (r.provider) s.add(r.provider.slice(0, r.provider.lastIndexOf("::")));
+    return s;
+}
+
+/** A default provider: recorded in state, hidden in the display. */
+function isHiddenProvider(r: ResourceState): boolean {
+    return r.type.startsWith(PROVIDER_PREFIX) && /::default(_[0-9_a-z]+)?$/.test(r.urn);
+}
+
 function displayName(r: ResourceState): string {
     return `${r.type} (${nameOf(r.urn)})`;
 }
@@ -109,11 +146,13 @@ export class Deployment {
     private readonly superseded = new Set<ResourceState>();
     private host: Promise<DynamicHost> | undefined;
     private readonly inflight = new Set<Promise<unknown>>();
+    private readonly writer: StateWriter;
     rootUrn = "";
     stackOutputs: PropertyMap | undefined;
 
     constructor(private readonly o: DeploymentOptions) {
         this.old = o.stateFile.load(o.project.name, o.stack);
+        this.writer = new StateWriter(o.stateFile, () => this.currentState());
         for (const r of this.old.resources) {
             if (r.pendingDelete) this.pendingDeletes.push(r);
         }
@@ -171,10 +210,16 @@ export class Deployment {
         };
     }
 
+    /** Asks for the state to be written (coalesced with the writes in flight; see flushState). */
     save(): void {
         if (!this.preview) {
-            this.o.stateFile.save(this.currentState());
+            this.writer.request();
         }
+    }
+
+    /** Waits until every state write asked for so far is on disk; throws a write's error. */
+    flushState(): Promise<void> {
+        return this.writer.flush();
     }
 
     private claimOld(urn: string, aliases: string[]): ResourceState | undefined {
@@ -627,13 +672,6 @@ export class Deployment {
      */
     deleteOrder(condemned: ResourceState[]): ResourceState[] {
         const index = new Map(this.old.resources.map((r, i) => [r, i] as const));
-        const depsOf = (r: ResourceState): Set<string> => {
-            const s = new Set<string>(r.dependencies ?? []);
-            if (r.parent) s.add(r.parent);
-            for (const urns of Object.values(r.propertyDependencies ?? {})) urns.forEach((u) => s.add(u));
-            if (r.provider) s.add(r.provider.slice(0, r.provider.lastIndexOf("::")));
-            return s;
-        };
         const remaining = new Set(condemned);
         const order: ResourceState[] = [];
         while (remaining.size) {
@@ -648,45 +686,81 @@ export class Deployment {
         return order;
     }
 
-    async deleteAll(condemned: ResourceState[]): Promise<void> {
-        for (const r of this.deleteOrder(condemned)) {
-            const name = nameOf(r.urn);
-            const hidden = r.type.startsWith(PROVIDER_PREFIX) && /::default(_[0-9_a-z]+)?$/.test(r.urn);
-            if (this.preview) {
-                if (!hidden) {
-                    this.record("delete", r.urn, r.type);
-                    this.o.display.planned("delete", r.type, name, undefined, r.pendingDelete ? " (original)" : "");
-                }
-                continue;
-            }
-            if (r.protect && !r.pendingDelete) {
-                this.fail(`${r.type} (${name}) is protected and cannot be deleted; set protect: false first`);
-            }
-            if (hidden) {
-                this.gone.add(r);
-                this.save();
-                continue;
-            }
-            const what: [string, string] | undefined = r.pendingDelete ? ["deleting original", "deleted original"] : undefined;
-            if (!r.custom || !isDynamicType(r.type) || r.retainOnDelete) {
-                this.record("delete", r.urn, r.type);
-                // No provider round trip: components, the stack, local random values, retained objects.
-                this.gone.add(r);
-                this.save();
-                this.o.display.finished("delete", r.type, name, 0, undefined, what?.[1]);
-                continue;
-            }
-            await this.timed("delete", { type: r.type, name, urn: r.urn }, undefined, async () => {
-                {
-                    const host = await this.providerCall({ type: r.type, name, urn: r.urn }, () => this.dynamicHost());
-                    await this.providerCall({ type: r.type, name, urn: r.urn }, () =>
-                        host.delete({ urn: r.urn, name, type: r.type }, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)),
-                    );
-                }
-                this.gone.add(r);
-                this.save();
-            }, what);
+    /**
+     * The deletes in waves: each wave is every condemned resource that nothing still condemned depends
+     * on (same relations as deleteOrder), later in state first. A dependency cycle (which the SDK cannot
+     * make) falls back to one resource, the latest in state, as deleteOrder does.
+     */
+    deleteWaves(condemned: ResourceState[]): ResourceState[][] {
+        const index = new Map(this.old.resources.map((r, i) => [r, i] as const));
+        const byStateDesc = (a: ResourceState, b: ResourceState) => (index.get(b) ?? -1) - (index.get(a) ?? -1);
+        const deps = new Map(condemned.map((r) => [r, depsOf(r)] as const));
+        const remaining = new Set(condemned);
+        const waves: ResourceState[][] = [];
+        while (remaining.size) {
+            const blocked = new Set<string>();
+            for (const r of remaining) deps.get(r)!.forEach((u) => blocked.add(u));
+            const ready = [...remaining].filter((r) => !blocked.has(r.urn)).sort(byStateDesc);
+            const wave = ready.length ? ready : [[...remaining].sort(byStateDesc)[0]];
+            wave.forEach((r) => remaining.delete(r));
+            waves.push(wave);
         }
+        return waves;
+    }
+
+    /**
+     * Deletes dependents before what they depend on, like the engine: wave after wave (deleteWaves),
+     * the deletes of a wave in parallel (at most PARALLEL at once). A failed delete stops the run: no
+     * further delete starts, those in flight finish, what remains stays in state, and the state is on
+     * disk before the error is thrown. Preview lists the deletes one by one in deleteOrder.
+     */
+    async deleteAll(condemned: ResourceState[]): Promise<void> {
+        if (this.preview) {
+            for (const r of this.deleteOrder(condemned)) {
+                if (isHiddenProvider(r)) continue;
+                this.record("delete", r.urn, r.type);
+                this.o.display.planned("delete", r.type, nameOf(r.urn), undefined, r.pendingDelete ? " (original)" : "");
+            }
+            return;
+        }
+        for (const wave of this.deleteWaves(condemned)) {
+            const errors = await bounded(wave, PARALLEL, (r) => this.deleteOne(r));
+            if (errors.length) {
+                errors.forEach((e) => this.report(e));
+                this.save();
+                await this.flushState();
+                throw errors[0];
+            }
+        }
+    }
+
+    private async deleteOne(r: ResourceState): Promise<void> {
+        const name = nameOf(r.urn);
+        if (r.protect && !r.pendingDelete) {
+            this.fail(`${r.type} (${name}) is protected and cannot be deleted; set protect: false first`);
+        }
+        if (isHiddenProvider(r)) {
+            this.gone.add(r);
+            this.save();
+            return;
+        }
+        const what: [string, string] | undefined = r.pendingDelete ? ["deleting original", "deleted original"] : undefined;
+        if (!r.custom || !isDynamicType(r.type) || r.retainOnDelete) {
+            this.record("delete", r.urn, r.type);
+            // No provider round trip: components, the stack, local random values, retained objects.
+            this.gone.add(r);
+            this.save();
+            this.o.display.finished("delete", r.type, name, 0, undefined, what?.[1]);
+            return;
+        }
+        await this.timed("delete", { type: r.type, name, urn: r.urn }, undefined, async () => {
+            const host = await this.providerCall({ type: r.type, name, urn: r.urn }, () => this.dynamicHost());
+            await this.providerCall({ type: r.type, name, urn: r.urn }, () =>
+                host.delete({ urn: r.urn, name, type: r.type }, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)),
+            );
+            this.gone.add(r);
+            this.save();
+        }, what);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -701,18 +775,21 @@ export class Deployment {
      */
     async refreshAll(): Promise<void> {
         const count = (k: string) => (this.changes[k] = (this.changes[k] ?? 0) + 1);
+        const reads: ResourceState[] = [];
         for (const r of [...this.old.resources]) {
             if (r.pendingDelete || r.type.startsWith(PROVIDER_PREFIX)) continue;
-            const name = nameOf(r.urn);
             if (!r.custom) {
                 this.record("same", r.urn, r.type);
-                continue;
-            }
-            if (!isDynamicType(r.type)) {
+            } else if (!isDynamicType(r.type)) {
                 this.record("refresh", r.urn, r.type);
                 count("same");
-                continue;
+            } else {
+                reads.push(r);
             }
+        }
+        // The reads in parallel (at most PARALLEL at once), each applied to the state as it comes back.
+        const errors = await bounded(reads, PARALLEL, async (r) => {
+            const name = nameOf(r.urn);
             const ids = { urn: r.urn, name, type: r.type };
             const t0 = Date.now();
             this.o.display.started("refresh", r.type, name);
@@ -731,7 +808,7 @@ export class Deployment {
                 this.o.display.finished("delete", r.type, name, Date.now() - t0);
                 this.o.onDiagnostic(`${displayName(r)} no longer exists (id ${r.id}): removed from the state`);
                 this.save();
-                continue;
+                return;
             }
             const secretOut = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
             const outputs = annotateSecrets(res.properties, secretOut);
@@ -742,6 +819,12 @@ export class Deployment {
             count(drift.length ? "update" : "same");
             this.o.display.finished(drift.length ? "update" : "refresh", r.type, name, Date.now() - t0, drift);
             this.save();
+        });
+        if (errors.length) {
+            errors.forEach((e) => this.report(e));
+            this.save();
+            await this.flushState();
+            throw errors[0];
         }
     }
 

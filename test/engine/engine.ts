@@ -190,7 +190,15 @@ export class LocalEngine {
             server?.stop();
             await program?.kill();
             await d.stopHost();
+            // The run's last state write, awaited: the state on disk holds every step that finished.
             d.save();
+            try {
+                await d.flushState();
+            } catch (e) {
+                const msg = `cannot write the state file ${this.statePath}: ${(e as Error).message}`;
+                onDiagnostic(`error: ${msg}`);
+                error = error ? `${error}\n${msg}` : msg;
+            }
         }
 
         const outputs =

@@ -1,5 +1,7 @@
 // The stack's state: one JSON file, `<stateDir>/<stack>.json`, rewritten atomically (temp file +
-// rename) after every step, so a failed run keeps everything that did succeed.
+// rename) after the steps of a run, so a failed run keeps everything that did succeed. A run writes
+// through a StateWriter: asynchronous writes, at most one in flight, the requests made meanwhile merged
+// into one follow-up write of the state as it is then, and the last write awaited before the run ends.
 //
 // Secret values are never written in plaintext. Like the Pulumi CLI's checkpoints, a secret is stored
 // as `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "..." }`.
@@ -81,7 +83,8 @@ export class StateFile {
         return raw;
     }
 
-    save(state: StackState): void {
+    /** The file's text for a state: secrets encrypted, secret keys listed. */
+    serialize(state: StackState): string {
         const out: StackState = {
             ...state,
             updated: new Date().toISOString(),
@@ -98,10 +101,44 @@ export class StateFile {
                 return rec;
             }),
         };
+        return JSON.stringify(out, null, 2) + "\n";
+    }
+
+    /** Writes the state at once (synchronously), atomically. */
+    save(state: StackState): void {
+        const text = this.serialize(state);
         fs.mkdirSync(path.dirname(this.path), { recursive: true });
-        const tmp = `${this.path}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(out, null, 2) + "\n");
-        fs.renameSync(tmp, this.path);
+        const tmp = this.tempPath();
+        try {
+            fs.writeFileSync(tmp, text);
+            fs.renameSync(tmp, this.path);
+        } catch (e) {
+            fs.rmSync(tmp, { force: true });
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the state atomically without blocking on the disk: the text is made now (so it is the
+     * state as it is at the call), written to a temp file, then renamed over the state file.
+     */
+    write(state: StackState): Promise<void> {
+        const text = this.serialize(state);
+        const tmp = this.tempPath();
+        return (async () => {
+            try {
+                await fs.promises.mkdir(path.dirname(this.path), { recursive: true });
+                await fs.promises.writeFile(tmp, text);
+                await fs.promises.rename(tmp, this.path);
+            } catch (e) {
+                await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+                throw e;
+            }
+        })();
+    }
+
+    private tempPath(): string {
+        return `${this.path}.${process.pid}.${++tempCounter}.tmp`;
     }
 
     private secretKey(create: boolean): Buffer | undefined {
@@ -153,6 +190,56 @@ export class StateFile {
             return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(plain) };
         }
         return mapValue(v, (x) => this.decrypt(x));
+    }
+}
+
+let tempCounter = 0;
+
+/**
+ * The state writes of one run. `request()` after a step: if no write is in flight one starts at once
+ * (with the state as it is now); otherwise the request is merged into a single follow-up write, made
+ * when the one in flight has finished, of the state as it is then. So at most one write is in flight,
+ * the file lags the run by at most that write, and a burst of steps costs two writes, not one each.
+ * `flush()` waits until every requested write is on disk and throws the first write error, if any.
+ */
+export class StateWriter {
+    private running: Promise<void> | undefined;
+    private dirty = false;
+    private error: unknown;
+
+    constructor(private readonly file: StateFile, private readonly snapshot: () => StackState) {}
+
+    request(): void {
+        this.dirty = true;
+        if (!this.running) {
+            this.running = this.drain();
+        }
+    }
+
+    private async drain(): Promise<void> {
+        try {
+            while (this.dirty) {
+                this.dirty = false;
+                try {
+                    await this.file.write(this.snapshot());
+                } catch (e) {
+                    this.error ??= e;
+                }
+            }
+        } finally {
+            this.running = undefined;
+        }
+    }
+
+    async flush(): Promise<void> {
+        while (this.running) {
+            await this.running;
+        }
+        if (this.error !== undefined) {
+            const e = this.error;
+            this.error = undefined;
+            throw e;
+        }
     }
 }
 
