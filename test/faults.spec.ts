@@ -279,24 +279,34 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
     it("destroys through throttling, 5xx, late and lost answers and objects already gone; a delete that fails stops it, and the next destroy finishes", async () => {
         const live = ids();
         emu.deleteObject("targetConnection", live.targetConnection); // already gone: its DELETE meets a real 404
+        // The source connection goes any time after the dataflow; the field group after everything else.
+        const sourceFaults: FaultRule[] = [
+            { method: "DELETE", path: ITEM.sourceConnection, status: 502 },
+            { method: "DELETE", path: ITEM.sourceConnection, reset: "before" },
+        ];
         const failed = await run("destroy", [
             { method: "DELETE", path: ITEM.flow, status: 429, retryAfter: "0" },
             { method: "DELETE", path: ITEM.targetConnection, status: 504 },
+            { method: "DELETE", path: ITEM.targetConnection, reset: "before" },
+            { method: "DELETE", path: ITEM.dataset, status: 503 },
             { method: "DELETE", path: ITEM.dataset, delayMs: LATE_MS },
-            { method: "DELETE", path: ITEM.schema, reset: "after-commit" },
-            { method: "DELETE", path: ITEM.fieldGroup, status: 502 },
-            { method: "DELETE", path: ITEM.fieldGroup, reset: "before" },
-            // The source connection, deleted last: 503, then a 500 that is not retried.
-            { method: "DELETE", path: ITEM.sourceConnection, status: 503 },
-            { method: "DELETE", path: ITEM.sourceConnection, status: 500 },
+            // AEP deletes the schema, but no answer to any DELETE of it ever comes back.
+            { method: "DELETE", path: ITEM.schema, reset: "after-commit", count: Infinity },
+            ...sourceFaults,
+            // The field group: a 500, which is not retried, stops the destroy.
+            { method: "DELETE", path: ITEM.fieldGroup, status: 500 },
         ]);
         expect(failed.ok).to.equal(false);
-        expect(failed.unused).to.deep.equal([]);
-        expect(failed.error).to.match(/delete source connection "[0-9a-f-]{36}": 500 InjectedFault/);
-        expect(emu.objects().filter((o) => o.kind !== "mappingSet").map((o) => o.kind)).to.deep.equal(["sourceConnection"]);
+        expect(failed.error).to.match(/^pulumi-nodejs:dynamic\/aep:FieldGroup \(fg\): delete field group "https:\/\/ns\.adobe\.com\/acme\/mixins\/[0-9a-f]+": 500 InjectedFault/);
+        const sourceLeft = emu.objects().some((o) => o.kind === "sourceConnection");
+        expect(failed.unused).to.deep.equal(sourceLeft ? [`DELETE ${ITEM.sourceConnection} 502`, `DELETE ${ITEM.sourceConnection} before`] : []);
+        expect(emu.objects().filter((o) => o.kind !== "mappingSet").map((o) => o.kind).sort()).to.deep.equal(["fieldGroup", ...(sourceLeft ? ["sourceConnection"] : [])]);
+        expect(failed.diagnostics.join("\n")).to.match(/the answer to "delete schema https:[^"]+" was lost, and AEP no longer has it: deleted/);
 
-        const done = await run("destroy", []);
+        // The 500 cleared (the source connection's faults still there if it was not reached), the next destroy finishes.
+        const done = await run("destroy", sourceLeft ? sourceFaults : []);
         expectOk(done);
+        expect(done.unused).to.deep.equal([]);
         expect(emu.objects().filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
         const state = JSON.parse(fs.readFileSync(engine().statePath, "utf8"));
         expect(state.resources.filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic"))).to.deep.equal([]);
