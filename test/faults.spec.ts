@@ -230,8 +230,10 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         // Nothing was deleted in prod while the replacement was incomplete.
         expect(emu.objects("prod").filter((o) => o.kind !== "mappingSet")).to.have.length(6);
 
-        // Before the next run, someone deletes the old dataset in the AEP UI.
+        // Before the next run, someone deletes the old dataset in the AEP UI, and disables the new dataflow
+        // (which the stack wants disabled too: AEP then refuses to disable it again, 1422).
         emu.deleteObject("dataset", emu.objects("prod").find((o) => o.kind === "dataset")!.id);
+        emu.editObject("flow", emu.objects("dev").find((o) => o.kind === "flow")!.id, { state: "disabled" });
         const third = await run("up", [
             { method: "DELETE", path: ITEM.flow, status: 503, retryAfter: "0" },
             { method: "DELETE", path: ITEM.schema, status: 429 },
