@@ -198,7 +198,7 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
             { method: "GET", path: ITEM.targetConnection, status: 504 },
             { method: "GET", path: ITEM.mappingSet, delayMs: LATE_MS },
             { method: "GET", path: ITEM.mappingSet, reset: "after-commit" },
-            // The dataflow, read last, stays unreadable.
+            // The dataflow stays unreadable.
             { method: "GET", path: ITEM.flow, reset: "before" },
             { method: "GET", path: ITEM.flow, status: 500, count: Infinity },
         ]);
@@ -206,7 +206,7 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         expect(r.unused).to.deep.equal([]);
         expect(r.error).to.match(/^pulumi-nodejs:dynamic\/aep:Dataflow \(flow\): read dataflow "[0-9a-f-]{36}": 500 InjectedFault/);
         expect(r.error!.split("\n")).to.have.length(1);
-        // The six before it were read through their faults; no input drifted (AEP's own version and state may).
+        // The six others were read through their faults; no input drifted (AEP's own version and state may).
         expect(namesOf(r, "refresh")).to.deep.equal(["dataset", "fg", "mapping", "schema", "source", "target"]);
         const drifted = r.steps.flatMap((s) => s.changedKeys ?? []);
         expect(drifted.filter((k) => !["version", "state", "etag"].includes(k))).to.deep.equal([]);
