@@ -13,6 +13,7 @@ import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
 import { AepCaller, ChatlioChain, buildChatlioChain } from "./emulator/testing";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
+import { expectOk } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SUFFIX = " (made by hand)";
@@ -28,10 +29,6 @@ const NAMES = {
 };
 
 type Loose = { configure(req: unknown): Promise<void>; check(olds: any, news: any): Promise<any>; create(inputs: any): Promise<any> };
-
-function expectOk(r: RunResult): void {
-    expect(r.ok, `${r.error}\n${r.diagnostics.join("\n")}`).to.equal(true);
-}
 
 describe("Adopting objects that already exist in AEP", function () {
     this.timeout(120_000);

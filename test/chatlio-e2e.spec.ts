@@ -7,14 +7,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CHATLIO_SAMPLES, NEW_CONVERSATION } from "../provider";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
+import { Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
+import { emulatorConfig, expectOk } from "./stack";
 
 const ROOT = path.resolve(__dirname, "..");
-
-function expectOk(r: RunResult): void {
-    expect(r.ok, `${r.error}\n${r.diagnostics.join("\n")}`).to.equal(true);
-}
 
 describe("Chatlio events flow into AEP through the example stack", function () {
     this.timeout(120_000);
@@ -31,13 +28,7 @@ describe("Chatlio events flow into AEP through the example stack", function () {
     before(async () => {
         emu = await startEmulator();
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-e2e-"));
-        Object.assign(config, {
-            "aep:clientId": DEMO_CREDENTIALS.clientId,
-            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
-            "aep:orgId": DEMO_CREDENTIALS.orgId,
-            "aep:platformUrl": emu.url,
-            "aep:imsUrl": emu.url,
-        });
+        Object.assign(config, emulatorConfig(emu));
         const r = await engine().up();
         expectOk(r);
         outputs = r.outputs;

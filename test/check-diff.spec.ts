@@ -31,7 +31,7 @@ type Provider = Loose;
 function configure(provider: Provider, url: string, overrides: Record<string, string | undefined> = {}) {
     const values: Record<string, string | undefined> = {
         "aep:clientId": "test-client",
-        "aep:clientSecret": "test-secret-not-real",
+        "aep:clientSecret": "test.secret.not.real",
         "aep:orgId": "0123456789ABCDEF01234567@AdobeOrg",
         "aep:platformUrl": url,
         "aep:imsUrl": url,
@@ -158,7 +158,7 @@ describe("check refuses bad input offline, naming the field and the fix", () => 
     it("never echoes the client secret in a failure", async () => {
         await configure(datasetProvider, url, { "aep:platformUrl": "http://platform.example.com" });
         const r = await datasetProvider.check!({}, valid.dataset);
-        expect(JSON.stringify(r)).to.not.contain("test-secret-not-real");
+        expect(JSON.stringify(r)).to.not.contain("test.secret.not.real");
     });
 
     it("tolerates unknown values during preview", async () => {

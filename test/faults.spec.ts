@@ -13,9 +13,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "./emulator";
+import { Emulator, FaultRule, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
+import { emulatorConfig, expectOk } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SR = "/data/foundation/schemaregistry";
@@ -54,10 +55,6 @@ interface Run extends RunResult {
     injected: number;
     /** Fault rules with a finite count not used up by the run. */
     unused: string[];
-}
-
-function expectOk(r: RunResult): void {
-    expect(r.ok, `${r.error}\n${r.diagnostics.join("\n")}`).to.equal(true);
 }
 
 function namesOf(r: RunResult, op: string): string[] {
@@ -108,13 +105,7 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         emu = await startEmulator();
         invariants = new Invariants(emu);
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-faults-"));
-        Object.assign(config, {
-            "aep:clientId": DEMO_CREDENTIALS.clientId,
-            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
-            "aep:orgId": DEMO_CREDENTIALS.orgId,
-            "aep:platformUrl": emu.url,
-            "aep:imsUrl": emu.url,
-        });
+        Object.assign(config, emulatorConfig(emu));
     });
     after(async () => {
         await emu?.close();

@@ -9,16 +9,13 @@ import * as path from "path";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { AepClient } from "../provider/client";
+import { emulatorConfig, expectOk } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const KINDS = ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet", "flow"];
 
 function stepsOf(result: RunResult, op: string): string[] {
     return result.steps.filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:dynamic")).map((s) => s.name).sort();
-}
-
-function expectOk(result: RunResult): void {
-    expect(result.ok, `${result.error}\n${result.diagnostics.join("\n")}`).to.equal(true);
 }
 
 describe("AEP resources through the local engine", function () {
@@ -39,13 +36,7 @@ describe("AEP resources through the local engine", function () {
     before(async () => {
         emu = await startEmulator();
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-resources-"));
-        config = {
-            "aep:clientId": DEMO_CREDENTIALS.clientId,
-            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
-            "aep:orgId": DEMO_CREDENTIALS.orgId,
-            "aep:platformUrl": emu.url,
-            "aep:imsUrl": emu.url,
-        };
+        config = emulatorConfig(emu);
     });
     after(async () => {
         await emu?.close();

@@ -19,6 +19,7 @@ import { Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
 import { SECRET_SIG, SIG_KEY } from "./engine";
+import { expectOk } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
@@ -37,10 +38,6 @@ function tokensIn(text: string, issued: Set<string>): string[] {
 
 /** A bearer credential that is not the redaction placeholder. */
 const BEARER = /bearer\s+(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}/i;
-
-function expectOk(r: RunResult): void {
-    expect(r.ok, `${r.error}\n${r.diagnostics.join("\n")}`).to.equal(true);
-}
 
 describe("Secrets stay secret through a whole lifecycle", function () {
     this.timeout(180_000);

@@ -22,7 +22,7 @@ import { isObject, sleep, uuid } from "./util";
 
 export const DEMO_CREDENTIALS: EmulatorClient = Object.freeze({
     clientId: "emulator-client-id",
-    clientSecret: "emulator-secret-not-real",
+    clientSecret: "emulator.secret.not.real",
     orgId: "0123456789ABCDEF01234567@AdobeOrg",
 });
 
