@@ -208,13 +208,14 @@ describe("AEP emulator", () => {
             const rec = records[records.length - 1];
             expect(rec._id).to.match(/^[0-9a-f-]{36}$/);
             expect(Date.parse(rec.timestamp)).to.be.closeTo(Date.now(), 60_000);
+            const sent = CHATLIO_PAYLOADS.newConversation;
             expect(rec._acme.chatlio).to.deep.equal({
-                UUID: CHATLIO_PAYLOADS.newConversation.visitor.UUID,
-                email: "person@example.com",
-                message: "Hi, can I get a quote?",
-                channelId: "C0123",
-                slackChannelName: "aep",
-                slackChannelId: "C0123",
+                UUID: sent.visitor.UUID,
+                email: sent.visitor.email,
+                message: sent.message,
+                channelId: sent.channelId,
+                slackChannelName: sent.slackChannelName,
+                slackChannelId: sent.slackChannelId,
             });
             const viaHttp = (await (await fetch(`${em.url}/__emulator/records/${chain.datasetId}`)).json()) as any[];
             expect(viaHttp).to.deep.equal(records);
@@ -292,7 +293,7 @@ describe("AEP emulator", () => {
             expect(raw.status).to.equal(200);
             const rec = (em.records(transcript.datasetId) as any[])[0];
             expect(rec._acme.chatlio.messages).to.have.length(2);
-            expect(rec._acme.chatlio.messages[0]).to.include({ text: "Hi", isVisitorMsg: true });
+            expect(rec._acme.chatlio.messages[0]).to.include({ text: CHATLIO_PAYLOADS.transcript.messages[0].text, isVisitorMsg: true });
 
             const entity = { _id: "fixed-id", timestamp: "2024-05-01T10:00:00Z", _acme: { chatlio: { message: "direct" } } };
             const envelope = {

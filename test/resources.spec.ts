@@ -49,6 +49,7 @@ describe("AEP resources through the local engine", function () {
         expectOk(r);
         expect(stepsOf(r, "create")).to.have.length(7);
         expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
+        expect(emu.log).to.deep.equal([]);
         expect(emu.objects()).to.deep.equal([]);
     });
 

@@ -283,7 +283,7 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                     ctx.log(`adopting the existing ${spec.kind} "${name}" (${existing})`);
                     const current = await spec.read(ctx, existing, {} as O);
                     if (!current) throw new Error(`${spec.kind} "${name}" (${existing}) disappeared while it was being adopted; run again`);
-                    const outs = await spec.update(ctx, existing, { ...current, ...inputsOnly(current, inputs) }, inputs);
+                    const outs = await spec.update(ctx, existing, { ...current, ...inputsOnly(inputs) }, inputs);
                     return { id: existing, outs: clean(withInputs(outs, inputs)) };
                 }
             }
@@ -307,7 +307,7 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                             // A create can be more than one call (a dataflow is disabled after it is made): what the
                             // lost answer left undone is done now, as when adopting.
                             const stale = spec.compareKeys.some((k) => (found as any)[k] !== undefined && !sameJson((found as any)[k], (inputs as any)[k]));
-                            const outs = stale ? await spec.update(ctx, existing, { ...found, ...inputsOnly(found, inputs) }, inputs) : found;
+                            const outs = stale ? await spec.update(ctx, existing, { ...found, ...inputsOnly(inputs) }, inputs) : found;
                             return { id: existing, outs: clean(withInputs(outs, inputs)) };
                         }
                     }
@@ -369,7 +369,7 @@ function withInputs<O>(outs: O, inputs: Record<string, any>): O {
     return { ...rest, ...outs, adopt: inputs.adopt } as O;
 }
 
-function inputsOnly<O>(current: O, inputs: Record<string, any>): Partial<O> {
+function inputsOnly<O>(inputs: Record<string, any>): Partial<O> {
     return { resourceName: inputs.resourceName, sandboxName: inputs.sandboxName, autoNamed: inputs.autoNamed } as any;
 }
 

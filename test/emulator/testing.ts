@@ -7,6 +7,7 @@ import { DEMO_CREDENTIALS } from "./server";
 import { CHATLIO_CONNECTION_SPEC_ID, DATA_LAKE_CONNECTION_SPEC_ID, STREAMING_FLOW_SPEC_ID, STREAMING_PROVIDER_ID } from "./specs";
 import { EmulatorClient } from "./types";
 import { EXPERIENCE_EVENT } from "./xdm";
+import { NEW_CONVERSATION, TRANSCRIPT } from "../../provider/chatlio/samples";
 
 export const BASE = {
     schemaRegistry: "/data/foundation/schemaregistry",
@@ -169,37 +170,8 @@ export function chatlioMappings(tenantId: string): Array<Record<string, unknown>
     ];
 }
 
-/** Chatlio webhook payloads in the documented shapes (chatlio.md). */
-export const CHATLIO_PAYLOADS = {
-    newConversation: {
-        visitor: {
-            email: "person@example.com",
-            UUID: "2d3f4260-9c1e-4e55-8f1a-6a4f4b1b7c11",
-            name: "Pat Example",
-            identUserId: "u-1",
-            identTraits: "{}",
-            userAgent: "Mozilla/5.0",
-            currentPage: "https://example.com/pricing",
-            createdAt: "2024-05-01T10:00:00Z",
-        },
-        message: "Hi, can I get a quote?",
-        conversationUUID: "c0a8012e-0000-4000-8000-000000000001",
-        channelId: "C0123",
-        slackChannelName: "aep",
-        slackChannelId: "C0123",
-    },
-    transcript: {
-        agentEmail: "agent@example.com",
-        agentName: "Agent",
-        channelId: "C0123",
-        conversationUUID: "c0a8012e-0000-4000-8000-000000000002",
-        messages: [
-            { text: "Hi", ts: "1", sentAt: "2024-05-01T10:00:00Z", userId: "v", username: "visitor", isVisitorMsg: true },
-            { text: "Hello!", ts: "2", sentAt: "2024-05-01T10:00:05Z", userId: "a", username: "agent", isVisitorMsg: false },
-        ],
-        visitorEmail: "person@example.com",
-    },
-};
+/** Chatlio webhook payloads: the product's own samples (provider/chatlio/samples.ts), one per shape. */
+export const CHATLIO_PAYLOADS = { newConversation: NEW_CONVERSATION, transcript: TRANSCRIPT };
 
 export interface ChatlioChain {
     fieldGroupId: string;

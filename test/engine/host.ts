@@ -142,6 +142,15 @@ export class DynamicHost {
         return e;
     }
 
+    /** A new request of the given kind, addressed to the resource (URN, name, type). */
+    private addressed<R extends { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown }>(Kind: new () => R, r: ResourceIds): R {
+        const req = new Kind();
+        req.setUrn(r.urn);
+        req.setName(r.name);
+        req.setType(r.type);
+        return req;
+    }
+
     private struct(v: PropertyMap) {
         return this.sdk.structproto.Struct.fromJavaScript(v as Record<string, never>);
     }
@@ -167,10 +176,7 @@ export class DynamicHost {
     }
 
     async check(r: ResourceIds, olds: PropertyMap, news: PropertyMap): Promise<CheckOutcome> {
-        const req = new this.sdk.provproto.CheckRequest();
-        req.setUrn(r.urn);
-        req.setName(r.name);
-        req.setType(r.type);
+        const req = this.addressed(this.sdk.provproto.CheckRequest, r);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
         const resp = await this.call<unknown, InstanceType<Sdk["provproto"]["CheckResponse"]>>("check", req);
@@ -181,10 +187,7 @@ export class DynamicHost {
     }
 
     async diff(r: ResourceIds, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<DiffOutcome> {
-        const req = new this.sdk.provproto.DiffRequest();
-        req.setUrn(r.urn);
-        req.setName(r.name);
-        req.setType(r.type);
+        const req = this.addressed(this.sdk.provproto.DiffRequest, r);
         req.setId(id);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
@@ -201,10 +204,7 @@ export class DynamicHost {
     }
 
     async create(r: ResourceIds, properties: PropertyMap): Promise<{ id: string; properties: PropertyMap }> {
-        const req = new this.sdk.provproto.CreateRequest();
-        req.setUrn(r.urn);
-        req.setName(r.name);
-        req.setType(r.type);
+        const req = this.addressed(this.sdk.provproto.CreateRequest, r);
         req.setProperties(this.struct(properties));
         req.setPreview(false);
         const resp = await this.call<unknown, InstanceType<Sdk["provproto"]["CreateResponse"]>>("create", req);
@@ -212,10 +212,7 @@ export class DynamicHost {
     }
 
     async update(r: ResourceIds, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<PropertyMap> {
-        const req = new this.sdk.provproto.UpdateRequest();
-        req.setUrn(r.urn);
-        req.setName(r.name);
-        req.setType(r.type);
+        const req = this.addressed(this.sdk.provproto.UpdateRequest, r);
         req.setId(id);
         req.setOlds(this.struct(olds));
         req.setNews(this.struct(news));
@@ -227,10 +224,7 @@ export class DynamicHost {
     }
 
     async delete(r: ResourceIds, id: string, properties: PropertyMap, oldInputs: PropertyMap): Promise<void> {
-        const req = new this.sdk.provproto.DeleteRequest();
-        req.setUrn(r.urn);
-        req.setName(r.name);
-        req.setType(r.type);
+        const req = this.addressed(this.sdk.provproto.DeleteRequest, r);
         req.setId(id);
         req.setProperties(this.struct(properties));
         req.setOldInputs(this.struct(oldInputs));
@@ -238,10 +232,7 @@ export class DynamicHost {
     }
 
     async read(r: ResourceIds, id: string, properties: PropertyMap, inputs: PropertyMap): Promise<{ id: string; properties: PropertyMap; inputs?: PropertyMap }> {
-        const req = new this.sdk.provproto.ReadRequest();
-        req.setUrn(r.urn);
-        req.setName(r.name);
-        req.setType(r.type);
+        const req = this.addressed(this.sdk.provproto.ReadRequest, r);
         req.setId(id);
         req.setProperties(this.struct(properties));
         req.setInputs(this.struct(inputs));
