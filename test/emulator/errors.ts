@@ -76,6 +76,15 @@ export const XDM_CODES = {
     classNotFound: "XDM-1013-404",
     /** Deleting a resource that is still in use: undocumented (aep-api.md §5.20). */
     inUse: "XDM-1002-400",
+    /** Descriptor not found: in the XDM-1010…1017-404 range; which number is which is not stated. */
+    descriptorNotFound: "XDM-1014-404",
+    /** Removing an immutable tag ("can be set but never removed", §2.2.4): no code documented. */
+    immutableTag: "XDM-1003-400",
+    /**
+     * A destructive change to a schema (or a field group in it) whose dataset has ingested data or is
+     * Profile-enabled: the docs say only non-destructive changes are allowed then (§2.2.4), with no code.
+     */
+    breakingChange: "XDM-1004-400",
 } as const;
 
 /**

@@ -12,6 +12,7 @@ import { clone, nowMs } from "./util";
 const COLLECTIONS: Record<ObjectKind, keyof SandboxData> = {
     fieldGroup: "fieldGroups",
     schema: "schemas",
+    descriptor: "descriptors",
     dataset: "datasets",
     sourceConnection: "sourceConnections",
     targetConnection: "targetConnections",
@@ -26,6 +27,7 @@ export function objectKind(kind: string): ObjectKind {
         fieldgroup: "fieldGroup",
         mixin: "fieldGroup",
         schema: "schema",
+        descriptor: "descriptor",
         dataset: "dataset",
         sourceconnection: "sourceConnection",
         targetconnection: "targetConnection",
@@ -41,6 +43,7 @@ export function objectKind(kind: string): ObjectKind {
 
 function nameOf(kind: ObjectKind, id: string, value: any): string {
     if (kind === "fieldGroup" || kind === "schema") return value.title ?? id;
+    if (kind === "descriptor") return `${value["@type"]} ${value["xdm:sourceSchema"]} ${value["xdm:sourceProperty"] ?? ""}`.trim();
     if (kind === "mappingSet") return value[value.length - 1]?.name ?? id;
     return value.name ?? id;
 }
@@ -93,6 +96,9 @@ export function editObject(store: Store, kindName: string, id: string, changes: 
             break;
         case "dataset":
             coll[id] = editDataset(coll[id], changes);
+            break;
+        case "descriptor":
+            coll[id] = { ...coll[id], ...clone(changes) };
             break;
         case "mappingSet": {
             const versions: any[] = coll[id];

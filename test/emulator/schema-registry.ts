@@ -1,6 +1,8 @@
 /**
  * Schema Registry (/data/foundation/schemaregistry): tenant field groups (also under the deprecated
- * /tenant/mixins paths), tenant schemas, /stats and the ExperienceEvent class (aep-api.md §2.2).
+ * /tenant/mixins paths), tenant schemas, descriptors, /stats and the ExperienceEvent class (aep-api.md
+ * §2.2). Schemas carry immutable tags (`union` enables Profile, §2.2.4); once a schema's dataset has
+ * ingested records or is Profile-enabled, only non-destructive changes to it or its field groups pass.
  */
 import { ApiError, XDM_CODES, problem, problemError, xdmError } from "./errors";
 import { Core, Ctx, Reply, Router, SandboxRef, header, requireSandbox, sandboxId, sandboxType, userOf } from "./http";
@@ -14,7 +16,10 @@ import {
     annotateFields,
     classResource,
     customFieldProblems,
+    destructiveChanges,
     fieldGroupFields,
+    findField,
+    profileProblem,
     schemaFields,
     stripText,
 } from "./xdm";
@@ -431,6 +436,7 @@ function create(kind: Kind) {
     return (ctx: Ctx): Reply => {
         const sb = sandboxOf(ctx);
         const r = build(ctx, sb, kind, ctx.body);
+        if (kind === "schema") checkTags(sb, undefined, r);
         collection(sb.data, kind)[r.$id] = r;
         ctx.core.store.touch();
         return { status: 201, body: clone(r) };
@@ -454,6 +460,7 @@ function replace(kind: Kind) {
         if (!prev) throw notFound(kind, p.id);
         // PUT rewrites the resource and needs every field create needs (aep-api.md §2.2.3).
         const r = build(ctx, sb, kind, ctx.body, prev);
+        checkChange(sb, kind, prev, r);
         collection(sb.data, kind)[r.$id] = r;
         ctx.core.store.touch();
         return { status: 200, body: clone(r) };
@@ -468,16 +475,34 @@ function patch(kind: Kind) {
         let patched: Record<string, any>;
         try {
             // The docs use lowercase op names; uppercase ones are accepted too.
-            patched = applyPatch(prev, ctx.body, { caseInsensitiveOps: true });
+            patched = applyPatch(prev, kind === "schema" ? tagPatch(prev, ctx.body) : ctx.body, { caseInsensitiveOps: true });
+            // A patch that removes the tags list altogether is a removal, not a PUT leaving it out.
+            if (kind === "schema" && prev["meta:immutableTags"] !== undefined && patched["meta:immutableTags"] === undefined) patched["meta:immutableTags"] = [];
         } catch (e) {
             if (e instanceof PatchError) throw invalid(`The JSON Patch cannot be applied: ${e.message}.`);
             throw e;
         }
         const r = build(ctx, sb, kind, patched, prev);
+        checkChange(sb, kind, prev, r);
         collection(sb.data, kind)[r.$id] = r;
         ctx.core.store.touch();
         return { status: 200, body: clone(r) };
     };
+}
+
+/**
+ * Profile is enabled with `{"op":"add","path":"/meta:immutableTags","value":["union"]}` (docs, §2.2.4).
+ * The spec's example instead appends one string at "/meta:immutableTags-" (sic): that path, and the RFC
+ * 6902 append "/meta:immutableTags/-", are read as adding the value to the list, created if absent.
+ */
+function tagPatch(prev: Record<string, any>, body: unknown): unknown {
+    if (!Array.isArray(body)) return body;
+    let tags: string[] = Array.isArray(prev["meta:immutableTags"]) ? [...prev["meta:immutableTags"]] : [];
+    return body.map((op) => {
+        if (!isObject(op) || String(op.op).toLowerCase() !== "add" || !["/meta:immutableTags-", "/meta:immutableTags/-"].includes(op.path)) return op;
+        tags = [...tags, ...(Array.isArray(op.value) ? op.value : [op.value])];
+        return { op: "add", path: "/meta:immutableTags", value: tags };
+    });
 }
 
 function remove(kind: Kind) {
@@ -493,11 +518,228 @@ function remove(kind: Kind) {
         } else {
             const user = Object.entries(sb.data.datasets).find(([, d]) => d.schemaRef?.id === r.$id);
             if (user) throw xdmError(XDM_CODES.inUse, "Resource in use", `The schema ${r.$id} is used by the dataset ${user[0]}; delete that dataset first.`);
+            // What becomes of a deleted schema's descriptors is undocumented; they describe nothing any
+            // more, so they go with it (the reference's teardown order deletes them first anyway, §4.8).
+            for (const [id, d] of Object.entries(sb.data.descriptors)) if (d["xdm:sourceSchema"] === r.$id) delete sb.data.descriptors[id];
         }
         delete collection(sb.data, kind)[r.$id];
         ctx.core.store.touch();
         return { status: 204 };
     };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Immutable tags and schema evolution (aep-api.md §2.2.4)
+
+/**
+ * `meta:immutableTags` "can be set but never removed". A body that lists the tags without one that the
+ * schema has is refused; a PUT that leaves the key out keeps them (the docs only show PATCH adding the
+ * tag; a rewrite without it is read as not touching it, rather than as a removal AEP never performs).
+ * Adding `union` (Profile) needs a primary identity or identityMap, else XDM-1528-400 (§2.2.4).
+ */
+function checkTags(sb: SandboxRef, prev: Record<string, any> | undefined, next: Record<string, any>): void {
+    const before: string[] = Array.isArray(prev?.["meta:immutableTags"]) ? prev!["meta:immutableTags"] : [];
+    if (next["meta:immutableTags"] === undefined) {
+        if (before.length) next["meta:immutableTags"] = [...before];
+    } else {
+        const tags = next["meta:immutableTags"];
+        if (!Array.isArray(tags) || tags.some((t: unknown) => typeof t !== "string"))
+            throw invalid(`"meta:immutableTags" must be an array of strings, e.g. ["union"].`);
+        const removed = before.filter((t) => !tags.includes(t));
+        if (removed.length)
+            throw xdmError(XDM_CODES.immutableTag, "Immutable tag cannot be removed", `The schema ${next.$id} has the immutable tag(s) ${removed.map((t) => `"${t}"`).join(", ")}, which can be set but never removed.`);
+        next["meta:immutableTags"] = [...new Set(tags as string[])];
+    }
+    const union = (r?: Record<string, any>) => Array.isArray(r?.["meta:immutableTags"]) && r!["meta:immutableTags"].includes("union");
+    if (union(next) && !union(prev)) {
+        const problem = profileProblem(next, sb.data.fieldGroups, sb.data.descriptors);
+        if (problem) throw xdmError("XDM-1528-400", "Profile enablement failed", problem);
+    }
+}
+
+/** Datasets of the schema that hold ingested records or are enabled for Profile, with the reason. */
+function lockingDatasets(sb: SandboxRef, schemaId: string): string[] {
+    const out: string[] = [];
+    for (const [id, d] of Object.entries(sb.data.datasets)) {
+        if (d.schemaRef?.id !== schemaId) continue;
+        const records = sb.data.records[id]?.length ?? 0;
+        const profile = Array.isArray(d.tags?.unifiedProfile) && d.tags.unifiedProfile.some((t: unknown) => String(t).replace(/\s/g, "").toLowerCase() === "enabled:true");
+        if (records > 0) out.push(`dataset ${id} has ingested ${records} record(s)`);
+        else if (profile) out.push(`dataset ${id} is enabled for Profile`);
+    }
+    return out;
+}
+
+/**
+ * A change to a stored schema or field group: tags as above, then schema evolution. "Only
+ * non-destructive changes are allowed once the schema is used by a dataset that either has ingested data
+ * or is Profile-enabled. Before that, any change is allowed" (§2.2.4). For a field group, every schema
+ * that includes it counts. Destructive: see destructiveChanges in xdm.ts.
+ */
+function checkChange(sb: SandboxRef, kind: Kind, prev: Record<string, any>, next: Record<string, any>): void {
+    if (kind === "schema") checkTags(sb, prev, next);
+    const fieldGroups = { ...sb.data.fieldGroups, ...(kind === "fieldGroup" ? { [next.$id]: next } : {}) };
+    const schemas = kind === "schema" ? [prev] : Object.values(sb.data.schemas).filter((s) => allOfRefs(s).includes(prev.$id));
+    for (const schema of schemas) {
+        const locks = lockingDatasets(sb, schema.$id);
+        if (!locks.length) continue;
+        const before = schemaFields(schema, sb.data.fieldGroups).fields;
+        const after = schemaFields(kind === "schema" ? next : schema, fieldGroups).fields;
+        const changes = destructiveChanges(before, after);
+        if (!changes.length) continue;
+        throw xdmError(
+            XDM_CODES.breakingChange,
+            "Destructive schema change",
+            `Only non-destructive changes are allowed to the schema ${schema.$id}: its ${locks.join(", ")}. Refused: ${changes.map((c) => c.message).join("; ")}.`,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Descriptors (aep-api.md §2.2.2, §2.2.5)
+
+const DESCRIPTOR_TYPES = ["xdm:alternateDisplayInfo", "xdm:descriptorIdentity", "xdm:descriptorReferenceIdentity", "xdm:descriptorOneToOne", "xdm:descriptorRelationship"];
+const DESCRIPTOR_ACCEPT = /^application\/vnd\.adobe\.xdm(-v2)?(-id|-link)?\+json$/i;
+
+/** List Accept: xdm-id, xdm-link or xdm (+json), each optionally -v2 for paging; no version (XDM-1008-400). */
+function descriptorListAccept(ctx: Ctx): { v2: boolean; form: "id" | "link" | "full" } {
+    const accept = (header(ctx, "accept") ?? "").trim();
+    const m = DESCRIPTOR_ACCEPT.exec(accept);
+    if (!m)
+        throw xdmError("XDM-1008-400", "Accept header invalid", `The supplied Accept header is not valid: ${accept || "(none)"} - A valid Accept value should look like application/vnd.adobe.xdm-id+json`);
+    return { v2: !!m[1], form: m[2] === "-id" ? "id" : m[2] === "-link" ? "link" : "full" };
+}
+
+/**
+ * Lookup Accept. The spec's prose says descriptors are not versioned so no Accept is needed, while its
+ * 400 answer (and the docs, §2.2.2) name application/vnd.adobe.xdm+json: liberal here, an absent Accept
+ * or a generic JSON one is accepted, an xed (schema) Accept or another xdm form gets XDM-1009-400.
+ */
+function descriptorLookupAccept(ctx: Ctx): void {
+    const accept = (header(ctx, "accept") ?? "").trim();
+    if (!accept || accept === "*/*" || /^application\/json$/i.test(accept) || /^application\/vnd\.adobe\.xdm\+json$/i.test(accept)) return;
+    throw xdmError("XDM-1009-400", "Accept header invalid", `The supplied Accept header is not valid: ${accept} - A valid Accept value should look like application/vnd.adobe.xdm+json`);
+}
+
+function descriptorNotFound(id: string): ApiError {
+    return xdmError(XDM_CODES.descriptorNotFound, "Resource Not Found", `The descriptor ${id} was not found.`);
+}
+
+/** Validates a descriptor body (create, or PUT over `previous`) and returns the stored descriptor. */
+function buildDescriptor(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<string, any>): Record<string, any> {
+    if (!isObject(body)) throw invalid("The request body must be a JSON object.");
+    const type = body["@type"];
+    if (typeof type !== "string" || !DESCRIPTOR_TYPES.includes(type)) throw invalid(`"@type" must be one of ${DESCRIPTOR_TYPES.join(", ")}.`);
+    const schemaId = body["xdm:sourceSchema"];
+    if (typeof schemaId !== "string" || !schemaId) throw invalid(`"xdm:sourceSchema" (the $id of the schema) is required.`);
+    const schema = find(sb.data, "schema", schemaId);
+    if (!schema) throw invalid(`"xdm:sourceSchema" ${schemaId} is not a schema in sandbox "${sb.name}".`);
+    // The spec types xdm:sourceVersion as a string, every example sends the number 1: both are accepted.
+    const version = body["xdm:sourceVersion"];
+    if (version === undefined || !/^\d+$/.test(String(version))) throw invalid(`"xdm:sourceVersion" (the schema's major version, 1) is required.`);
+    const prop = body["xdm:sourceProperty"];
+    if (prop !== undefined || type === "xdm:descriptorIdentity") {
+        // A JSON Pointer without the "properties" segments (api-fundamentals.md, §2.2.5).
+        if (typeof prop !== "string" || !prop.startsWith("/") || prop.length < 2)
+            throw invalid(`"xdm:sourceProperty" must be a JSON Pointer to a field of the schema, e.g. "/_${ctx.core.tenantId}/email".`);
+        const dotted = prop.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
+        if (prop.split("/").includes("properties"))
+            throw invalid(`"xdm:sourceProperty" ${prop} has a "properties" segment: write the path without them, e.g. "/_${ctx.core.tenantId}/chatlio/email".`);
+        if (!findField(schemaFields(schema, sb.data.fieldGroups).fields, dotted))
+            throw invalid(`"xdm:sourceProperty" ${prop} is not a field of the schema ${schema.$id}.`);
+    }
+    if (type === "xdm:descriptorIdentity") {
+        const ns = body["xdm:namespace"];
+        if ((typeof ns !== "string" || !ns.trim()) && typeof ns !== "number") throw invalid(`"xdm:namespace" (an identity namespace code such as "Email", or its numeric id) is required.`);
+        const how = body["xdm:property"];
+        if (how !== undefined && how !== "xdm:code" && how !== "xdm:id") throw invalid(`"xdm:property" must be "xdm:code" (namespace given by code) or "xdm:id" (by numeric id).`);
+        if (body["xdm:isPrimary"] !== undefined && typeof body["xdm:isPrimary"] !== "boolean") throw invalid(`"xdm:isPrimary" must be true or false.`);
+    }
+    const content = { ...body };
+    for (const f of ["@id", "imsOrg", "version", "meta:containerId", "meta:sandboxId", "meta:sandboxType", "meta:registryMetadata"]) delete content[f];
+    const now = nowMs();
+    const prevMeta = previous?.["meta:registryMetadata"] ?? {};
+    return {
+        ...content,
+        "xdm:sourceSchema": schema.$id,
+        "@id": previous?.["@id"] ?? hex(40),
+        imsOrg: ctx.auth?.orgId,
+        // Descriptors are not versioned (spec); every example shows "1".
+        version: "1",
+        "meta:containerId": "tenant",
+        "meta:sandboxId": sandboxId(sb.name, ctx.core),
+        "meta:sandboxType": sandboxType(sb.name),
+        "meta:registryMetadata": {
+            "repo:createdDate": prevMeta["repo:createdDate"] ?? now,
+            "repo:lastModifiedDate": now,
+            "xdm:createdClientId": prevMeta["xdm:createdClientId"] ?? ctx.auth?.clientId,
+            "xdm:createdUserId": prevMeta["xdm:createdUserId"] ?? userOf(ctx),
+            "xdm:lastModifiedUserId": userOf(ctx),
+            eTag: sha256(JSON.stringify(content) + now),
+        },
+    };
+}
+
+function listDescriptors(ctx: Ctx): Reply {
+    const sb = sandboxOf(ctx);
+    const { v2, form } = descriptorListAccept(ctx);
+    let rows = Object.values(sb.data.descriptors);
+    for (const p of ctx.query.getAll("property"))
+        for (const expr of p.split(/,(?=\s*[A-Za-z_$@][\w:$.@-]*\s*(?:==|!=|<=|>=|<|>))/)) if (expr.trim()) rows = rows.filter(propertyFilter(expr.trim()));
+    rows = [...rows].sort((a, b) => (a["@id"] < b["@id"] ? -1 : 1));
+    const shown = (d: Record<string, any>) =>
+        form === "id" ? d["@id"] : form === "link" ? `${SCHEMA_REGISTRY_BASE}/tenant/descriptors/${d["@id"]}` : clone(d);
+    if (v2) {
+        // The -v2 forms page with a results array and _page (spec acceptDescriptors); orderby is @id here.
+        const limitParam = ctx.query.get("limit");
+        const limit = limitParam === null ? 300 : Number(limitParam);
+        if (!Number.isInteger(limit) || limit < 0 || limit > 500) throw invalid(`"limit" must be an integer from 0 to 500.`);
+        const start = ctx.query.get("start");
+        if (start !== null) rows = rows.filter((d) => d["@id"] > start);
+        const page = rows.slice(0, Math.min(limit, 300));
+        const next = rows.length > page.length && page.length ? page[page.length - 1]["@id"] : null;
+        return { status: 200, body: { results: page.map(shown), _page: { orderby: "@id", next, count: page.length } } };
+    }
+    // Without -v2: one array per descriptor @type (spec listDescriptorsResponse).
+    const grouped: Record<string, unknown[]> = {};
+    for (const d of rows) (grouped[d["@type"]] ??= []).push(shown(d));
+    return { status: 200, body: grouped };
+}
+
+function lookupDescriptor(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    descriptorLookupAccept(ctx);
+    const d = sb.data.descriptors[p.id];
+    if (!d) throw descriptorNotFound(p.id);
+    return { status: 200, body: clone(d) };
+}
+
+function createDescriptor(ctx: Ctx): Reply {
+    const sb = sandboxOf(ctx);
+    const d = buildDescriptor(ctx, sb, ctx.body);
+    sb.data.descriptors[d["@id"]] = d;
+    ctx.core.store.touch();
+    return { status: 201, body: clone(d) };
+}
+
+function replaceDescriptor(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    const prev = sb.data.descriptors[p.id];
+    if (!prev) throw descriptorNotFound(p.id);
+    // PUT "rewrites the existing descriptor": the body carries every field create needs (spec).
+    const d = buildDescriptor(ctx, sb, ctx.body, prev);
+    sb.data.descriptors[p.id] = d;
+    ctx.core.store.touch();
+    return { status: 200, body: clone(d) };
+}
+
+function deleteDescriptor(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    // A repeat delete gets the 404 the spec lists (aep-api.md §4.8).
+    if (!sb.data.descriptors[p.id]) throw descriptorNotFound(p.id);
+    delete sb.data.descriptors[p.id];
+    ctx.core.store.touch();
+    return { status: 204 };
 }
 
 function stats(ctx: Ctx): Reply {
@@ -570,7 +812,12 @@ router
     .on("GET", "/global/schemas", globalList("other"))
     .on("GET", "/global/classes", globalList("classes"))
     .on("GET", "/global/classes/:id", globalClass)
-    .on("GET", "/stats", stats);
+    .on("GET", "/stats", stats)
+    .on("GET", "/tenant/descriptors", listDescriptors)
+    .on("POST", "/tenant/descriptors", createDescriptor)
+    .on("GET", "/tenant/descriptors/:id", lookupDescriptor)
+    .on("PUT", "/tenant/descriptors/:id", replaceDescriptor)
+    .on("DELETE", "/tenant/descriptors/:id", deleteDescriptor);
 
 // ---------------------------------------------------------------------------------------------------
 // For the other families and the drift helpers

@@ -13,6 +13,8 @@ export interface SandboxData {
     fieldGroups: Record<string, any>;
     /** Keyed by `$id`. */
     schemas: Record<string, any>;
+    /** Schema Registry descriptors, keyed by `@id`. */
+    descriptors: Record<string, any>;
     /** Keyed by the 24-hex dataset id; values are the dataset bodies without the id. */
     datasets: Record<string, any>;
     sourceConnections: Record<string, any>;
@@ -41,6 +43,7 @@ export function emptySandbox(): SandboxData {
     return {
         fieldGroups: {},
         schemas: {},
+        descriptors: {},
         datasets: {},
         sourceConnections: {},
         targetConnections: {},

@@ -58,7 +58,7 @@ export interface FaultRule {
     count?: number;
 }
 
-export type ObjectKind = "fieldGroup" | "schema" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
+export type ObjectKind = "fieldGroup" | "schema" | "descriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
 
 export interface LogEntry {
     method: string;

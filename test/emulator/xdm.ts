@@ -310,6 +310,9 @@ function checkValue(v: unknown, field: Field, path: string, out: RecordProblem[]
             break;
         case "object":
             if (!isObject(v)) return void out.push({ path, message: `field "${path}" must be an object, got ${describe(v)}` });
+            // JSON Schema's object-level `required` list, as a field group may declare for its own fields.
+            if (Array.isArray(field.required))
+                for (const r of field.required) if (v[r] === undefined || v[r] === null) out.push({ path: `${path}.${r}`, message: `required field "${path}.${r}" is missing` });
             if (isObject(field.properties)) checkObject(v, field.properties, path, out);
             else if (isObject(field.additionalProperties)) for (const [k, item] of Object.entries(v)) checkValue(item, field.additionalProperties, `${path}.${k}`, out);
             break;
@@ -343,4 +346,74 @@ export function stripText(props: Fields): Fields {
         out[name] = rest;
     }
     return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Schema evolution (aep-api.md §2.2.4) and Profile enablement (§2.2.4, §2.2.5)
+
+/** One destructive difference between two field trees, named by its dotted path. */
+export interface FieldChange {
+    path: string;
+    kind: "removed" | "type" | "required" | "enum";
+    message: string;
+}
+
+const typeOfField = (f: Field): string => `${f.type ?? (isObject(f.properties) ? "object" : "?")}${f.format ? `/${f.format}` : ""}`;
+
+/**
+ * The destructive changes from `before` to `after`: a field removed, its type (or format) changed, a
+ * field made required, or an enum narrowed (a value dropped, or a list of values where any was allowed).
+ * Adobe's docs allow "only non-destructive changes" once a schema is in use (§2.2.4) without listing
+ * them; these four are the ones that can make stored records invalid. Additions are not destructive.
+ * The provider's preview (provider/resources/evolution.ts) applies the same four rules.
+ */
+export function destructiveChanges(before: Fields, after: Fields, prefix = ""): FieldChange[] {
+    const out: FieldChange[] = [];
+    for (const [name, old] of Object.entries(before)) {
+        const path = prefix ? `${prefix}.${name}` : name;
+        const now = after[name];
+        if (!isObject(old)) continue;
+        if (!isObject(now)) {
+            out.push({ path, kind: "removed", message: `field "${path}" is removed` });
+            continue;
+        }
+        out.push(...fieldChanges(old, now, path));
+    }
+    return out;
+}
+
+function fieldChanges(old: Field, now: Field, path: string): FieldChange[] {
+    const out: FieldChange[] = [];
+    if (typeOfField(old) !== typeOfField(now)) {
+        out.push({ path, kind: "type", message: `field "${path}" changes type from ${typeOfField(old)} to ${typeOfField(now)}` });
+        return out;
+    }
+    if (Array.isArray(now.enum)) {
+        const dropped = Array.isArray(old.enum) ? old.enum.filter((v: unknown) => !now.enum.includes(v)) : undefined;
+        if (!Array.isArray(old.enum)) out.push({ path, kind: "enum", message: `field "${path}" gets an enum (${JSON.stringify(now.enum)}) where any value was allowed` });
+        else if (dropped && dropped.length) out.push({ path, kind: "enum", message: `field "${path}" narrows its enum: ${JSON.stringify(dropped)} no longer allowed` });
+    }
+    const wasRequired: string[] = Array.isArray(old.required) ? old.required : [];
+    for (const r of Array.isArray(now.required) ? now.required : []) {
+        if (!wasRequired.includes(r)) out.push({ path: `${path}.${r}`, kind: "required", message: `field "${path}.${r}" is made required` });
+    }
+    if (isObject(old.properties) && isObject(now.properties)) out.push(...destructiveChanges(old.properties, now.properties, path));
+    if (isObject(old.items) && isObject(now.items)) out.push(...fieldChanges(old.items, now.items, `${path}[]`));
+    return out;
+}
+
+/**
+ * Why AEP would refuse the `union` tag on this schema (XDM-1528-400: Profile needs a primary identity
+ * or an identityMap, §2.2.4), or undefined when it would not. identityMap counts when the schema's
+ * merged fields carry it at the top level (XDM ExperienceEvent brings it with the class, §2.2.1); a
+ * primary identity is an `xdm:descriptorIdentity` on the schema with `xdm:isPrimary: true` (§2.2.5).
+ */
+export function profileProblem(schema: Record<string, any>, fieldGroups: Record<string, any>, descriptors: Record<string, any>): string | undefined {
+    const { fields } = schemaFields(schema, fieldGroups);
+    if (isObject(fields.identityMap)) return undefined;
+    const primary = Object.values(descriptors).some(
+        (d) => isObject(d) && d["@type"] === "xdm:descriptorIdentity" && d["xdm:sourceSchema"] === schema.$id && d["xdm:isPrimary"] === true,
+    );
+    if (primary) return undefined;
+    return `The schema ${schema.$id} has no primary identity and no identityMap field, so it cannot be enabled for Profile: add an identity descriptor with "xdm:isPrimary": true first.`;
 }
