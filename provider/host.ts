@@ -3,7 +3,7 @@
  * resource kind, loaded by the forwarders that resources serialize into state (see resources/hosted.ts).
  */
 import {
-    dataflowProvider, datasetProvider, fieldGroupProvider, mappingSetProvider, schemaProvider,
+    dataflowProvider, datasetProvider, fieldGroupProvider, identityDescriptorProvider, mappingSetProvider, schemaProvider,
     sourceConnectionProvider, targetConnectionProvider,
 } from "./resources";
 import { ProviderKind } from "./resources/hosted";
@@ -11,6 +11,7 @@ import { ProviderKind } from "./resources/hosted";
 export const providers: Record<ProviderKind, unknown> = {
     fieldGroup: fieldGroupProvider,
     schema: schemaProvider,
+    identityDescriptor: identityDescriptorProvider,
     dataset: datasetProvider,
     sourceConnection: sourceConnectionProvider,
     targetConnection: targetConnectionProvider,

@@ -5,11 +5,15 @@
  * ExperienceEvent, a dataset, the Chatlio source connection, a data lake target connection, a mapping
  * set (defaults for every field, plus `_id` and `timestamp` computed by Data Prep) and an enabled
  * streaming dataflow. All seven AEP names share one random suffix, chosen once per stack and kept.
+ *
+ * With `identity`, a Chatlio field becomes an identity of the schema (an {@link IdentityDescriptor}); with
+ * `profile: true`, the schema and dataset are enabled for Real-Time Customer Profile. Without them the
+ * component declares exactly what it always did.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
-    Dataflow, Dataset, FieldGroup, Mapping, MappingSet, Schema, SourceConnection, TargetConnection, XdmField,
+    Dataflow, Dataset, FieldGroup, IdentityDescriptor, Mapping, MappingSet, Schema, SourceConnection, TargetConnection, XdmField,
     checkFields, destinationKnown, fieldPaths,
 } from "../resources";
 import { CHATLIO_FIELDS, EXPERIENCE_EVENT_FIELDS } from "./fields";
@@ -31,6 +35,29 @@ export interface ChatlioSourceArgs {
     enabled?: pulumi.Input<boolean>;
     /** Take over existing AEP objects with the same names instead of failing (see each resource). */
     adopt?: boolean;
+    /**
+     * Make a Chatlio field an identity of the schema, e.g. `{ field: "visitor.email", namespace: "Email", primary: true }`.
+     * `field` is a path below the Chatlio object (`visitor.UUID`, `visitor.email`, or one of `extraFields`) and
+     * must be a string field; `namespace` is an identity namespace code (`Email`, `Phone`, `ECID`, ...) or numeric
+     * id. Changing the field or namespace replaces the descriptor.
+     */
+    identity?: ChatlioIdentity;
+    /**
+     * Enable the schema and the dataset for Real-Time Customer Profile. It cannot be turned off again on the
+     * schema (AEP never removes its `union` tag); and from then on AEP refuses destructive changes to the
+     * Chatlio fields (removing one, changing its type): add fields instead. Default false.
+     */
+    profile?: boolean;
+}
+
+/** A Chatlio field used as an identity. */
+export interface ChatlioIdentity {
+    /** Path below the Chatlio object, e.g. "visitor.email". */
+    field: string;
+    /** Identity namespace code, e.g. "Email", or its numeric id. */
+    namespace: string;
+    /** Whether it is the schema's primary identity. Default false. */
+    primary?: boolean;
 }
 
 /** The text a person needs to connect Chatlio (contains no secret). */
@@ -69,6 +96,22 @@ function chatlioFields(extraFields: Record<string, XdmField>): Record<string, Xd
     return { chatlio: { ...chatlio, properties: { ...chatlio.properties, ...extraFields } } };
 }
 
+/** Checks `identity` against the fields the schema will have; returns the field's path below the tenant object. */
+export function chatlioIdentityPath(identity: ChatlioIdentity, extraFields: Record<string, XdmField> = {}): string[] {
+    const problems: string[] = [];
+    if (!identity || typeof identity !== "object") throw new Error(`ChatlioSource: identity must be { field, namespace, primary? }, e.g. { field: "visitor.email", namespace: "Email", primary: true }`);
+    const parts = typeof identity.field === "string" ? identity.field.split(".") : [];
+    let field: XdmField | undefined = parts.length ? chatlioFields(extraFields).chatlio : undefined;
+    for (const p of parts) field = field?.type === "object" ? field.properties?.[p] : undefined;
+    if (!field) problems.push(`identity.field ${JSON.stringify(identity.field)} is not a Chatlio field: use a path below the Chatlio object such as "visitor.email" or "visitor.UUID" (or add the field with extraFields)`);
+    else if (field.type !== "string") problems.push(`identity.field "${identity.field}" is of type ${field.type}: an identity must be a string field, e.g. "visitor.email"`);
+    if (typeof identity.namespace !== "string" || !identity.namespace.trim())
+        problems.push(`identity.namespace is required: an identity namespace code such as "Email", "Phone" or "ECID", or its numeric id`);
+    if (identity.primary !== undefined && typeof identity.primary !== "boolean") problems.push(`identity.primary must be true or false`);
+    if (problems.length) throw new Error(`ChatlioSource: ${problems.join("\n  ")}`);
+    return ["chatlio", ...parts];
+}
+
 const withTenant = (tenant: string, path: string) => (path.startsWith(`${TENANT}.`) ? `_${tenant}${path.slice(TENANT.length)}` : path);
 
 /**
@@ -98,12 +141,18 @@ export class ChatlioSource extends pulumi.ComponentResource {
     readonly targetConnection: TargetConnection;
     readonly mappingSet: MappingSet;
     readonly dataflow: Dataflow;
+    /** The identity descriptor, when `identity` is set. */
+    readonly identityDescriptor?: IdentityDescriptor;
 
     constructor(name: string, args: ChatlioSourceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("aep:chatlio:ChatlioSource", name, {}, opts);
         const label = args.displayName ?? "Chatlio";
         const fields = chatlioFields(args.extraFields ?? {});
         const { mappings, fieldPaths: paths } = chatlioMappings(args.extraFields, args.mappings);
+        const identityPath = args.identity ? chatlioIdentityPath(args.identity, args.extraFields) : undefined;
+        if (args.profile !== undefined && typeof args.profile !== "boolean") throw new Error("ChatlioSource: profile must be true or false");
+        // Only set when asked for, so the default component registers exactly the inputs it always did.
+        const profile = args.profile ? { profileEnabled: true } : {};
         const common = { sandboxName: args.sandboxName, adopt: args.adopt };
         const parent = { parent: this };
 
@@ -121,12 +170,14 @@ export class ChatlioSource extends pulumi.ComponentResource {
             title: pulumi.interpolate`${label} events ${suffix}`,
             description: "Chatlio webhook events as XDM ExperienceEvents.",
             fieldGroupIds: [this.fieldGroup.id],
+            ...profile,
         }, parent);
         this.dataset = new Dataset(`${name}-dataset`, {
             ...common,
             name: pulumi.interpolate`${label} events dataset ${suffix}`,
             description: "Chatlio webhook events streamed by the Chatlio source.",
             schemaId: this.schema.id,
+            ...profile,
         }, parent);
         this.sourceConnection = new SourceConnection(`${name}-source`, {
             ...common,
@@ -140,6 +191,15 @@ export class ChatlioSource extends pulumi.ComponentResource {
             schemaId: this.schema.id,
         }, parent);
         const tenant = this.fieldGroup.tenantId;
+        if (args.identity && identityPath) {
+            this.identityDescriptor = new IdentityDescriptor(`${name}-identity`, {
+                ...common,
+                schemaId: this.schema.id,
+                sourceProperty: tenant.apply((t) => `/_${t}/${identityPath.join("/")}`),
+                namespace: args.identity.namespace,
+                primary: args.identity.primary ?? false,
+            }, parent);
+        }
         this.mappingSet = new MappingSet(`${name}-mapping`, {
             ...common,
             name: pulumi.interpolate`${label} mapping ${suffix}`,

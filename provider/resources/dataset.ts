@@ -3,6 +3,10 @@
  *
  * Name, description and tags change in place (Catalog PATCH with a partial object); the schema cannot
  * change, so a new schema replaces the dataset, as does a change of sandbox.
+ *
+ * `profileEnabled` sets the two tags Adobe reserves for it, `unifiedProfile` and `unifiedIdentity`
+ * (`["enabled:true"]`, aep-api.md §2.3). Once a Profile-enabled dataset (or one holding data) uses a
+ * schema, AEP accepts only non-destructive changes to that schema (§2.2.4).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { hostedProvider } from "./hosted";
@@ -15,8 +19,14 @@ export interface DatasetArgs {
     description?: pulumi.Input<string>;
     /** The schema `$id`, e.g. `schema.id`. Changing it replaces the dataset. */
     schemaId: pulumi.Input<string>;
-    /** Catalog tags, e.g. `{ unifiedProfile: ["enabled:true"] }`. */
+    /** Catalog tags, e.g. `{ myTeam: ["chat"] }`. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string[]>>>;
+    /**
+     * Enable the dataset for Real-Time Customer Profile and Identity Service: sets the reserved tags
+     * `unifiedProfile` and `unifiedIdentity` to `["enabled:true"]`. Its schema should be Profile-enabled
+     * too (`Schema.profileEnabled`). From then on AEP takes only non-destructive changes to the schema.
+     */
+    profileEnabled?: pulumi.Input<boolean>;
     /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the dataset. */
     sandboxName?: pulumi.Input<string>;
     /** Take over an existing dataset with the same name instead of creating another. */
@@ -28,7 +38,12 @@ export interface DatasetInputs extends CommonInputs {
     description?: string;
     schemaId: string;
     tags?: Record<string, string[]>;
+    profileEnabled?: boolean;
 }
+
+/** The tags Adobe reserves for Profile enablement (aep-api.md §2.3). */
+const PROFILE_TAGS = ["unifiedProfile", "unifiedIdentity"] as const;
+const ENABLED = "enabled:true";
 
 export interface DatasetOutputs extends DatasetInputs {
     datasetId: string;
@@ -49,6 +64,8 @@ function toOutputs(id: string, ds: any): DatasetOutputs {
         description: ds.description,
         schemaId: ds.schemaRef?.id,
         tags: ds.tags && Object.keys(ds.tags).length ? ds.tags : undefined,
+        // Only a set tag is shown: a dataset without it looks as it did before this input existed.
+        profileEnabled: Array.isArray(ds.tags?.unifiedProfile) && ds.tags.unifiedProfile.includes(ENABLED) ? true : undefined,
     };
 }
 
@@ -62,15 +79,34 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
     kind: "dataset",
     nameKey: "name",
     nameMaxLength: 255,
-    compareKeys: ["name", "description", "schemaId", "tags"],
+    compareKeys: ["name", "description", "schemaId", "tags", "profileEnabled"],
     replaceKeys: ["schemaId"],
-    defaults: (inputs) => inputs,
+    defaults(inputs) {
+        // false means what leaving it out means: existing stacks see no change.
+        if (inputs.profileEnabled === false) delete inputs.profileEnabled;
+        const tags = inputs.tags as unknown;
+        if (inputs.profileEnabled === true && (tags === undefined || (tags && typeof tags === "object" && !Array.isArray(tags)))) {
+            const merged: Record<string, string[]> = { ...((tags as Record<string, string[]>) ?? {}) };
+            for (const t of PROFILE_TAGS) if (merged[t] === undefined) merged[t] = [ENABLED];
+            inputs.tags = merged;
+        }
+        return inputs;
+    },
     validate(inputs) {
         const failures: CheckFailure[] = [];
         checkText(failures, inputs as any, "name", { max: 255 });
         checkText(failures, inputs as any, "description", { max: 4096 });
         checkId(failures, inputs as any, "schemaId", SCHEMA_ID, "tenant schema $id");
         const tags = inputs.tags as unknown;
+        const profile = inputs.profileEnabled as unknown;
+        if (profile !== undefined && profile !== UNKNOWN && typeof profile !== "boolean") failures.push({ property: "profileEnabled", reason: "profileEnabled must be true or false" });
+        if (profile === true && tags && typeof tags === "object" && !Array.isArray(tags)) {
+            for (const t of PROFILE_TAGS) {
+                const v = (tags as Record<string, unknown>)[t];
+                if (v !== UNKNOWN && !(Array.isArray(v) && v.includes(ENABLED)))
+                    failures.push({ property: `tags.${t}`, reason: `tags.${t} ${JSON.stringify(v)} contradicts profileEnabled: true, which sets it to ["${ENABLED}"]: leave tags.${t} out` });
+            }
+        }
         if (tags !== undefined && tags !== UNKNOWN) {
             if (!tags || typeof tags !== "object" || Array.isArray(tags)) failures.push({ property: "tags", reason: 'tags must map a tag name to a list of strings, e.g. { unifiedProfile: ["enabled:true"] }' });
             else for (const [k, v] of Object.entries(tags)) {

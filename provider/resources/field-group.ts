@@ -4,10 +4,15 @@
  * Its fields sit under the tenant namespace object (`_{tenantId}`), as AEP requires of custom fields.
  * Title is unique across all registry resources of the sandbox. Changes to title, description and
  * fields are written in place with PUT (AEP rewrites the whole resource); a change of sandbox replaces it.
+ *
+ * Once a schema using the field group has a dataset that holds data or is enabled for Profile, AEP takes
+ * only non-destructive changes (aep-api.md §2.2.4). Preview cannot tell offline whether that is so, so it
+ * warns about every destructive change (a field removed, a type changed, a field made required, an enum
+ * narrowed) to an existing field group, naming the field; additions pass without a word.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkText } from "./lifecycle";
+import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkText, isUnknown } from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS } from "./ids";
 
 /** One XDM field, in the JSON Schema subset that XDM uses. */
@@ -25,6 +30,11 @@ export interface XdmField {
     properties?: Record<string, XdmField>;
     /** For arrays: the item type. */
     items?: XdmField;
+    /**
+     * Records must carry this field (written as the parent object's `required` list in XDM). Making an
+     * existing field required is a destructive change: AEP refuses it once data has landed.
+     */
+    required?: boolean;
 }
 
 export interface FieldGroupArgs {
@@ -101,6 +111,9 @@ export function checkFields(fields: unknown, path: string, failures: CheckFailur
             if (!def.items) failures.push({ property: `${where}.items`, reason: `${where} is an array without items: add items, e.g. { type: "string" }` });
             else checkFields({ items: def.items }, where, failures, depth + 1);
         }
+        if (def.required !== undefined && typeof def.required !== "boolean") {
+            failures.push({ property: `${where}.required`, reason: `${where}.required must be true or false` });
+        }
         for (const key of ["title", "description"]) {
             if (def[key] !== undefined && typeof def[key] !== "string") {
                 failures.push({ property: `${where}.${key}`, reason: `${where}.${key} must be a string` });
@@ -135,28 +148,124 @@ export async function tenantId(ctx: Ctx): Promise<string> {
     return pending;
 }
 
-/** Only the keys XDM field definitions carry here; the registry adds its own `meta:*` keys. */
-function plainField(def: any): XdmField {
-    const out: any = { type: def.type };
-    for (const k of ["title", "description", "format", "enum"]) if (def[k] !== undefined) out[k] = def[k];
-    if (def.properties) {
-        out.properties = {};
-        for (const [n, d] of Object.entries(def.properties)) out.properties[n] = plainField(d);
+/** The XDM form of the fields: only the keys XDM field definitions carry here, `required` as lists. */
+function xdmFields(fields: Record<string, XdmField>): { properties: Record<string, any>; required?: string[] } {
+    const properties: Record<string, any> = {};
+    const required: string[] = [];
+    for (const [n, def] of Object.entries(fields)) {
+        const out: any = { type: def.type };
+        for (const k of ["title", "description", "format", "enum"] as const) if (def[k] !== undefined) out[k] = def[k];
+        if (def.properties) Object.assign(out, xdmFields(def.properties));
+        if (def.items) out.items = xdmFields({ item: def.items }).properties.item;
+        if (def.required) required.push(n);
+        properties[n] = out;
     }
-    if (def.items) out.items = plainField(def.items);
+    return required.length ? { properties, required } : { properties };
+}
+
+/** The fields as this resource's inputs write them, from the registry's form (`meta:*` keys dropped). */
+function plainFields(properties: Record<string, any>, required: unknown): Record<string, XdmField> {
+    const out: Record<string, XdmField> = {};
+    for (const [n, def] of Object.entries<any>(properties ?? {})) {
+        const f: any = { type: def.type };
+        for (const k of ["title", "description", "format", "enum"]) if (def[k] !== undefined) f[k] = def[k];
+        if (def.properties) f.properties = plainFields(def.properties, def.required);
+        if (def.items) f.items = plainFields({ item: def.items }, undefined).item;
+        if (Array.isArray(required) && required.includes(n)) f.required = true;
+        out[n] = f;
+    }
     return out;
 }
 
+/** `required: false` is the same as leaving it out: dropped, so that diffs compare like with like. */
+function withoutFalseRequired(fields: Record<string, XdmField>): Record<string, XdmField> {
+    if (!fields || typeof fields !== "object" || isUnknown(fields)) return fields;
+    const out: Record<string, XdmField> = {};
+    for (const [n, def] of Object.entries(fields)) {
+        if (!def || typeof def !== "object" || isUnknown(def)) {
+            out[n] = def;
+            continue;
+        }
+        const { required, ...rest } = def;
+        const f: XdmField = required === false ? rest : { ...def };
+        if (f.properties) f.properties = withoutFalseRequired(f.properties);
+        if (f.items) f.items = withoutFalseRequired({ item: f.items }).item;
+        out[n] = f;
+    }
+    return out;
+}
+
+/** One destructive change between two versions of a field tree (see {@link destructiveFieldChanges}). */
+export interface FieldChange {
+    /** Dotted path, e.g. `_acme.chatlio.visitor.email` (`[]` marks array items). */
+    path: string;
+    kind: "removed" | "type" | "required" | "enum";
+    message: string;
+}
+
+const typeName = (f: XdmField) => `${f.type}${f.format ? `/${f.format}` : ""}`;
+
+/**
+ * The changes AEP counts as destructive once a schema is in use (aep-api.md §2.2.4): a field removed,
+ * its type or format changed, a field made required, an enum narrowed (a value dropped, or a list where
+ * any value was allowed). Additions are not. Offline; unknown values (preview) are skipped. The emulator
+ * applies the same four rules (test/emulator/xdm.ts).
+ */
+export function destructiveFieldChanges(before: Record<string, XdmField>, after: Record<string, XdmField>, prefix: string): FieldChange[] {
+    const out: FieldChange[] = [];
+    if (!before || !after || isUnknown(after) || typeof before !== "object" || typeof after !== "object") return out;
+    for (const [name, now] of Object.entries(after)) {
+        const old = before[name];
+        if (now && typeof now === "object" && now.required === true && !(old && old.required === true))
+            out.push({ path: `${prefix}.${name}`, kind: "required", message: `field "${prefix}.${name}" is made required` });
+    }
+    for (const [name, old] of Object.entries(before)) {
+        const now = after[name];
+        if (!old || typeof old !== "object") continue;
+        if (!now || typeof now !== "object") {
+            out.push({ path: `${prefix}.${name}`, kind: "removed", message: `field "${prefix}.${name}" is removed` });
+            continue;
+        }
+        out.push(...fieldChange(old, now, `${prefix}.${name}`));
+    }
+    return out;
+}
+
+function fieldChange(old: XdmField, now: XdmField, path: string): FieldChange[] {
+    if (isUnknown(now)) return [];
+    if (typeName(old) !== typeName(now)) return [{ path, kind: "type", message: `field "${path}" changes type from ${typeName(old)} to ${typeName(now)}` }];
+    const out: FieldChange[] = [];
+    if (Array.isArray(now.enum)) {
+        if (!Array.isArray(old.enum)) out.push({ path, kind: "enum", message: `field "${path}" gets an enum (${JSON.stringify(now.enum)}) where any value was allowed` });
+        else {
+            const dropped = old.enum.filter((v) => !now.enum!.includes(v));
+            if (dropped.length) out.push({ path, kind: "enum", message: `field "${path}" narrows its enum: ${JSON.stringify(dropped)} no longer allowed` });
+        }
+    }
+    if (old.properties && now.properties) out.push(...destructiveFieldChanges(old.properties, now.properties, path));
+    if (old.items && now.items) out.push(...fieldChange(old.items, now.items, `${path}[]`));
+    return out;
+}
+
+/** The preview warning for destructive changes: what AEP refuses, when, and what to do instead. */
+export function evolutionWarning(what: string, changes: string[], profileEnabled = false): string {
+    return (
+        `${what}: ${changes.join("; ")}. These are destructive changes: AEP refuses them once a dataset of the schema has ingested data ` +
+        `or is enabled for Profile${profileEnabled ? " (this schema is enabled for Profile)" : ""}, and only non-destructive (additive) changes pass; ` +
+        `the preview cannot tell whether that is so here, and if it is, this update will fail. Instead, add a new field (and map to it), ` +
+        `or make a new field group or schema and dataset by replacement (e.g. under a new resource name): a new dataset starts empty, ` +
+        `and a new dataflow needs its new webhook URL pasted into Chatlio.`
+    );
+}
+
 function body(inputs: FieldGroupInputs, tenant: string) {
-    const fields: Record<string, XdmField> = {};
-    for (const [n, d] of Object.entries(inputs.fields)) fields[n] = plainField(d);
     return {
         title: inputs.title,
         description: inputs.description ?? "",
         type: "object",
         "meta:intendedToExtend": inputs.intendedToExtend,
         definitions: {
-            customFields: { properties: { [`_${tenant}`]: { type: "object", properties: fields } } },
+            customFields: { properties: { [`_${tenant}`]: { type: "object", ...xdmFields(inputs.fields) } } },
         },
         allOf: [{ $ref: "#/definitions/customFields" }],
     };
@@ -166,8 +275,8 @@ function toOutputs(resource: any): Partial<FieldGroupOutputs> {
     const tenant = String(resource["meta:tenantNamespace"] ?? "").replace(/^_/, "");
     const fields: Record<string, XdmField> = {};
     for (const def of Object.values<any>(resource.definitions ?? {})) {
-        const ns = def?.properties?.[`_${tenant}`]?.properties ?? {};
-        for (const [n, d] of Object.entries(ns)) fields[n] = plainField(d);
+        const ns = def?.properties?.[`_${tenant}`];
+        Object.assign(fields, plainFields(ns?.properties ?? {}, ns?.required));
     }
     return {
         fieldGroupId: resource.$id,
@@ -192,7 +301,12 @@ export const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutput
     replaceKeys: [],
     defaults(inputs) {
         if (inputs.intendedToExtend === undefined) inputs.intendedToExtend = [EXPERIENCE_EVENT_CLASS];
+        if (inputs.fields !== undefined) inputs.fields = withoutFalseRequired(inputs.fields);
         return inputs;
+    },
+    changeWarnings(olds, news) {
+        const changes = destructiveFieldChanges(olds.fields, news.fields, `_${olds.tenantId}`);
+        return changes.length ? [evolutionWarning(`field group "${olds.title}"`, changes.map((c) => c.message))] : [];
     },
     validate(inputs) {
         const failures: CheckFailure[] = [];

@@ -13,7 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-export type ProviderKind = "fieldGroup" | "schema" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "dataflow";
+export type ProviderKind = "fieldGroup" | "schema" | "identityDescriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "dataflow";
 
 /** One forwarder per kind: the SDK serializes a provider object once, however many resources share it. */
 const forwarders = new Map<ProviderKind, pulumi.dynamic.ResourceProvider>();

@@ -1,5 +1,6 @@
 export * from "./field-group";
 export * from "./schema";
+export * from "./identity-descriptor";
 export * from "./dataset";
 export * from "./source-connection";
 export * from "./target-connection";

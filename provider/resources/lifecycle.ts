@@ -76,6 +76,15 @@ export interface AepObjectSpec<I extends CommonInputs, O> {
     delete(ctx: Ctx, id: string, olds: O): Promise<void>;
     /** A warning to show (in preview too) when a change replaces the object. */
     replaceWarning?(olds: O, replaces: string[]): string;
+    /**
+     * Offline checks of a change against the previous inputs (empty for a new object), e.g. a setting AEP
+     * can never undo. Unknown values must be skipped.
+     */
+    validateChange?(olds: Partial<I>, news: I): CheckFailure[];
+    /** Warnings to show at check (in preview too), e.g. what AEP may refuse; `olds` is empty for a new object. */
+    checkWarnings?(olds: Partial<I>, news: I): string[];
+    /** Warnings to show at diff (in preview too) for an in-place change AEP may refuse. */
+    changeWarnings?(olds: O, news: I): string[];
 }
 
 /**
@@ -236,6 +245,9 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 failures.push({ property: "adopt", reason: "adopt must be true or false" });
             }
             failures.push(...spec.validate(inputs as I));
+            const previous = (olds ?? {}) as Partial<I>;
+            if (spec.validateChange) failures.push(...spec.validateChange(previous, inputs as I));
+            if (spec.checkWarnings && failures.length === 0) for (const w of spec.checkWarnings(previous, inputs as I)) console.error(`warning: ${w}`);
             return { inputs: clean(inputs) as I, failures };
         },
 
@@ -260,6 +272,7 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             if (replaces.length > 0 && spec.replaceWarning) {
                 console.error(`warning: ${spec.replaceWarning(olds, replaces)}`);
             }
+            if (changes && replaces.length === 0 && spec.changeWarnings) for (const w of spec.changeWarnings(olds, news)) console.error(`warning: ${w}`);
             return {
                 changes,
                 replaces,

@@ -3,10 +3,18 @@
  *
  * Title, description and the list of field groups change in place (PUT rewrites the schema); a change
  * of class replaces it, as does a change of sandbox. Titles are unique across the sandbox's registry.
+ *
+ * `profileEnabled` adds the immutable `union` tag, which enables the schema for Real-Time Customer
+ * Profile (a JSON Patch, as Adobe documents it, aep-api.md §2.2.4). AEP never removes an immutable tag,
+ * so turning it off is refused at preview. Profile needs a primary identity or an identityMap
+ * (XDM-1528-400): XDM ExperienceEvent brings identityMap with its class (§2.2.1); for any other class a
+ * primary {@link IdentityDescriptor} must exist first, which a new schema cannot have yet.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
+import { AepError } from "../client";
+import { evolutionWarning } from "./field-group";
+import { CheckFailure, CommonInputs, Ctx, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, isUnknown } from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS, FIELD_GROUP_ID, XDM_ID } from "./ids";
 
 export interface SchemaArgs {
@@ -18,6 +26,12 @@ export interface SchemaArgs {
     classId?: pulumi.Input<string>;
     /** Field group `$id`s, e.g. `[fieldGroup.id]`. */
     fieldGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Enable the schema for Real-Time Customer Profile: adds the immutable `union` tag. It can never be
+     * turned off again (AEP never removes an immutable tag); only a new schema (a replacement) is without it.
+     * Needs a primary identity or identityMap: XDM ExperienceEvent schemas have identityMap from the class.
+     */
+    profileEnabled?: pulumi.Input<boolean>;
     /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the schema. */
     sandboxName?: pulumi.Input<string>;
     /** Take over an existing schema with the same title instead of failing. */
@@ -29,6 +43,7 @@ export interface SchemaInputs extends CommonInputs {
     description?: string;
     classId?: string;
     fieldGroupIds: string[];
+    profileEnabled?: boolean;
 }
 
 export interface SchemaOutputs extends SchemaInputs {
@@ -37,13 +52,35 @@ export interface SchemaOutputs extends SchemaInputs {
     version: string;
 }
 
-function body(inputs: SchemaInputs) {
+function body(inputs: SchemaInputs, profileEnabled?: boolean) {
     return {
         type: "object",
         title: inputs.title,
         description: inputs.description,
         allOf: [{ $ref: inputs.classId }, ...inputs.fieldGroupIds.map((id) => ({ $ref: id }))],
+        // A PUT rewrites the schema: a Profile-enabled one keeps saying so (the tag cannot go anyway).
+        ...(profileEnabled ? { "meta:immutableTags": ["union"] } : {}),
     };
+}
+
+/** Adds the `union` tag with the JSON Patch Adobe documents; XDM-1528-400 explained. */
+async function enableProfile(ctx: Ctx, id: string, title: string | undefined): Promise<any> {
+    try {
+        const r = await ctx.client.request({
+            family: "schemaRegistry", method: "PATCH", path: path(id), operation: "enable schema for Profile", object: title,
+            body: [{ op: "add", path: "/meta:immutableTags", value: ["union"] }],
+        });
+        return r.data;
+    } catch (err) {
+        if (err instanceof AepError && err.code === "XDM-1528-400") {
+            throw new Error(
+                `${err.message}\n  AEP refuses to enable schema "${title}" for Profile: it has neither a primary identity nor an identityMap field. ` +
+                    `Declare an IdentityDescriptor with primary: true on this schema and apply it with profileEnabled left off, then set profileEnabled: true ` +
+                    `(or use a class that brings identityMap, such as XDM ExperienceEvent).`,
+            );
+        }
+        throw err;
+    }
 }
 
 function toOutputs(resource: any): SchemaOutputs {
@@ -57,6 +94,8 @@ function toOutputs(resource: any): SchemaOutputs {
         description: resource.description,
         classId,
         fieldGroupIds: refs.filter((r) => r !== classId),
+        // Only a set tag is shown: a schema without it looks as it did before this input existed.
+        profileEnabled: Array.isArray(resource["meta:immutableTags"]) && resource["meta:immutableTags"].includes("union") ? true : undefined,
     };
 }
 
@@ -67,12 +106,43 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
     nameKey: "title",
     nameMaxLength: 255,
     nameEnforcedByAep: true,
-    compareKeys: ["title", "description", "classId", "fieldGroupIds"],
+    compareKeys: ["title", "description", "classId", "fieldGroupIds", "profileEnabled"],
     replaceKeys: ["classId"],
     defaults(inputs) {
         if (inputs.classId === undefined) inputs.classId = EXPERIENCE_EVENT_CLASS;
         if (inputs.description === undefined) inputs.description = "Managed by Pulumi";
+        // false means what leaving it out means: existing stacks see no change.
+        if (inputs.profileEnabled === false) delete inputs.profileEnabled;
         return inputs;
+    },
+    validateChange(olds, news) {
+        const now = news.profileEnabled as unknown;
+        if (olds.profileEnabled !== true || now === true || now === UNKNOWN) return [];
+        return [{
+            property: "profileEnabled",
+            reason:
+                `schema "${olds.title}" is enabled for Profile: AEP marked it with the immutable "union" tag, and AEP never removes an immutable tag, ` +
+                `so profileEnabled cannot be turned off. Keep profileEnabled: true, or replace the schema: declare a new Schema (a new resource name) ` +
+                `without profileEnabled, with a new Dataset on it. A replacement has a new $id; its dataset starts empty (the data ingested so far, and ` +
+                `the Profile data built from it, stay with the old dataset until it is deleted); identity descriptors and the dataflow are made anew, ` +
+                `and a new dataflow has a new webhook URL to paste into Chatlio.`,
+        }];
+    },
+    checkWarnings(olds, news) {
+        const isNew = olds.resourceName === undefined;
+        if (!isNew || news.profileEnabled !== true || isUnknown(news.classId) || news.classId === EXPERIENCE_EVENT_CLASS) return [];
+        return [
+            `schema "${news.title}": AEP enables Profile only on a schema with a primary identity or an identityMap, and refuses otherwise (XDM-1528-400). ` +
+                `XDM ExperienceEvent brings identityMap with its class; whether ${news.classId} does is not known here, and a new schema has no identity ` +
+                `descriptor yet. If the class has no identityMap this create will fail: create the schema and an IdentityDescriptor with primary: true first, ` +
+                `then set profileEnabled: true.`,
+        ];
+    },
+    changeWarnings(olds, news) {
+        if (!Array.isArray(olds.fieldGroupIds) || !Array.isArray(news.fieldGroupIds) || isUnknown(news.fieldGroupIds)) return [];
+        const removed = olds.fieldGroupIds.filter((id) => !news.fieldGroupIds.includes(id));
+        if (!removed.length) return [];
+        return [evolutionWarning(`schema "${olds.title}"`, removed.map((id) => `removing the field group ${id} removes its fields from the schema`), olds.profileEnabled === true)];
     },
     validate(inputs) {
         const failures: CheckFailure[] = [];
@@ -80,6 +150,8 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
         checkText(failures, inputs as any, "description", { required: true, max: 4096 });
         checkId(failures, inputs as any, "classId", XDM_ID, "XDM class $id (e.g. https://ns.adobe.com/xdm/context/experienceevent)");
         const ids = inputs.fieldGroupIds as unknown;
+        if (inputs.profileEnabled !== undefined && (inputs.profileEnabled as unknown) !== UNKNOWN && typeof inputs.profileEnabled !== "boolean")
+            failures.push({ property: "profileEnabled", reason: "profileEnabled must be true or false" });
         if (ids === undefined) failures.push({ property: "fieldGroupIds", reason: "fieldGroupIds is required: pass [fieldGroup.id] (an empty list is allowed)" });
         else if (ids !== UNKNOWN) {
             if (!Array.isArray(ids)) failures.push({ property: "fieldGroupIds", reason: "fieldGroupIds must be a list of field group $ids" });
@@ -92,7 +164,13 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
     },
     async create(ctx, inputs) {
         const r = await ctx.client.request({ family: "schemaRegistry", method: "POST", path: "/tenant/schemas", body: body(inputs), operation: "create schema", object: inputs.title });
-        return { id: r.data.$id, outs: toOutputs(r.data) };
+        if (!inputs.profileEnabled) return { id: r.data.$id, outs: toOutputs(r.data) };
+        try {
+            return { id: r.data.$id, outs: toOutputs(await enableProfile(ctx, r.data.$id, inputs.title)) };
+        } catch (err) {
+            // The schema exists without the tag: kept in state, so that the next update enables Profile.
+            throw new PartiallyCreatedError(r.data.$id, { ...toOutputs(r.data), profileEnabled: false }, err);
+        }
     },
     async find(ctx, inputs) {
         const list = await ctx.client.listSchemaRegistry<any>("/tenant/schemas", { property: `title==${inputs.title}` }, "find schema");
@@ -102,9 +180,15 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
         const r = await ctx.client.request({ family: "schemaRegistry", method: "GET", path: path(id), operation: "read schema", object: id, allow404: true });
         return r.status === 404 ? undefined : toOutputs(r.data);
     },
-    async update(ctx, id, _olds, news) {
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "PUT", path: path(id), body: body(news), operation: "update schema", object: news.title });
-        return toOutputs(r.data);
+    async update(ctx, id, olds, news) {
+        const rewrite = (["title", "description", "classId", "fieldGroupIds"] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        let data: any;
+        if (rewrite) {
+            const r = await ctx.client.request({ family: "schemaRegistry", method: "PUT", path: path(id), body: body(news, olds.profileEnabled === true), operation: "update schema", object: news.title });
+            data = r.data;
+        }
+        if (news.profileEnabled && olds.profileEnabled !== true) data = await enableProfile(ctx, id, news.title);
+        return data ? toOutputs(data) : ({ ...olds, ...news } as SchemaOutputs);
     },
     async delete(ctx, id) {
         await ctx.client.request({ family: "schemaRegistry", method: "DELETE", path: path(id), operation: "delete schema", object: id, allow404: true });
