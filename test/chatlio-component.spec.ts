@@ -3,6 +3,8 @@
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import { CHATLIO_FIELDS, ChatlioSource, DEFAULT_MAPPINGS, chatlioMappings, fieldPaths } from "../provider";
 
 interface Registered {
@@ -133,5 +135,35 @@ describe("ChatlioSource", () => {
         );
         expect(() => new ChatlioSource("bad", { mappings: [{ source: "x", destination: "_tenant.nowhere" }] })).to.throw(/_tenant.nowhere/);
         expect(() => new ChatlioSource("bad2", { extraFields: { visitor: { type: "string" } } })).to.throw(/extraFields.visitor already exists/);
+    });
+
+    it("registers exactly the resources and inputs it did before the Profile options, when they are left out", async () => {
+        // Recorded from the component before `identity` and `profile` existed (the provider forwarder aside).
+        const before = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "chatlio-default-inputs.json"), "utf8"));
+        const now = (await mockRun(() => new ChatlioSource("chat")))
+            .map(({ type, name, inputs }) => {
+                const { __provider: _p, ...rest } = inputs;
+                return JSON.parse(JSON.stringify({ type, name, inputs: rest }));
+            })
+            .sort((a, b) => a.name.localeCompare(b.name));
+        expect(now).to.deep.equal(before);
+    });
+
+    it("with identity and profile: an identity descriptor on the visitor's email, and Profile on schema and dataset", async () => {
+        const seen = await mockRun(() => new ChatlioSource("pro", { identity: { field: "visitor.email", namespace: "Email", primary: true }, profile: true }));
+        const of = (t: string) => seen.find((c) => c.type.endsWith(`:${t}`))!;
+        expect(of("IdentityDescriptor").name).to.equal("pro-identity");
+        expect(of("IdentityDescriptor").inputs).to.include({ schemaId: "pro-schema-id", sourceProperty: "/_acme/chatlio/visitor/email", namespace: "Email", primary: true });
+        expect(of("Schema").inputs.profileEnabled).to.equal(true);
+        expect(of("Dataset").inputs.profileEnabled).to.equal(true);
+        expect(seen.filter((c) => c.type.startsWith("pulumi-nodejs"))).to.have.length(8);
+    });
+
+    it("refuses an identity that is not a Chatlio string field, naming the fix", () => {
+        expect(() => new ChatlioSource("i1", { identity: { field: "visitor.phone", namespace: "Phone" } })).to.throw(/identity.field "visitor.phone" is not a Chatlio field: use a path below the Chatlio object such as "visitor.email"/);
+        expect(() => new ChatlioSource("i2", { identity: { field: "visitor", namespace: "Email" } })).to.throw(/is of type object: an identity must be a string field/);
+        expect(() => new ChatlioSource("i3", { identity: { field: "visitor.email", namespace: "" } })).to.throw(/identity.namespace is required/);
+        // A field added with extraFields may be the identity.
+        expect(() => new ChatlioSource("i4", { extraFields: { crmId: { type: "string" } }, identity: { field: "crmId", namespace: "CRMID" } })).to.not.throw();
     });
 });
