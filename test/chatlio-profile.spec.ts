@@ -28,6 +28,13 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
         new LocalEngine({ projectDir: PROJECT, stack: "profile", stateDir, config: { ...config, ...extra }, log: () => undefined });
     const out = (k: string) => String(outputs[k].value);
     const tenant = "acme";
+    /** The schema provider, called directly (as the provider host would), configured for the emulator. */
+    const schemaProvider = async () => {
+        const provider = aep.schemaProvider as any;
+        const values = Object.fromEntries(Object.entries(config).map(([key, v]) => [key, typeof v === "string" ? v : v.value]));
+        await provider.configure({ config: { get: (k: string) => values[k] } });
+        return provider;
+    };
     const changeWarning = `field "_${tenant}.chatlio.plan" changes type from string to integer`;
 
     before(async () => {
@@ -134,8 +141,7 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
     it("surfaces AEP's XDM-1528-400 with its meaning and the way out, keeping the schema made before it", async () => {
         // The emulator knows only ExperienceEvent, which always has identityMap: AEP's answer for a schema
         // without one is injected, in the Schema Registry's error shape.
-        const provider = aep.schemaProvider as any;
-        await provider.configure({ config: { get: (k: string) => ({ ...Object.fromEntries(Object.entries(config).map(([key, v]) => [key, typeof v === "string" ? v : v.value])) } as Record<string, string>)[k] } });
+        const provider = await schemaProvider();
         emu.faults.add({
             method: "PATCH", path: `${SR}/tenant/schemas/`, status: 400,
             body: { type: "http://ns.adobe.com/aep/errors/XDM-1528-400", title: "Profile enablement failed", status: 400, report: { "detailed-message": "no primary identity" }, detail: "no primary identity" },
@@ -149,5 +155,14 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
         expect(err.id).to.be.a("string");
         expect(err.properties.profileEnabled).to.equal(false);
         expect(emu.getObject("schema", err.id)).to.not.equal(undefined);
+    });
+
+    it("finishes Profile enablement on a schema found by title after AEP's answer to its create was lost", async () => {
+        const provider = await schemaProvider();
+        emu.faults.add({ method: "POST", path: `${SR}/tenant/schemas`, reset: "after-commit" });
+        const checked = await provider.check({}, { resourceName: "lost", fieldGroupIds: [], profileEnabled: true });
+        const created = await provider.create(checked.inputs);
+        expect(created.outs.profileEnabled).to.equal(true);
+        expect(emu.getObject("schema", created.id)!["meta:immutableTags"]).to.deep.equal(["union"]);
     });
 });

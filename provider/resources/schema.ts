@@ -83,7 +83,13 @@ async function enableProfile(ctx: Ctx, id: string, title: string | undefined): P
     }
 }
 
-function toOutputs(resource: any): SchemaOutputs {
+/**
+ * @param known the outputs state holds, when reading an object Pulumi already manages. A schema without
+ * the tag reads as `profileEnabled: false` only where that matters (found by name after a lost answer,
+ * adopted, or state saying it was enabled); otherwise the output is left out, so that a stack from before
+ * this input existed refreshes without a difference.
+ */
+function toOutputs(resource: any, known?: Partial<SchemaOutputs>): SchemaOutputs {
     const refs: string[] = (resource.allOf ?? []).map((r: any) => r.$ref).filter((r: unknown) => typeof r === "string");
     const classId: string = resource["meta:class"] ?? refs[0];
     return {
@@ -94,8 +100,12 @@ function toOutputs(resource: any): SchemaOutputs {
         description: resource.description,
         classId,
         fieldGroupIds: refs.filter((r) => r !== classId),
-        // Only a set tag is shown: a schema without it looks as it did before this input existed.
-        profileEnabled: Array.isArray(resource["meta:immutableTags"]) && resource["meta:immutableTags"].includes("union") ? true : undefined,
+        profileEnabled:
+            Array.isArray(resource["meta:immutableTags"]) && resource["meta:immutableTags"].includes("union")
+                ? true
+                : known && (known.schemaId === undefined || known.profileEnabled !== undefined)
+                  ? false
+                  : undefined,
     };
 }
 
@@ -176,9 +186,9 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
         const list = await ctx.client.listSchemaRegistry<any>("/tenant/schemas", { property: `title==${inputs.title}` }, "find schema");
         return list.find((r) => r.title === inputs.title)?.$id;
     },
-    async read(ctx, id) {
+    async read(ctx, id, olds) {
         const r = await ctx.client.request({ family: "schemaRegistry", method: "GET", path: path(id), operation: "read schema", object: id, allow404: true });
-        return r.status === 404 ? undefined : toOutputs(r.data);
+        return r.status === 404 ? undefined : toOutputs(r.data, olds ?? {});
     },
     async update(ctx, id, olds, news) {
         const rewrite = (["title", "description", "classId", "fieldGroupIds"] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
