@@ -213,7 +213,8 @@ const typeName = (f: XdmField) => `${f.type}${f.format ? `/${f.format}` : ""}`;
  */
 export function destructiveFieldChanges(before: Record<string, XdmField>, after: Record<string, XdmField>, prefix: string): FieldChange[] {
     const out: FieldChange[] = [];
-    if (!before || !after || isUnknown(after) || typeof before !== "object" || typeof after !== "object") return out;
+    // Preview: a value not known yet is not a change to report (unknown parts are skipped, known ones compared).
+    if (!before || !after || (after as unknown) === UNKNOWN || typeof before !== "object" || typeof after !== "object") return out;
     for (const [name, now] of Object.entries(after)) {
         const old = before[name];
         if (now && typeof now === "object" && now.required === true && !(old && old.required === true))
@@ -221,7 +222,7 @@ export function destructiveFieldChanges(before: Record<string, XdmField>, after:
     }
     for (const [name, old] of Object.entries(before)) {
         const now = after[name];
-        if (!old || typeof old !== "object") continue;
+        if (!old || typeof old !== "object" || (now as unknown) === UNKNOWN) continue;
         if (!now || typeof now !== "object") {
             out.push({ path: `${prefix}.${name}`, kind: "removed", message: `field "${prefix}.${name}" is removed` });
             continue;
@@ -232,10 +233,10 @@ export function destructiveFieldChanges(before: Record<string, XdmField>, after:
 }
 
 function fieldChange(old: XdmField, now: XdmField, path: string): FieldChange[] {
-    if (isUnknown(now)) return [];
+    if ((now as unknown) === UNKNOWN || (now.type as string) === UNKNOWN || (now.format as string) === UNKNOWN) return [];
     if (typeName(old) !== typeName(now)) return [{ path, kind: "type", message: `field "${path}" changes type from ${typeName(old)} to ${typeName(now)}` }];
     const out: FieldChange[] = [];
-    if (Array.isArray(now.enum)) {
+    if (Array.isArray(now.enum) && !isUnknown(now.enum)) {
         if (!Array.isArray(old.enum)) out.push({ path, kind: "enum", message: `field "${path}" gets an enum (${JSON.stringify(now.enum)}) where any value was allowed` });
         else {
             const dropped = old.enum.filter((v) => !now.enum!.includes(v));
