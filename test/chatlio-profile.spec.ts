@@ -92,6 +92,17 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
         expect(emu.log).to.deep.equal([]);
     });
 
+    it("reads a descriptor changed in the AEP UI back as it is now", async () => {
+        const provider = aep.identityDescriptorProvider as any;
+        const values = Object.fromEntries(Object.entries(config).map(([key, v]) => [key, typeof v === "string" ? v : v.value]));
+        await provider.configure({ config: { get: (k: string) => values[k] } });
+        const props = { schemaId: out("schemaId"), sourceProperty: `/_${tenant}/chatlio/visitor/email`, namespace: "Email", primary: true, sandboxName: "prod" };
+        emu.editObject("descriptor", out("descriptorId"), { "xdm:isPrimary": false });
+        expect((await provider.read(out("descriptorId"), props)).props).to.include({ primary: false, namespace: "Email" });
+        emu.editObject("descriptor", out("descriptorId"), { "xdm:isPrimary": true });
+        expect((await provider.read(out("descriptorId"), props)).props).to.include({ primary: true });
+    });
+
     it("refuses at preview to turn Profile off on the schema, saying why and the way out, with no request", async () => {
         emu.resetLog();
         const r = await engine({ "test:profile": "false" }).preview();
