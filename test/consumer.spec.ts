@@ -13,6 +13,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 import { NEW_CONVERSATION } from "../provider";
 import { Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
@@ -164,6 +165,30 @@ describe("The packed package in a fresh project", function () {
         const lines = errors.split("\n").filter((l) => /error TS\d+/.test(l));
         expect(lines, errors).to.have.length(1);
         expect(lines[0]).to.match(/^example\/wrong\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'Input<string>'/);
+    });
+
+    it("every exported input and output carries its TSDoc in the installed .d.ts, for editors to show", () => {
+        const entry = path.join(project, "node_modules", PACKAGE, "dist", "index.d.ts");
+        const program = ts.createProgram([entry], { strict: true, noEmit: true });
+        const checker = program.getTypeChecker();
+        const undocumented: string[] = [];
+        let documented = 0;
+        for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!)) {
+            const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+            for (const decl of symbol.declarations ?? []) {
+                if (!ts.isInterfaceDeclaration(decl) && !ts.isClassDeclaration(decl)) continue;
+                const members = decl.members.filter((m) => ts.isPropertySignature(m) || ts.isPropertyDeclaration(m));
+                for (const node of [decl, ...members]) {
+                    const name = node === decl ? exported.name : `${exported.name}.${node.name!.getText()}`;
+                    if (ts.getJSDocCommentsAndTags(node).length) documented++;
+                    else undocumented.push(name);
+                }
+            }
+        }
+        expect(undocumented).to.deep.equal([]);
+        expect(documented).to.be.greaterThan(150);
+        const chatlio = fs.readFileSync(path.join(path.dirname(entry), "chatlio", "chatlio-source.d.ts"), "utf8");
+        expect(chatlio).to.match(/\/\*\* The URL Chatlio posts to[^*]*\*\/\s*readonly webhookUrl: pulumi\.Output<string>;/);
     });
 
     const packedFirst = () => stack(path.join(project, "ts"), "packed-first");
