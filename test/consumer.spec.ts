@@ -21,6 +21,8 @@ import { DynamicHost } from "./engine/host";
 import { loadSdk } from "./engine/sdk";
 import { StackState } from "./engine/state";
 import { emulatorConfig, expectOk, StackConfig } from "./stack";
+import { CliEngineUnderTest } from "./cli/engines";
+import { CliHome, INSTALL_HINT, cliInstalled } from "./cli/harness";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "consumer");
@@ -279,6 +281,40 @@ describe("The packed package in a fresh project", function () {
         await expectEventStored(emu, up);
         expectOk(await runConsumer(s, "destroy"));
         expectGone(emu, stackIds(up));
+    });
+
+    const viaCli = "through the Pulumi CLI, run by an Automation API script whose workspace folder is not the project folder: the JavaScript program deploys, takes a Chatlio event and is destroyed";
+    if (!cliInstalled()) {
+        console.log(`\n  ${INSTALL_HINT}\n`);
+        if (process.env.AEP_REQUIRE_PULUMI_CLI) it(viaCli, () => expect.fail(INSTALL_HINT));
+        return;
+    }
+    it(viaCli, async () => {
+        // Pulumi's dynamic-provider plugin starts in the workspace folder and loads @pulumi/pulumi from
+        // there; a workspace elsewhere points NODE_PATH at the project's node_modules (README, "Automation API").
+        const home = new CliHome();
+        const workDir = path.join(home.dir, "workspace");
+        fs.mkdirSync(workDir);
+        fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), "name: aep-chatlio-consumer\nruntime: nodejs\n");
+        const cli = new CliEngineUnderTest(home, {
+            project: "aep-chatlio-consumer", stack: "cli", program: path.join(project, "js", "index.js"), workDir,
+            env: { NODE_PATH: path.join(project, "node_modules") },
+        });
+        try {
+            await cli.init();
+            await cli.setConfig(emulatorConfig(emu));
+            const up = await cli.up();
+            expect(up.ok, `${up.error}\n${up.diagnostics.join("\n")}`).to.equal(true);
+            expect(up.steps.filter((x) => x.op === "create").map((x) => x.name)).to.include("chatlio");
+            const outputs = Object.fromEntries(Object.entries(up.outputs).map(([k, v]) => [k, { value: v.value, secret: v.secret }]));
+            await expectEventStored(emu, { outputs } as unknown as RunResult);
+            const destroyed = await cli.destroy();
+            expect(destroyed.ok, destroyed.error).to.equal(true);
+            expectGone(emu, stackIds({ outputs } as unknown as RunResult));
+        } finally {
+            await cli.remove();
+            home.remove();
+        }
     });
 });
 
