@@ -13,6 +13,7 @@ import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkId } from "./lifecycle";
 import { SCHEMA_ID } from "./ids";
 
+/** Inputs of an {@link IdentityDescriptor}. */
 export interface IdentityDescriptorArgs {
     /** The schema `$id`, e.g. `schema.id`. Changing it replaces the descriptor. */
     schemaId: pulumi.Input<string>;
@@ -35,13 +36,19 @@ export interface IdentityDescriptorArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** An {@link IdentityDescriptor}'s inputs as its provider receives them: {@link IdentityDescriptorArgs} resolved. */
 export interface IdentityDescriptorInputs extends CommonInputs {
+    /** The schema `$id` (`xdm:sourceSchema`). */
     schemaId: string;
+    /** The field as a JSON Pointer without `properties` segments (`xdm:sourceProperty`). */
     sourceProperty: string;
+    /** The identity namespace code or numeric id (`xdm:namespace`). */
     namespace: string;
+    /** Whether it is the schema's primary identity (`xdm:isPrimary`). */
     primary?: boolean;
 }
 
+/** An {@link IdentityDescriptor}'s state: its inputs and what AEP answered. */
 export interface IdentityDescriptorOutputs extends IdentityDescriptorInputs {
     /** The descriptor's `@id`. */
     descriptorId: string;
@@ -145,10 +152,15 @@ export const identityDescriptorProvider = aepProvider<IdentityDescriptorInputs, 
 export class IdentityDescriptor extends pulumi.dynamic.Resource {
     /** The descriptor's `@id` (same as `id`). */
     declare readonly descriptorId: pulumi.Output<string>;
+    /** The schema `$id` it describes. */
     declare readonly schemaId: pulumi.Output<string>;
+    /** The field, as a JSON Pointer without `properties` segments. */
     declare readonly sourceProperty: pulumi.Output<string>;
+    /** The identity namespace code or numeric id. */
     declare readonly namespace: pulumi.Output<string>;
+    /** Whether it is the schema's primary identity. */
     declare readonly primary: pulumi.Output<boolean>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: IdentityDescriptorArgs, opts?: pulumi.CustomResourceOptions) {

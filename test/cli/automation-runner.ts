@@ -11,8 +11,9 @@
 // steps, diagnostics, stdout) is written as JSON to JOB's `result` path; the exit code is 0 even when the
 // operation failed (the result says so), so the caller sees everything.
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as path from "path";
-import { EngineEvent, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+import type * as automation from "@pulumi/pulumi/automation";
 
 export interface Job {
     op: "preview" | "up" | "refresh" | "destroy";
@@ -51,11 +52,14 @@ export interface JobResult {
 
 async function main(): Promise<void> {
     const job: Job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+    // The program's own SDK (a consumer project's node_modules, or this repository's): the Automation API
+    // and the program must share one copy of @pulumi/pulumi, as they do in a user's deployment script.
+    const { LocalWorkspace, PulumiCommand }: typeof automation = createRequire(job.program)("@pulumi/pulumi/automation");
     const steps: Step[] = [];
     const finished: Step[] = [];
     const diagnostics: JobResult["diagnostics"] = [];
     const out: string[] = [];
-    const onEvent = (e: EngineEvent) => {
+    const onEvent = (e: automation.EngineEvent) => {
         const m = e.resourcePreEvent?.metadata;
         if (m) steps.push({ op: m.op, urn: m.urn, type: m.type, name: m.urn.split("::").pop()!, diffs: m.diffs });
         const done = e.resOutputsEvent?.metadata;

@@ -83,8 +83,8 @@ export async function runLifecycle(engine: EngineUnderTest, emu: Emulator, hooks
     const first = (kind: string, sandbox: string) => emu.objects(sandbox).find((o) => o.kind === kind)!;
 
     await step("preview of a new stack", () => engine.preview());
-    // The dataflow's create fails for good (a 500): six objects exist, the run fails, the rerun converges.
-    emu.faults.add({ method: "POST", path: "/data/foundation/flowservice/flows", status: 500, count: 1 });
+    // The dataflow's create keeps failing (a 500 every time): six objects exist, the run fails, the rerun converges.
+    emu.faults.add({ method: "POST", path: "/data/foundation/flowservice/flows", status: 500, count: Infinity });
     await step("up that fails at the dataflow", () => engine.up());
     emu.faults.clear();
     await step("up that converges", () => engine.up());
