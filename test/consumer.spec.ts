@@ -130,7 +130,7 @@ describe("The packed package in a fresh project", function () {
         expect(fs.existsSync(path.join(installed, "node_modules", "@pulumi"))).to.equal(false);
     });
 
-    it("require() gives ChatlioSource and the seven resources, and pulumi-aep-chatlio/host the seven providers, from .js files", () => {
+    it("require() gives ChatlioSource and the eight resources, and pulumi-aep-chatlio/host the eight providers, from .js files", () => {
         const script = `
             const pkg = require(${JSON.stringify(PACKAGE)});
             const host = require(${JSON.stringify(`${PACKAGE}/host`)});
@@ -146,8 +146,8 @@ describe("The packed package in a fresh project", function () {
         const dist = path.join(fs.realpathSync(project), "node_modules", PACKAGE, "dist");
         expect(got.main).to.equal(path.join(dist, "index.js"));
         expect(got.host).to.equal(path.join(dist, "host.js"));
-        expect(got.classes).to.include.members(["ChatlioSource", "FieldGroup", "Schema", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"]);
-        expect(got.providers.sort()).to.deep.equal(["dataflow", "dataset", "fieldGroup", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        expect(got.classes).to.include.members(["ChatlioSource", "FieldGroup", "Schema", "IdentityDescriptor", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"]);
+        expect(got.providers.sort()).to.deep.equal(["dataflow", "dataset", "fieldGroup", "identityDescriptor", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
         expect(got.loaded.length).to.be.greaterThan(10);
         expect(got.loaded.filter((f: string) => !f.startsWith(dist) || !f.endsWith(".js"))).to.deep.equal([]);
     });
