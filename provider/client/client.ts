@@ -36,6 +36,12 @@ export interface AepRequest {
   object?: string;
   /** A 404 resolves (status 404) instead of throwing. */
   allow404?: boolean;
+  /**
+   * The request sets fixed values, so sending it twice leaves AEP as sending it once would (a Catalog PATCH
+   * of name, description and tags; a flow action): retried like a PUT when its answer is lost, never
+   * reported as {@link OutcomeUnknownError}. Only for writes whose repeat is harmless.
+   */
+  idempotent?: boolean;
 }
 
 /** A successful answer. `data` is parsed JSON, the text when it is not JSON, or undefined when empty. */
@@ -62,6 +68,9 @@ export interface ClientOptions {
   onRetry?: (info: { operation: string; attempt: number; delayMs: number; reason: string }) => void;
 }
 
+/** Flow Service refusals while an object is in a transitional state (updating, enabling, disabling, delete-finalizing). */
+const BUSY = /^(1416|1420|1421|1457|1458)-400$/;
+
 /** The `Accept` header a call gets unless it passes its own (aep-api.md §2.2.2). */
 export function defaultAccept(family: AepRequest["family"], method: string, path: string): string {
   const seg = path.split("?")[0].split("/").filter(Boolean);
@@ -77,8 +86,10 @@ export function defaultAccept(family: AepRequest["family"], method: string, path
  *
  * Retry rules (each call, within `deadlineMs` and `maxAttempts`, backoff with full jitter, `Retry-After` honoured):
  * - 429 and 503: retried for every method (the server did not act).
- * - 502, 504, timeouts and connection resets: retried for GET, PUT, DELETE and PATCH with If-Match; for a POST
- *   or a PATCH without If-Match they throw {@link OutcomeUnknownError} (never re-sent).
+ * - 502, 504, timeouts and connection resets: retried for GET, PUT, DELETE, PATCH with If-Match and requests
+ *   marked `idempotent`; for any other POST or PATCH they throw {@link OutcomeUnknownError} (never re-sent).
+ * - Flow Service 1416, 1420, 1421, 1457 and 1458 (the object is in a transitional state such as `updating`;
+ *   AEP did not act): waited out and retried for every method until the deadline, `maxAttempts` aside.
  * - Connection refused, DNS failures, a reset before the request was fully sent: retried for every method.
  * - 500: a GET is retried once (AEP says 500 may mean API limits); other methods are not retried.
  * - 401: the token is dropped and re-fetched once, and the call re-sent once.
@@ -114,7 +125,7 @@ export class AepClient {
     const b = { ...this.options, deadline: Date.now() + this.options.deadlineMs };
     const base = { operation: req.operation, object: req.object, method: req.method };
     const extra = req.headers ?? {};
-    const unsafe = req.method === "POST" || (req.method === "PATCH" && !Object.keys(extra).some((k) => /^if-match$/i.test(k)));
+    const unsafe = !req.idempotent && (req.method === "POST" || (req.method === "PATCH" && !Object.keys(extra).some((k) => /^if-match$/i.test(k))));
     // AEP's filter syntax stays readable: property=title==X
     const qs = Object.entries(req.query ?? {})
       .filter(([, v]) => v !== undefined)
@@ -151,6 +162,10 @@ export class AepClient {
       }
       const wait = parseRetryAfter(r.headers["retry-after"]);
       if (r.status === 429 || r.status === 503) return { retry: init, wait };
+      if (req.family === "flowService" && BUSY.test(init.code ?? "")) {
+        // aep-api.md §2.4.5, §4.7: the object is in a transitional state and AEP refused without acting.
+        return { retry: init, untilDeadline: true, reason: `AEP is busy with it (${init.code}: ${init.aepMessage ?? "transitional state"}); waiting for it to settle` };
+      }
       if (r.status === 502 || r.status === 504) {
         if (unsafe) throw new OutcomeUnknownError(init);
         return { retry: init, wait };

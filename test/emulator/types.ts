@@ -94,6 +94,12 @@ export interface Emulator {
     records(datasetId: string): unknown[];
     /** Addition: the full stored object (as a GET would return it), or undefined. */
     getObject(kind: string, id: string): Record<string, unknown> | undefined;
+    /**
+     * Addition (test hook): shows the flow `id` in a transitional state ("updating", "enabling", "disabling"
+     * or "delete-finalizing") for `forMs` milliseconds, as AEP does while it works on a flow (aep-api.md
+     * §4.7). Meanwhile Flow Service refuses its updates, actions and delete (1416, 1420, 1421, 1457, 1458).
+     */
+    holdFlowState(id: string, state: "updating" | "enabling" | "disabling" | "delete-finalizing", forMs: number): void;
     /** Addition: the demo credentials and the env vars a client needs to talk to this emulator. */
     env(client?: EmulatorClient, sandbox?: string): Record<string, string>;
 }
