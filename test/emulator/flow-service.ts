@@ -411,6 +411,8 @@ function checkState(ctx: Ctx, coll: Collection, stored: Record<string, any>, ver
     // Emulator.editObject (simulating AEP's transitional states, aep-api.md §4.7).
     const item = liveItem(ctx.core, stored);
     if (SETTLED_STATES.includes(item.state)) return;
+    const held = ctx.core.transitions.get(item.id);
+    if (held?.refusals !== undefined && --held.refusals <= 0) ctx.core.transitions.delete(item.id);
     const code =
         item.state === "disabling" ? "1420-400"
         : item.state === "updating" ? "1421-400"
@@ -419,9 +421,12 @@ function checkState(ctx: Ctx, coll: Collection, stored: Record<string, any>, ver
     throw err(code, `The ${KIND_LABEL[coll]} resource ${item.id} is in state "${item.state}"; try again later.`);
 }
 
-/** Test hook: shows a flow in a transitional state (updating, enabling, disabling, delete-finalizing) for `forMs`. */
-export function holdFlowState(core: Core, id: string, state: string, forMs: number): void {
-    core.transitions.set(id, { state, until: Date.now() + forMs });
+/**
+ * Test hook: shows a flow in a transitional state (updating, enabling, disabling, delete-finalizing) for
+ * `forMs`, or until it has refused `refusals` calls, whichever comes first.
+ */
+export function holdFlowState(core: Core, id: string, state: string, forMs: number, refusals?: number): void {
+    core.transitions.set(id, { state, until: Date.now() + forMs, refusals });
 }
 
 function checkIfMatch(ctx: Ctx, item: Record<string, any>, required: boolean): void {

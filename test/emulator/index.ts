@@ -62,10 +62,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             store().refresh();
             return readObject(store(), kind, id);
         },
-        holdFlowState: (id, state, forMs) => {
+        holdFlowState: (id, state, forMs, refusals) => {
             store().refresh();
             if (!store().all().some(([, sb]) => sb.flows[id])) throw new Error(`holdFlowState: no flow ${id}`);
-            holdFlowState(server.core, id, state, forMs);
+            holdFlowState(server.core, id, state, forMs, refusals);
         },
         env: (client: EmulatorClient = (options.clients ?? [DEMO_CREDENTIALS])[0], sandbox = (options.sandboxes ?? ["prod", "dev"])[0]) => ({
             AEP_PLATFORM_URL: url,
