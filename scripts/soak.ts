@@ -45,6 +45,11 @@ export interface SoakResult {
     runsFailed: number;
     /** runsFailed / runs. */
     rerunShare: number;
+    /**
+     * Of runsFailed, those whose faults included one that never cleared during the run (×∞: an outage of a
+     * route, which no retry can outlast); the others failed under faults that ended.
+     */
+    runsFailedWithLastingFault: number;
     runsConvergedOnRetry: number;
     runsNotConverged: number;
     /** Objects other than mapping sets left in AEP, and resources left in state, after the final destroy. */
@@ -164,7 +169,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
 
     const result: SoakResult = {
         seed: options.seed, runs: options.runs, operations: { up: 0, update: 0, refresh: 0, destroy: 0 }, faultRules: 0, faultsInjected: 0,
-        duplicates: 0, orphans: 0, objectsLost: 0, runsConvergedOnTheirOwn: 0, runsFailed: 0, rerunShare: 0, runsConvergedOnRetry: 0, runsNotConverged: 0,
+        duplicates: 0, orphans: 0, objectsLost: 0, runsConvergedOnTheirOwn: 0, runsFailed: 0, rerunShare: 0, runsFailedWithLastingFault: 0, runsConvergedOnRetry: 0, runsNotConverged: 0,
         leftAfterDestroy: 0, leftInState: 0, problems: [], durationMs: 0,
     };
     const seen = { duplicates: new Set<string>(), orphans: new Set<string>(), lost: new Set<string>() };
@@ -234,11 +239,13 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             const reads = op === "destroy" ? ROUTES.read.filter((r) => r.method === "POST") : op === "up" && has ? [] : ROUTES.read;
             const routes = [...writes, ...reads];
             const rules: string[] = [];
+            let lasting = false;
             emu.faults.clear();
             for (let i = 0, count = routes.length ? 1 + Math.floor(random() * 4) : 0; i < count; i++) {
                 const route = writes.length && (random() < 0.75 || !reads.length) ? pick(writes) : pick(reads);
                 const fault = pick(FAULTS.filter((f) => !f.flowServicePatchOnly || ("flowService" in route && route.flowService)));
                 const times = random() < 0.1 ? Infinity : 1 + Math.floor(random() * 3);
+                if (times === Infinity) lasting = true;
                 emu.faults.add({ method: route.method, path: route.path, ...fault.rule(lateMs), count: times });
                 rules.push(`${route.method} ${shown(route.path)} ${fault.name}${times === 1 ? "" : ` ×${times === Infinity ? "∞" : times}`}`);
             }
@@ -265,6 +272,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             let line = `run ${n}/${options.runs} ${op}${changes.length ? ` (${changes.join(", ")})` : ""} faults [${rules.join("; ")}]: ${first.ok ? "ok" : "failed"}`;
             if (!first.ok) {
                 result.runsFailed++;
+                if (lasting) result.runsFailedWithLastingFault++;
                 const again = await runOnce(engineOp);
                 audit(`run ${n} ${op} again`);
                 ok = again.ok;
