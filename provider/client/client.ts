@@ -91,7 +91,8 @@ export function defaultAccept(family: AepRequest["family"], method: string, path
  * - Flow Service 1416, 1420, 1421, 1457 and 1458 (the object is in a transitional state such as `updating`;
  *   AEP did not act): waited out and retried for every method until the deadline, `maxAttempts` aside.
  * - Connection refused, DNS failures, a reset before the request was fully sent: retried for every method.
- * - 500: a GET is retried once (AEP says 500 may mean API limits); other methods are not retried.
+ * - 500 (AEP: "may" mean API limits; wait and retry): retried like a 502 or 504, i.e. for requests safe to
+ *   repeat; a POST or PATCH without If-Match throws {@link OutcomeUnknownError}.
  * - 401: the token is dropped and re-fetched once, and the call re-sent once.
  */
 export class AepClient {
@@ -134,7 +135,6 @@ export class AepClient {
     const url = `${s.platformUrl}${FAMILY_BASE[req.family]}${req.path}${qs ? (req.path.includes("?") ? "&" : "?") + qs : ""}`;
     const body = req.body === undefined || typeof req.body === "string" ? req.body : JSON.stringify(req.body);
     let rejected: string | undefined;
-    let retried500 = false;
     return retrying<AepResponse<T>>(base, b, async (_n, timeoutMs) => {
       const token = await getToken(s, b, rejected);
       const headers: Record<string, string> = {
@@ -170,8 +170,10 @@ export class AepClient {
         if (unsafe) throw new OutcomeUnknownError(init);
         return { retry: init, wait };
       }
-      if (r.status === 500 && req.method === "GET" && !retried500) {
-        retried500 = true;
+      if (r.status === 500) {
+        // AEP: a 500 "may" mean API limits, wait and retry (troubleshooting.md). Whether the write was applied
+        // is not known, so only requests safe to repeat are sent again; a create is looked up first.
+        if (unsafe) throw new OutcomeUnknownError(init);
         return { retry: init, wait };
       }
       throw new AepError(init);
