@@ -19,25 +19,10 @@ import { Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
 import { SECRET_SIG, SIG_KEY } from "./engine";
-import { expectOk } from "./stack";
+import { BEARER, expectOk, tokensIn } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
-
-/** Access tokens (IMS hands out 64 base64url characters) found in `text`, shown by their first 8 characters. */
-function tokensIn(text: string, issued: Set<string>): string[] {
-    const found = new Set<string>();
-    for (const m of text.matchAll(/[A-Za-z0-9_-]{64,}/g)) {
-        for (let i = 0; i + 64 <= m[0].length; i++) {
-            const w = m[0].slice(i, i + 64);
-            if (issued.has(sha256(w))) found.add(`${w.slice(0, 8)}…`);
-        }
-    }
-    return [...found];
-}
-
-/** A bearer credential that is not the redaction placeholder. */
-const BEARER = /bearer\s+(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}/i;
 
 describe("Secrets stay secret through a whole lifecycle", function () {
     this.timeout(180_000);

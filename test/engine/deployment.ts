@@ -794,8 +794,9 @@ export class Deployment {
             const t0 = Date.now();
             this.o.display.started("refresh", r.type, name);
             let res: { id: string; properties: PropertyMap; inputs?: PropertyMap };
+            let host: DynamicHost;
             try {
-                const host = await this.providerCall(ids, () => this.dynamicHost());
+                host = await this.providerCall(ids, () => this.dynamicHost());
                 res = await this.providerCall(ids, () => host.read(ids, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)));
             } catch (e) {
                 this.o.display.failed("refresh", r.type, name, Date.now() - t0);
@@ -813,7 +814,11 @@ export class Deployment {
             const secretOut = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
             const outputs = annotateSecrets(res.properties, secretOut);
             const inputs = res.inputs ? annotateSecrets(res.inputs, secretKeys(r.inputs)) : r.inputs;
-            const drift = changedKeys(r.outputs, outputs);
+            // Drift is what the next up would change, as the Pulumi engine computes it: the provider's Diff
+            // with the refreshed outputs and inputs as the old side and the stored inputs as the new side
+            // (step.go, RefreshStep.Apply); a server-side counter that Diff ignores is no drift.
+            const diff = await this.providerCall(ids, () => host.diff(ids, res.id, stripSecrets(outputs), stripSecrets(r.inputs), stripSecrets(inputs), []));
+            const drift = diff.changes === "unknown" ? changedKeys(inputs, r.inputs) : diff.changes === "none" ? [] : diff.diffs.length ? diff.diffs : changedKeys(r.outputs, outputs);
             this.old.resources[this.old.resources.indexOf(r)] = { ...r, id: res.id, outputs, inputs };
             this.record("refresh", r.urn, r.type, drift);
             count(drift.length ? "update" : "same");

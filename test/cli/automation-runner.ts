@@ -1,0 +1,102 @@
+// One Pulumi operation through the Automation API and the real Pulumi CLI, in a process of its own, as a
+// user's deployment script would run it: `node -r ts-node/register/transpile-only automation-runner.ts JOB`.
+//
+// The Node.js language host (pulumi-language-nodejs) is a Go module the module proxy does not serve, so
+// the CLI cannot start Pulumi.yaml programs here. An inline program needs no language host: the Automation
+// API serves the program itself and hands its address to the CLI (`pulumi up --client=…`); everything
+// else (step generation, diffs, replacement order, plugins, state, secrets) is the CLI's own.
+//
+// JOB is a JSON file: { op, stack, project, workDir, program, pulumiRoot, options }. The program module's
+// exports become the stack outputs, as they do for a Pulumi.yaml program. The result (summary, outputs,
+// steps, diagnostics, stdout) is written as JSON to JOB's `result` path; the exit code is 0 even when the
+// operation failed (the result says so), so the caller sees everything.
+import * as fs from "fs";
+import * as path from "path";
+import { EngineEvent, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+
+export interface Job {
+    op: "preview" | "up" | "refresh" | "destroy";
+    stack: string;
+    project: string;
+    workDir: string;
+    /** Absolute path of the program module (its exports are the stack outputs). */
+    program: string;
+    /** Folder holding bin/pulumi. */
+    pulumiRoot: string;
+    /** preview/up: show detailed diffs in stdout; refresh: preview only. */
+    diff?: boolean;
+    result: string;
+}
+
+export interface Step {
+    op: string;
+    urn: string;
+    type: string;
+    name: string;
+    diffs?: string[];
+}
+
+export interface JobResult {
+    ok: boolean;
+    error?: string;
+    stdout: string;
+    summary?: Record<string, number>;
+    outputs?: Record<string, { value: unknown; secret: boolean }>;
+    /** Steps as the engine announced them (resourcePreEvent), failed ones included. */
+    steps: Step[];
+    /** Steps that finished (resOutputsEvent). */
+    finished: Step[];
+    diagnostics: Array<{ severity: string; message: string; urn?: string }>;
+}
+
+async function main(): Promise<void> {
+    const job: Job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+    const steps: Step[] = [];
+    const finished: Step[] = [];
+    const diagnostics: JobResult["diagnostics"] = [];
+    const out: string[] = [];
+    const onEvent = (e: EngineEvent) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (m) steps.push({ op: m.op, urn: m.urn, type: m.type, name: m.urn.split("::").pop()!, diffs: m.diffs });
+        const done = e.resOutputsEvent?.metadata;
+        if (done) finished.push({ op: done.op, urn: done.urn, type: done.type, name: done.urn.split("::").pop()!, diffs: done.diffs });
+        const d = e.diagnosticEvent;
+        if (d) diagnostics.push({ severity: d.severity, message: d.message.trim(), urn: d.urn });
+    };
+    const onOutput = (s: string) => out.push(s);
+    const result: JobResult = { ok: false, stdout: "", steps, finished, diagnostics };
+    try {
+        const pulumiCommand = await PulumiCommand.get({ root: job.pulumiRoot, skipVersionCheck: true });
+        const program = async () => ({ ...require(job.program) });
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: job.stack, projectName: job.project, program },
+            { workDir: job.workDir, pulumiCommand },
+        );
+        const common = { onEvent, onOutput, color: "never" as const };
+        if (job.op === "preview") {
+            const r = await stack.preview({ ...common, diff: job.diff });
+            result.summary = r.changeSummary as Record<string, number>;
+        } else if (job.op === "up") {
+            const r = await stack.up({ ...common, diff: job.diff });
+            result.summary = r.summary.resourceChanges as Record<string, number>;
+            result.outputs = r.outputs;
+        } else if (job.op === "refresh") {
+            const r = await stack.refresh({ ...common });
+            result.summary = r.summary.resourceChanges as Record<string, number>;
+        } else {
+            const r = await stack.destroy({ ...common });
+            result.summary = r.summary.resourceChanges as Record<string, number>;
+        }
+        result.ok = true;
+    } catch (e) {
+        result.error = e instanceof Error ? e.message : String(e);
+    }
+    result.stdout = out.join("");
+    fs.mkdirSync(path.dirname(job.result), { recursive: true });
+    fs.writeFileSync(job.result, JSON.stringify(result));
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
