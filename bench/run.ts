@@ -15,6 +15,7 @@ import { manualSequence } from "./manual";
 import { ChildFigures, ChildSampler } from "./processes";
 import { StateFile } from "../test/engine/state";
 import { StateSize, stateSize } from "./state";
+import { CliHome, CliStack, cliInstalled } from "../test/cli/harness";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 
@@ -32,7 +33,7 @@ export type RunKind = "up" | "preview" | "refresh" | "destroy" | "manual";
 export interface RunFigures {
     /** Row label, e.g. "1. up from empty". */
     name: string;
-    group: "reference" | "single" | "manual" | "scale";
+    group: "reference" | "single" | "manual" | "scale" | "cli";
     kind: RunKind;
     /** ChatlioSource components in the program (0 for the empty program). */
     components: number;
@@ -194,6 +195,8 @@ function timing(log: TimedEntry[], t0: number, t1: number, latencyMs: number) {
 export class Bench {
     private emu!: Emulator;
     private readonly dirs: string[] = [];
+    private cliHome?: CliHome;
+    private readonly cliStacks: CliStack[] = [];
     readonly runs: RunFigures[] = [];
 
     constructor(private readonly o: BenchOptions) {}
@@ -205,6 +208,11 @@ export class Bench {
     }
 
     async stop(): Promise<void> {
+        for (const s of this.cliStacks) {
+            await s.cli(["stack", "rm", "--yes", "--force"]);
+            fs.rmSync(path.join(s.opts.workDir, `Pulumi.${s.name}.yaml`), { force: true });
+        }
+        this.cliHome?.remove();
         await this.emu?.close();
         for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
     }
@@ -293,6 +301,51 @@ export class Bench {
         return figures;
     }
 
+    /**
+     * A stack of the fixture program run by the real Pulumi CLI (test/cli/harness.ts: the Automation API
+     * hands the program to the CLI, each operation in a process of its own as a deployment script would run it).
+     */
+    async cliStack(name: string, config: Record<string, string>): Promise<CliStack> {
+        this.cliHome ??= new CliHome();
+        const workDir = path.join(FIXTURES, "chatlio");
+        const stack = new CliStack({ home: this.cliHome, project: "bench-chatlio", stack: `${name}-${process.pid}`, program: path.join(workDir, "index.ts"), workDir });
+        const init = await this.cliHome.pulumi(["stack", "init", stack.name], workDir);
+        if (init.code !== 0) throw new Error(`pulumi stack init: ${init.stderr}`);
+        this.cliStacks.push(stack);
+        await stack.setConfig({ ...this.config(config) });
+        return stack;
+    }
+
+    /** One operation through the real CLI, measured around the whole operation (its process start included). */
+    async cliRun(name: string, components: number, stack: CliStack, kind: Exclude<RunKind, "manual">, direction: Direction): Promise<RunFigures> {
+        this.o.progress(`${name} …`);
+        this.emu.resetLog();
+        const t0 = performance.now();
+        const r = await stack[kind]();
+        const t1 = performance.now();
+        const log = [...(this.emu.log as TimedEntry[])];
+        const steps = r.finished.map((s) => ({ ...s, op: s.op as RunResult["steps"][number]["op"] }));
+        const bound = chainBound(log, objectsPerKind(steps), direction, this.o.latencyMs);
+        const t = timing(log, t0, t1, this.o.latencyMs);
+        const figures: RunFigures = {
+            name, group: "cli", kind, components,
+            ok: r.ok,
+            error: r.ok ? undefined : `${r.error}`,
+            requests: countRequests(log),
+            byRoute: byRoute(log),
+            maxInFlight: maxInFlight(log, this.o.latencyMs),
+            changes: r.summary ?? {},
+            ...t,
+            bound,
+            wallOverBound: bound.ms ? t.wallMs / bound.ms : undefined,
+            netOverBound: bound.ms && t.netMs !== undefined ? t.netMs / bound.ms : undefined,
+        };
+        this.runs.push(figures);
+        this.o.progress(`${name}: ${(t.wallMs / 1000).toFixed(1)} s, ${log.length} requests${r.ok ? "" : " FAILED"}`);
+        if (!r.ok) throw new Error(`${name} failed: ${figures.error}`);
+        return figures;
+    }
+
     /** Adobe's tutorial sequence through AepClient, in this process. */
     async manualRun(name: string): Promise<RunFigures> {
         this.o.progress(`${name} …`);
@@ -356,6 +409,19 @@ export class Bench {
             const s = this.stack("chatlio", `n${n}`, { "bench:count": String(n) });
             await this.engineRun(`N=${n}: up from empty`, "scale", n, s, "up", "forward");
             await this.engineRun(`N=${n}: destroy`, "scale", n, s, "destroy", "backward");
+        }
+
+        // The same program through the real Pulumi CLI, in the same run (N = 1 and 10).
+        if (!cliInstalled()) {
+            this.o.progress("no Pulumi CLI rows: run `npm run pulumi:install` first");
+            return;
+        }
+        for (const n of this.o.counts.filter((c) => c <= 10)) {
+            const s = await this.cliStack(`cli-n${n}`, { "bench:count": String(n) });
+            await this.cliRun(`CLI N=${n}: up from empty`, n, s, "up", "forward");
+            await this.cliRun(`CLI N=${n}: preview, no change`, n, s, "preview", "none");
+            await this.cliRun(`CLI N=${n}: refresh`, n, s, "refresh", "none");
+            await this.cliRun(`CLI N=${n}: destroy`, n, s, "destroy", "backward");
         }
     }
 }

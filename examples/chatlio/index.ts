@@ -3,7 +3,7 @@
  * Run it with the Pulumi CLI (see README.md here) or locally with `npm start` at the project root.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ChatlioSource } from "../../provider";
+import { ChatlioSource } from "pulumi-aep-chatlio";
 
 const config = new pulumi.Config("chatlio");
 

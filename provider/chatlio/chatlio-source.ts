@@ -15,6 +15,7 @@ import {
 import { CHATLIO_FIELDS, EXPERIENCE_EVENT_FIELDS } from "./fields";
 import { DEFAULT_MAPPINGS, TENANT } from "./mappings";
 
+/** Inputs of a {@link ChatlioSource}; all optional. */
 export interface ChatlioSourceArgs {
     /** Start of every AEP display name, e.g. "Chatlio" → "Chatlio events a1b2c3". Default "Chatlio". */
     displayName?: string;
@@ -80,23 +81,38 @@ export class ChatlioSource extends pulumi.ComponentResource {
     readonly streamingUrl: pulumi.Output<string>;
     /** The URL Chatlio posts to: `streamingUrl?x-adobe-flow-id=<dataflowId>`. Secret. */
     readonly webhookUrl: pulumi.Output<string>;
+    /** The dataset the events land in. */
     readonly datasetId: pulumi.Output<string>;
+    /** The schema `$id` of the events. */
     readonly schemaId: pulumi.Output<string>;
+    /** The `$id` of the field group holding Chatlio's fields. */
     readonly fieldGroupId: pulumi.Output<string>;
+    /** The streaming dataflow's id. */
     readonly dataflowId: pulumi.Output<string>;
+    /** The Chatlio source connection's id. */
     readonly sourceConnectionId: pulumi.Output<string>;
+    /** The data lake target connection's id. */
     readonly targetConnectionId: pulumi.Output<string>;
+    /** The mapping set's id. */
     readonly mappingSetId: pulumi.Output<string>;
+    /** The mapping set version the dataflow uses. */
     readonly mappingVersion: pulumi.Output<number>;
     /** Where to paste the webhook URL in Chatlio (no secret in it). */
     readonly setupInstructions: pulumi.Output<string>;
 
+    /** The field group resource. */
     readonly fieldGroup: FieldGroup;
+    /** The schema resource. */
     readonly schema: Schema;
+    /** The dataset resource. */
     readonly dataset: Dataset;
+    /** The source connection resource. */
     readonly sourceConnection: SourceConnection;
+    /** The target connection resource. */
     readonly targetConnection: TargetConnection;
+    /** The mapping set resource. */
     readonly mappingSet: MappingSet;
+    /** The dataflow resource. */
     readonly dataflow: Dataflow;
 
     constructor(name: string, args: ChatlioSourceArgs = {}, opts?: pulumi.ComponentResourceOptions) {

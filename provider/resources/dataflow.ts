@@ -15,9 +15,11 @@ import { CheckFailure, CommonInputs, Ctx, PartiallyCreatedError, UNKNOWN, aepPro
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
 
+/** Inputs of a {@link Dataflow}. */
 export interface DataflowArgs {
     /** Flow name. Default: the resource name plus a random suffix. */
     name?: pulumi.Input<string>;
+    /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
     /** Flow spec id. Default: the streaming flow spec Chatlio uses (`e77fde5a-…`). */
     flowSpecId?: pulumi.Input<string>;
@@ -39,23 +41,39 @@ export interface DataflowArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** A {@link Dataflow}'s inputs as its provider receives them: {@link DataflowArgs} resolved. */
 export interface DataflowInputs extends CommonInputs {
+    /** The flow's name. */
     name?: string;
+    /** Description shown in the AEP UI. */
     description?: string;
+    /** Flow spec id. */
     flowSpecId?: string;
+    /** Flow spec version. */
     flowSpecVersion?: string;
+    /** The source connection id. */
     sourceConnectionId: string;
+    /** The target connection id. */
     targetConnectionId: string;
+    /** The mapping set id. */
     mappingSetId: string;
+    /** The mapping set version the flow uses. */
     mappingVersion: number;
+    /** Whether the flow accepts data. */
     enabled?: boolean;
 }
 
+/** A {@link Dataflow}'s state: its inputs and what AEP answered. */
 export interface DataflowOutputs extends DataflowInputs {
+    /** The flow id. */
     dataflowId: string;
+    /** Flow Service etag, changed by every update. */
     etag: string;
+    /** "enabled" or "disabled" (AEP's words). */
     state: string;
+    /** AEP's inlet URL for this flow (`options.inletUrl`). Secret. */
     streamingUrl: string;
+    /** `streamingUrl?x-adobe-flow-id=<dataflowId>`: the URL Chatlio posts to. Secret. */
     webhookUrl: string;
 }
 
@@ -220,12 +238,15 @@ export class Dataflow extends pulumi.dynamic.Resource {
     declare readonly etag: pulumi.Output<string>;
     /** "enabled" or "disabled" (AEP's words). */
     declare readonly state: pulumi.Output<string>;
+    /** The flow's name. */
     declare readonly name: pulumi.Output<string>;
     /** AEP's inlet URL for this flow (`options.inletUrl`). Secret. */
     declare readonly streamingUrl: pulumi.Output<string>;
     /** `streamingUrl?x-adobe-flow-id=<dataflowId>`: the URL Chatlio posts to. Secret. */
     declare readonly webhookUrl: pulumi.Output<string>;
+    /** The mapping set version the flow uses. */
     declare readonly mappingVersion: pulumi.Output<number>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {

@@ -9,9 +9,11 @@ import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { SCHEMA_ID, XED_FULL_V1 } from "./ids";
 
+/** Inputs of a {@link Dataset}. */
 export interface DatasetArgs {
     /** Dataset name. Default: the resource name plus a random suffix. */
     name?: pulumi.Input<string>;
+    /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
     /** The schema `$id`, e.g. `schema.id`. Changing it replaces the dataset. */
     schemaId: pulumi.Input<string>;
@@ -23,15 +25,23 @@ export interface DatasetArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** A {@link Dataset}'s inputs as its provider receives them: {@link DatasetArgs} resolved. */
 export interface DatasetInputs extends CommonInputs {
+    /** The dataset's name. */
     name?: string;
+    /** Description shown in the AEP UI. */
     description?: string;
+    /** The schema `$id`. */
     schemaId: string;
+    /** Catalog tags. */
     tags?: Record<string, string[]>;
 }
 
+/** A {@link Dataset}'s state: its inputs and what AEP answered. */
 export interface DatasetOutputs extends DatasetInputs {
+    /** The dataset id. */
     datasetId: string;
+    /** Catalog version, e.g. "1.0.0". */
     version: string;
 }
 
@@ -117,10 +127,13 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
 export class Dataset extends pulumi.dynamic.Resource {
     /** The dataset id (same as `id`). */
     declare readonly datasetId: pulumi.Output<string>;
+    /** The dataset's name. */
     declare readonly name: pulumi.Output<string>;
+    /** The schema `$id` of its records. */
     declare readonly schemaId: pulumi.Output<string>;
     /** Catalog version, e.g. "1.0.0". */
     declare readonly version: pulumi.Output<string>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {

@@ -16,6 +16,7 @@ export interface XdmField {
     type: "string" | "number" | "integer" | "boolean" | "object" | "array";
     /** Display name in the AEP UI. */
     title?: string;
+    /** Description shown in the AEP UI. */
     description?: string;
     /** For strings: `date-time`, `date`, `email`, `uri` or `uuid`. */
     format?: "date-time" | "date" | "email" | "uri" | "uuid";
@@ -27,9 +28,11 @@ export interface XdmField {
     items?: XdmField;
 }
 
+/** Inputs of a {@link FieldGroup}. */
 export interface FieldGroupArgs {
     /** Unique title within the sandbox's registry. Default: the resource name plus a random suffix. */
     title?: pulumi.Input<string>;
+    /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
     /** Fields placed under the tenant namespace object `_{tenantId}`. Names must not start with `_`. */
     fields: pulumi.Input<Record<string, pulumi.Input<XdmField>>>;
@@ -41,17 +44,27 @@ export interface FieldGroupArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** A {@link FieldGroup}'s inputs as its provider receives them: {@link FieldGroupArgs} resolved. */
 export interface FieldGroupInputs extends CommonInputs {
+    /** The field group's title (unique within the sandbox's registry). */
     title?: string;
+    /** Description shown in the AEP UI. */
     description?: string;
+    /** Fields under the tenant namespace object `_{tenantId}`. */
     fields: Record<string, XdmField>;
+    /** Classes the field group may extend. */
     intendedToExtend?: string[];
 }
 
+/** A {@link FieldGroup}'s state: its inputs and what AEP answered. */
 export interface FieldGroupOutputs extends FieldGroupInputs {
+    /** The field group's `$id`. */
     fieldGroupId: string;
+    /** The `meta:altId` (dot notation). */
     altId: string;
+    /** Registry version, bumped by each change. */
     version: string;
+    /** The org's tenant id, the name of the namespace object `_{tenantId}`. */
     tenantId: string;
 }
 
@@ -239,8 +252,11 @@ export class FieldGroup extends pulumi.dynamic.Resource {
     declare readonly version: pulumi.Output<string>;
     /** The tenant id (without the leading underscore). */
     declare readonly tenantId: pulumi.Output<string>;
+    /** The field group's title. */
     declare readonly title: pulumi.Output<string>;
+    /** The fields under `_{tenantId}`. */
     declare readonly fields: pulumi.Output<Record<string, XdmField>>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: FieldGroupArgs, opts?: pulumi.CustomResourceOptions) {

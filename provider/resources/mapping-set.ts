@@ -21,16 +21,19 @@ export interface Mapping {
      * STATIC: `source` is a constant.
      */
     sourceType?: "ATTRIBUTE" | "EXPRESSION" | "STATIC";
+    /** What to read: a payload path, an expression or a constant, as `sourceType` says. */
     source: string;
     /** The XDM path in dot notation, e.g. `_acme.chatlio.message`. */
     destination: string;
 }
 
+/** Inputs of a {@link MappingSet}. */
 export interface MappingSetArgs {
     /** Mapping set name. Default: the resource name plus a random suffix. */
     name?: pulumi.Input<string>;
     /** The output schema `$id`, e.g. `schema.id`. Changing it replaces the mapping set. */
     schemaId: pulumi.Input<string>;
+    /** The mappings from the webhook payload to the schema's fields. */
     mappings: pulumi.Input<pulumi.Input<Mapping>[]>;
     /**
      * Optional: every XDM path the schema defines (dot notation). When given, a mapping to any other
@@ -43,14 +46,21 @@ export interface MappingSetArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** A {@link MappingSet}'s inputs as its provider receives them: {@link MappingSetArgs} resolved. */
 export interface MappingSetInputs extends CommonInputs {
+    /** The mapping set's name. */
     name?: string;
+    /** The output schema `$id`. */
     schemaId: string;
+    /** The mappings. */
     mappings: Mapping[];
+    /** Every XDM path the schema defines, when given. */
     schemaFieldPaths?: string[];
 }
 
+/** A {@link MappingSet}'s state: its inputs and what AEP answered. */
 export interface MappingSetOutputs extends MappingSetInputs {
+    /** The mapping set id. */
     mappingSetId: string;
     /** Data Prep version: 0 on create, +1 on each update. */
     mappingVersion: number;
@@ -187,8 +197,11 @@ export class MappingSet extends pulumi.dynamic.Resource {
     declare readonly mappingSetId: pulumi.Output<string>;
     /** The current version: 0 when created, +1 per update. */
     declare readonly mappingVersion: pulumi.Output<number>;
+    /** The mapping set's name. */
     declare readonly name: pulumi.Output<string>;
+    /** The mappings of the current version. */
     declare readonly mappings: pulumi.Output<Mapping[]>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: MappingSetArgs, opts?: pulumi.CustomResourceOptions) {

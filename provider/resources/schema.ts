@@ -9,6 +9,7 @@ import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS, FIELD_GROUP_ID, XDM_ID } from "./ids";
 
+/** Inputs of a {@link Schema}. */
 export interface SchemaArgs {
     /** Unique title within the sandbox's registry. Default: the resource name plus a random suffix. */
     title?: pulumi.Input<string>;
@@ -24,16 +25,25 @@ export interface SchemaArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** A {@link Schema}'s inputs as its provider receives them: {@link SchemaArgs} resolved. */
 export interface SchemaInputs extends CommonInputs {
+    /** The schema's title (unique within the sandbox's registry). */
     title?: string;
+    /** Description shown in the AEP UI. */
     description?: string;
+    /** The XDM class `$id`. */
     classId?: string;
+    /** Field group `$id`s. */
     fieldGroupIds: string[];
 }
 
+/** A {@link Schema}'s state: its inputs and what AEP answered. */
 export interface SchemaOutputs extends SchemaInputs {
+    /** The schema's `$id`. */
     schemaId: string;
+    /** The `meta:altId` (dot notation). */
     altId: string;
+    /** Registry version, bumped by each change. */
     version: string;
 }
 
@@ -119,9 +129,13 @@ export class Schema extends pulumi.dynamic.Resource {
     declare readonly altId: pulumi.Output<string>;
     /** Registry version, e.g. "1.0", bumped by each change. */
     declare readonly version: pulumi.Output<string>;
+    /** The schema's title. */
     declare readonly title: pulumi.Output<string>;
+    /** The XDM class `$id`. */
     declare readonly classId: pulumi.Output<string>;
+    /** The field group `$id`s it includes. */
     declare readonly fieldGroupIds: pulumi.Output<string[]>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: SchemaArgs, opts?: pulumi.CustomResourceOptions) {

@@ -11,9 +11,11 @@ import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./l
 import { CHATLIO_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, STREAMING_PROVIDER_ID } from "./ids";
 import { connectionVerbs } from "./flow-service";
 
+/** Inputs of a {@link SourceConnection}. */
 export interface SourceConnectionArgs {
     /** Connection name. Default: the resource name plus a random suffix. */
     name?: pulumi.Input<string>;
+    /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
     /** Connection spec id. Default: Chatlio (`073127a3-…`). Changing it replaces the connection. */
     connectionSpecId?: pulumi.Input<string>;
@@ -29,17 +31,27 @@ export interface SourceConnectionArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** A {@link SourceConnection}'s inputs as its provider receives them: {@link SourceConnectionArgs} resolved. */
 export interface SourceConnectionInputs extends CommonInputs {
+    /** The connection's name. */
     name?: string;
+    /** Description shown in the AEP UI. */
     description?: string;
+    /** Connection spec id. */
     connectionSpecId?: string;
+    /** Connection spec version. */
     connectionSpecVersion?: string;
+    /** Provider id. */
     providerId?: string;
+    /** Payload format. */
     dataFormat?: string;
 }
 
+/** A {@link SourceConnection}'s state: its inputs and what AEP answered. */
 export interface SourceConnectionOutputs extends SourceConnectionInputs {
+    /** The source connection id. */
     sourceConnectionId: string;
+    /** Flow Service etag, changed by every update. */
     etag: string;
 }
 
@@ -104,8 +116,11 @@ export class SourceConnection extends pulumi.dynamic.Resource {
     declare readonly sourceConnectionId: pulumi.Output<string>;
     /** Flow Service etag, changed by every update. */
     declare readonly etag: pulumi.Output<string>;
+    /** The connection's name. */
     declare readonly name: pulumi.Output<string>;
+    /** Connection spec id (Chatlio by default). */
     declare readonly connectionSpecId: pulumi.Output<string>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: SourceConnectionArgs = {}, opts?: pulumi.CustomResourceOptions) {

@@ -11,9 +11,11 @@ import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./l
 import { DATASET_ID, DATA_LAKE_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, SCHEMA_ID, XED_FULL_V1 } from "./ids";
 import { connectionVerbs } from "./flow-service";
 
+/** Inputs of a {@link TargetConnection}. */
 export interface TargetConnectionArgs {
     /** Connection name. Default: the resource name plus a random suffix. */
     name?: pulumi.Input<string>;
+    /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
     /** The dataset records are written to, e.g. `dataset.id`. Changing it replaces the connection. */
     datasetId: pulumi.Input<string>;
@@ -31,18 +33,29 @@ export interface TargetConnectionArgs {
     adopt?: pulumi.Input<boolean>;
 }
 
+/** A {@link TargetConnection}'s inputs as its provider receives them: {@link TargetConnectionArgs} resolved. */
 export interface TargetConnectionInputs extends CommonInputs {
+    /** The connection's name. */
     name?: string;
+    /** Description shown in the AEP UI. */
     description?: string;
+    /** The dataset records are written to. */
     datasetId: string;
+    /** The dataset's schema `$id`. */
     schemaId: string;
+    /** Connection spec id. */
     connectionSpecId?: string;
+    /** Connection spec version. */
     connectionSpecVersion?: string;
+    /** Data format. */
     dataFormat?: string;
 }
 
+/** A {@link TargetConnection}'s state: its inputs and what AEP answered. */
 export interface TargetConnectionOutputs extends TargetConnectionInputs {
+    /** The target connection id. */
     targetConnectionId: string;
+    /** Flow Service etag, changed by every update. */
     etag: string;
 }
 
@@ -105,8 +118,11 @@ export class TargetConnection extends pulumi.dynamic.Resource {
     declare readonly targetConnectionId: pulumi.Output<string>;
     /** Flow Service etag, changed by every update. */
     declare readonly etag: pulumi.Output<string>;
+    /** The connection's name. */
     declare readonly name: pulumi.Output<string>;
+    /** The dataset records are written to. */
     declare readonly datasetId: pulumi.Output<string>;
+    /** The AEP sandbox that holds it. */
     declare readonly sandboxName: pulumi.Output<string>;
 
     constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {

@@ -11,11 +11,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { NEW_CONVERSATION } from "../../provider/chatlio/samples";
-import { Emulator, startEmulator } from "../emulator";
-import { BEARER, tokensIn } from "../stack";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "../emulator";
+import { AepCaller, buildChatlioChain } from "../emulator/testing";
+import { BEARER, emulatorConfig, tokensIn } from "../stack";
 import { CliEngineUnderTest, LocalEngineUnderTest } from "./engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./harness";
-import { AEP_STACK, StepRecord, requestShape, runLifecycle, stepKinds } from "./scenario";
+import { AEP_STACK, Run, StepRecord, requestShape, runLifecycle, stepKinds } from "./scenario";
 
 describe("The real Pulumi CLI", function () {
     if (!cliInstalled()) {
@@ -224,6 +225,83 @@ describe("The real Pulumi CLI", function () {
                 if (JSON.stringify(a) !== JSON.stringify(b)) differences.push(`${step}:\n  CLI:   ${a.join(", ")}\n  local: ${b.join(", ")}`);
             }
             expect(differences.join("\n")).to.equal("");
+        });
+    });
+
+    describe("with a ChatlioSource and with adopt: true", function () {
+        const home = new CliHome();
+        let emu: Emulator;
+        let chatlio: CliEngineUnderTest;
+        let adopt: CliEngineUnderTest;
+        const runs: Record<string, Run & { requests: number }> = {};
+        let handmade: Record<string, string>;
+        let records = "";
+        const SUFFIX = " (made by hand)";
+
+        before(async () => {
+            emu = await startEmulator();
+            const step = async (name: string, op: () => Promise<Run>) => {
+                emu.resetLog();
+                const run = await op();
+                runs[name] = { ...run, requests: emu.log.length };
+            };
+            // The component: a RandomString suffix (the test-only random plugin), seven objects, an event.
+            const chatlioDir = path.join(AEP_STACK, "..", "chatlio-stack");
+            chatlio = new CliEngineUnderTest(home, { project: "chatlio-stack", stack: `chatlio-${process.pid}`, program: path.join(chatlioDir, "index.ts"), workDir: chatlioDir });
+            await chatlio.init();
+            await chatlio.setConfig(emulatorConfig(emu));
+            await step("chatlio up", () => chatlio.up());
+            const url = JSON.parse((await chatlio.stack.cli(["stack", "output", "--json", "--show-secrets"])).stdout).webhookUrl;
+            await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(NEW_CONVERSATION) });
+            records = JSON.stringify(emu.records(String(runs["chatlio up"].outputs.datasetId?.value)));
+            await step("chatlio unchanged up", () => chatlio.up());
+
+            // adopt: a chain made by hand through AEP's API, then a stack declaring the same names.
+            const chain = await buildChatlioChain(new AepCaller(emu.url, DEMO_CREDENTIALS, "prod"), { suffix: SUFFIX });
+            const names = {
+                fg: `Chatlio Event Details${SUFFIX}`, schema: `Chatlio Events${SUFFIX}`, dataset: `Chatlio Events Dataset${SUFFIX}`,
+                source: `Chatlio source${SUFFIX}`, target: `Chatlio target${SUFFIX}`, mapping: `Chatlio mapping${SUFFIX}`, flow: `Chatlio dataflow${SUFFIX}`,
+            };
+            emu.editObject("mappingSet", chain.mappingSetId, { name: names.mapping });
+            handmade = {
+                fieldGroupId: chain.fieldGroupId, schemaId: chain.schemaId, datasetId: chain.datasetId, sourceConnectionId: chain.sourceConnectionId,
+                targetConnectionId: chain.targetConnectionId, mappingSetId: chain.mappingSetId, dataflowId: chain.flowId,
+            };
+            adopt = new CliEngineUnderTest(home, { project: "aep-stack", stack: `adopt-${process.pid}`, program: path.join(AEP_STACK, "index.ts"), workDir: AEP_STACK });
+            await adopt.init();
+            await adopt.setConfig({ ...emulatorConfig(emu), "test:names": JSON.stringify(names), "test:adopt": "true", "test:description": "managed by Pulumi now" });
+            await step("adopt up", () => adopt.up());
+            await step("adopt unchanged up", () => adopt.up());
+            await step("adopt destroy", () => adopt.destroy());
+            await step("chatlio destroy", () => chatlio.destroy());
+        });
+        after(async () => {
+            await chatlio?.remove();
+            await adopt?.remove();
+            await emu?.close();
+            home.remove();
+        });
+        const ok = (name: string) => {
+            const r = runs[name];
+            expect(r.ok, `${name}: ${r.error}\n${r.diagnostics.join("\n")}`).to.equal(true);
+            return r;
+        };
+
+        it("deploys a ChatlioSource whose automatic names come from a RandomString, and its webhook takes events", () => {
+            const up = ok("chatlio up");
+            expect(up.steps.filter((s) => s.op === "create").map((s) => s.type)).to.include("random:index/randomString:RandomString");
+            expect(up.steps.filter((s) => s.type.startsWith("pulumi-nodejs:dynamic")).length).to.equal(7);
+            expect(JSON.parse(records)).to.have.length(1);
+            expect(ok("chatlio unchanged up").requests).to.equal(0);
+            expect(ok("chatlio destroy").steps.filter((s) => s.op === "delete").length).to.equal(9);
+        });
+
+        it("takes over a chain made by hand with adopt: true, same ids and no duplicate; the next up makes no request; destroy deletes it", () => {
+            const up = ok("adopt up");
+            for (const [k, id] of Object.entries(handmade)) expect(up.outputs[k].value, k).to.equal(id);
+            expect(ok("adopt unchanged up").requests).to.equal(0);
+            ok("adopt destroy");
+            expect(emu.objects("prod").filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
         });
     });
 });

@@ -1,0 +1,319 @@
+/**
+ * The package as a user gets it: `npm pack`, installed into a fresh project that has nothing but
+ * @pulumi/pulumi, @pulumi/random and the tarball, then a TypeScript and a JavaScript program using it,
+ * each run against the emulator (up, the stack's webhookUrl, a Chatlio event posted to it, destroy).
+ * State written by one build works with the other: a stack deployed from the repository's sources is
+ * updated, refreshed and destroyed by the packed package, and the other way round.
+ *
+ * The pack and the install happen once (a `before` hook, about 20 s with npm's cache); the programs
+ * share them. Which engine runs a consumer program is one function, `runConsumer`.
+ */
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as ts from "typescript";
+import { NEW_CONVERSATION } from "../provider";
+import { Emulator, startEmulator } from "./emulator";
+import { LocalEngine, RunResult } from "./engine";
+import { DynamicHost } from "./engine/host";
+import { loadSdk } from "./engine/sdk";
+import { StackState } from "./engine/state";
+import { emulatorConfig, expectOk, StackConfig } from "./stack";
+
+const ROOT = path.resolve(__dirname, "..");
+const FIXTURES = path.join(__dirname, "fixtures", "consumer");
+const PACKAGE = "pulumi-aep-chatlio";
+const version = (name: string): string => require(`${name}/package.json`).version;
+
+/** One stack of a program: its project folder, the stack's name, where its state lives, its config. */
+export interface ConsumerStack {
+    dir: string;
+    stack: string;
+    stateDir: string;
+    config: StackConfig;
+}
+
+/**
+ * Runs one operation of a program in a consumer project. This is the only place that knows which engine
+ * does it: the local engine here; the Pulumi CLI (through the Automation API) can take its place.
+ */
+export type ConsumerRunner = (stack: ConsumerStack, op: "up" | "refresh" | "destroy") => Promise<RunResult>;
+
+const runLocal: ConsumerRunner = (s, op) =>
+    new LocalEngine({ projectDir: s.dir, stack: s.stack, stateDir: s.stateDir, config: s.config, log: () => undefined })[op]();
+
+const runConsumer: ConsumerRunner = runLocal;
+
+/** The repository's sources always run through the local engine. */
+const runSources = runLocal;
+
+function run(cmd: string, args: string[], cwd: string): string {
+    try {
+        return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_loglevel: "error" } });
+    } catch (e) {
+        const err = e as { stdout?: string; stderr?: string; message: string };
+        throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+    }
+}
+
+describe("The packed package in a fresh project", function () {
+    this.timeout(300_000);
+    let emu: Emulator;
+    let project: string; // the consumer project: package.json, node_modules, ts/, js/, example/
+    let sources: string; // the TypeScript program with its import pointed at ../provider, inside the repository
+    let stateRoot: string;
+    let packed: { filename: string; size: number; unpackedSize: number; files: string[] };
+
+    const stack = (dir: string, name: string): ConsumerStack => ({
+        dir,
+        stack: name,
+        stateDir: path.join(stateRoot, name),
+        config: emulatorConfig(emu),
+    });
+
+    before(async () => {
+        emu = await startEmulator();
+        project = fs.mkdtempSync(path.join(os.tmpdir(), "aep-consumer-"));
+        stateRoot = path.join(project, ".state");
+        // dist/ is current: .mocharc.json requires scripts/build.js, which builds it when stale. `prepare`
+        // would build it once more, so the pack skips scripts.
+        const [info] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", project], ROOT));
+        packed = { filename: info.filename, size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f: { path: string }) => f.path) };
+        fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "aep-chatlio-consumer", private: true }, null, 2));
+        run(
+            "npm",
+            ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed.filename}`,
+                `@pulumi/pulumi@${version("@pulumi/pulumi")}`, `@pulumi/random@${version("@pulumi/random")}`],
+            project,
+        );
+        fs.cpSync(path.join(FIXTURES, "ts"), path.join(project, "ts"), { recursive: true });
+        fs.cpSync(path.join(FIXTURES, "js"), path.join(project, "js"), { recursive: true });
+        fs.mkdirSync(path.join(project, "example"));
+        fs.copyFileSync(path.join(ROOT, "examples", "chatlio", "index.ts"), path.join(project, "example", "index.ts"));
+
+        fs.mkdirSync(path.join(ROOT, "tmp"), { recursive: true });
+        sources = fs.mkdtempSync(path.join(ROOT, "tmp", "consumer-sources-"));
+        fs.copyFileSync(path.join(FIXTURES, "ts", "Pulumi.yaml"), path.join(sources, "Pulumi.yaml"));
+        const program = fs.readFileSync(path.join(FIXTURES, "ts", "index.ts"), "utf8");
+        const fromSources = program.replace(`from "${PACKAGE}"`, `from ${JSON.stringify(path.relative(sources, path.join(ROOT, "provider")))}`);
+        expect(fromSources).to.not.equal(program);
+        fs.writeFileSync(path.join(sources, "index.ts"), fromSources);
+    });
+
+    after(async () => {
+        await emu?.close();
+        if (project) fs.rmSync(project, { recursive: true, force: true });
+        if (sources) fs.rmSync(sources, { recursive: true, force: true });
+    });
+
+    it("packs dist/ (.js, .d.ts, source maps), README, LICENSE and CHANGELOG, and nothing else", () => {
+        const others = packed.files.filter((f) => !f.startsWith("dist/"));
+        expect(others.sort()).to.deep.equal(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
+        const js = packed.files.filter((f) => f.endsWith(".js"));
+        expect(js).to.include.members(["dist/index.js", "dist/host.js"]);
+        for (const f of js) {
+            expect(packed.files, f).to.include.members([f.replace(/\.js$/, ".d.ts"), `${f}.map`]);
+        }
+        expect(packed.files.filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts"))).to.deep.equal([]);
+        expect(packed.files.filter((f) => /(^|\/)(test|bench|scripts|provider|examples)\//.test(f))).to.deep.equal([]);
+    });
+
+    it("installs beside @pulumi/pulumi and @pulumi/random, sharing the project's one copy of each", () => {
+        const manifest = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8"));
+        expect(Object.keys(manifest.dependencies).sort()).to.deep.equal(["@pulumi/pulumi", "@pulumi/random", PACKAGE]);
+        const installed = path.join(project, "node_modules", PACKAGE);
+        expect(fs.lstatSync(installed).isSymbolicLink()).to.equal(false);
+        expect(fs.existsSync(path.join(installed, "node_modules", "@pulumi"))).to.equal(false);
+    });
+
+    it("require() gives ChatlioSource and the seven resources, and pulumi-aep-chatlio/host the seven providers, from .js files", () => {
+        const script = `
+            const pkg = require(${JSON.stringify(PACKAGE)});
+            const host = require(${JSON.stringify(`${PACKAGE}/host`)});
+            const dir = require("path").dirname(require.resolve(${JSON.stringify(`${PACKAGE}/package.json`)}));
+            console.log(JSON.stringify({
+                main: require.resolve(${JSON.stringify(PACKAGE)}),
+                host: require.resolve(${JSON.stringify(`${PACKAGE}/host`)}),
+                classes: Object.keys(pkg).filter((k) => /^[A-Z][a-z]/.test(k) && typeof pkg[k] === "function"),
+                providers: Object.keys(host.providers).filter((k) => typeof host.providers[k].create === "function"),
+                loaded: Object.keys(require.cache).filter((f) => f.startsWith(dir)),
+            }));`;
+        const got = JSON.parse(run(process.execPath, ["-e", script], project));
+        const dist = path.join(fs.realpathSync(project), "node_modules", PACKAGE, "dist");
+        expect(got.main).to.equal(path.join(dist, "index.js"));
+        expect(got.host).to.equal(path.join(dist, "host.js"));
+        expect(got.classes).to.include.members(["ChatlioSource", "FieldGroup", "Schema", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"]);
+        expect(got.providers.sort()).to.deep.equal(["dataflow", "dataset", "fieldGroup", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        expect(got.loaded.length).to.be.greaterThan(10);
+        expect(got.loaded.filter((f: string) => !f.startsWith(dist) || !f.endsWith(".js"))).to.deep.equal([]);
+    });
+
+    it("a strict TypeScript program (the test program and examples/chatlio) type-checks against the package's .d.ts", () => {
+        // One compiler run: the two programs must check cleanly, and a third file with a wrong input type
+        // must be refused, which shows the types checked are the package's own.
+        fs.writeFileSync(path.join(project, "example", "wrong.ts"), `import { Dataset } from "${PACKAGE}";\nnew Dataset("d", { schemaId: 42 });\n`);
+        const tsc = require.resolve("typescript/bin/tsc");
+        const args = [tsc, "--noEmit", "--strict", "--pretty", "false", "--target", "es2020", "--module", "commonjs", "ts/index.ts", "example/index.ts", "example/wrong.ts"];
+        let errors = "";
+        try {
+            run(process.execPath, args, project);
+        } catch (e) {
+            errors = (e as Error).message;
+        }
+        const lines = errors.split("\n").filter((l) => /error TS\d+/.test(l));
+        expect(lines, errors).to.have.length(1);
+        expect(lines[0]).to.match(/^example\/wrong\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'Input<string>'/);
+    });
+
+    it("every exported input and output carries its TSDoc in the installed .d.ts, for editors to show", () => {
+        const entry = path.join(project, "node_modules", PACKAGE, "dist", "index.d.ts");
+        const program = ts.createProgram([entry], { strict: true, noEmit: true });
+        const checker = program.getTypeChecker();
+        const undocumented: string[] = [];
+        let documented = 0;
+        for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!)) {
+            const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+            for (const decl of symbol.declarations ?? []) {
+                if (!ts.isInterfaceDeclaration(decl) && !ts.isClassDeclaration(decl)) continue;
+                const members = decl.members.filter((m) => ts.isPropertySignature(m) || ts.isPropertyDeclaration(m));
+                for (const node of [decl, ...members]) {
+                    const name = node === decl ? exported.name : `${exported.name}.${node.name!.getText()}`;
+                    if (ts.getJSDocCommentsAndTags(node).length) documented++;
+                    else undocumented.push(name);
+                }
+            }
+        }
+        expect(undocumented).to.deep.equal([]);
+        expect(documented).to.be.greaterThan(150);
+        const chatlio = fs.readFileSync(path.join(path.dirname(entry), "chatlio", "chatlio-source.d.ts"), "utf8");
+        expect(chatlio).to.match(/\/\*\* The URL Chatlio posts to[^*]*\*\/\s*readonly webhookUrl: pulumi\.Output<string>;/);
+    });
+
+    const packedFirst = () => stack(path.join(project, "ts"), "packed-first");
+    let packedUp: RunResult;
+
+    it("the TypeScript program (a ChatlioSource and a second Dataset) deploys from the package: up, then a Chatlio event through the stack's webhookUrl", async () => {
+        packedUp = await runConsumer(packedFirst(), "up");
+        expectOk(packedUp);
+        expect(packedUp.changes).to.deep.equal({ create: 11 }); // stack, component, random suffix, 7 + 1 AEP objects
+        await expectEventStored(emu, packedUp);
+        expect(emu.objects().map((o) => o.id)).to.include(String(packedUp.outputs.archiveDatasetId.value));
+    });
+
+    it("a provider host started outside the project finds the package beside its own @pulumi/pulumi, and says what to do when it is not there", async () => {
+        const s = packedFirst();
+        const state = JSON.parse(fs.readFileSync(path.join(s.stateDir, `${s.stack}.json`), "utf8")) as StackState;
+        const dataset = state.resources.find((r) => r.type === "pulumi-nodejs:dynamic/aep:Dataset" && r.urn.endsWith("::archive"));
+        expect(dataset, "the archive dataset in the packed-first stack's state").to.not.equal(undefined);
+        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "aep-elsewhere-"));
+        const config = Object.fromEntries(Object.entries(s.config).map(([k, v]) => [k, typeof v === "string" ? { value: v } : v]));
+        // The consumer project's own SDK host, started in an empty folder (as an Automation API program
+        // might), reads the dataset with the forwarder from state.
+        const read = async () => {
+            const host = await DynamicHost.start({ sdk: loadSdk(project), projectDir: elsewhere, project: "aep-chatlio-consumer", env: process.env, onOutput: () => undefined });
+            try {
+                await host.configure(config, "urn:pulumi:packed-first::aep-chatlio-consumer::pulumi:providers:pulumi-nodejs::default");
+                return await host.read({ urn: dataset!.urn, name: "archive", type: dataset!.type }, dataset!.id!, dataset!.outputs, dataset!.inputs);
+            } finally {
+                await host.stop();
+            }
+        };
+        const installed = path.join(project, "node_modules", PACKAGE);
+        try {
+            const found = await read();
+            expect(found.id).to.equal(dataset!.id);
+            expect(found.properties.description).to.equal("Chatlio events kept for a year");
+            fs.renameSync(installed, `${installed}.away`);
+            const message = await read().then(() => "", (e: Error) => e.message);
+            expect(message).to.contain("cannot find the package pulumi-aep-chatlio");
+            expect(message).to.contain(elsewhere);
+            expect(message).to.contain("npm install pulumi-aep-chatlio");
+            expect(message).to.contain("workDir");
+        } finally {
+            if (fs.existsSync(`${installed}.away`)) fs.renameSync(`${installed}.away`, installed);
+            fs.rmSync(elsewhere, { recursive: true, force: true });
+        }
+    });
+
+    it("that stack, deployed by the packed package, is updated (nothing to do), refreshed and destroyed from the sources", async () => {
+        const fromSources = { ...packedFirst(), dir: sources };
+        const written = forwarders(fromSources);
+        const again = await runSources(fromSources, "up");
+        expectOk(again);
+        expect(again.changes).to.deep.equal({ same: 11 });
+        // Both builds serialize the same forwarder text, so the state of an unchanged stack stays as it was.
+        expect(forwarders(fromSources)).to.deep.equal(written);
+        const refreshed = await runSources(fromSources, "refresh");
+        expectOk(refreshed);
+        expect(Object.keys(refreshed.changes).filter((k) => k !== "same" && k !== "refresh")).to.deep.equal([]);
+        expectOk(await runSources(fromSources, "destroy"));
+        expectGone(emu, [...stackIds(packedUp), String(packedUp.outputs.archiveDatasetId.value)]);
+    });
+
+    it("a stack deployed from the sources is updated (nothing to do), refreshed and destroyed by the packed package, and its webhookUrl takes events", async () => {
+        const fromSources = stack(sources, "sources-first");
+        const first = await runSources(fromSources, "up");
+        expectOk(first);
+        expect(first.changes).to.deep.equal({ create: 11 });
+        const written = forwarders(fromSources);
+        const packedRun = { ...fromSources, dir: path.join(project, "ts") };
+        const again = await runConsumer(packedRun, "up");
+        expectOk(again);
+        expect(again.changes).to.deep.equal({ same: 11 });
+        expect(forwarders(packedRun)).to.deep.equal(written);
+        await expectEventStored(emu, again);
+        const refreshed = await runConsumer(packedRun, "refresh");
+        expectOk(refreshed);
+        expect(Object.keys(refreshed.changes).filter((k) => k !== "same" && k !== "refresh")).to.deep.equal([]);
+        expectOk(await runConsumer(packedRun, "destroy"));
+        expectGone(emu, [...stackIds(first), String(first.outputs.archiveDatasetId.value)]);
+    });
+
+    it("the JavaScript program deploys from the package: up, a Chatlio event through the stack's webhookUrl, destroy", async () => {
+        const s = stack(path.join(project, "js"), "js");
+        const up = await runConsumer(s, "up");
+        expectOk(up);
+        expect(up.changes).to.deep.equal({ create: 10 });
+        await expectEventStored(emu, up);
+        expectOk(await runConsumer(s, "destroy"));
+        expectGone(emu, stackIds(up));
+    });
+});
+
+/** Posts a Chatlio event to the stack's webhookUrl; it lands in the stack's dataset. */
+async function expectEventStored(emu: Emulator, up: RunResult): Promise<void> {
+    const { webhookUrl, datasetId } = up.outputs;
+    expect(webhookUrl.secret).to.equal(true);
+    const before = emu.records(String(datasetId.value)).length;
+    const res = await fetch(String(webhookUrl.value), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(NEW_CONVERSATION),
+    });
+    expect(res.status, await res.clone().text()).to.equal(200);
+    const records = emu.records(String(datasetId.value)) as any[];
+    expect(records).to.have.length(before + 1);
+    expect(records[records.length - 1]._acme.chatlio.visitor.UUID).to.equal(NEW_CONVERSATION.visitor.UUID);
+    expect(emu.objects().map((o) => o.id)).to.include.members(stackIds(up));
+}
+
+/** The AEP ids a Chatlio stack exports (all but the mapping set's). */
+function stackIds(up: RunResult): string[] {
+    return ["datasetId", "dataflowId", "schemaId", "fieldGroupId", "sourceConnectionId", "targetConnectionId"].map((k) => String(up.outputs[k].value));
+}
+
+/** None of these objects is left in AEP (mapping sets stay: AEP documents no delete for them). */
+function expectGone(emu: Emulator, ids: string[]): void {
+    const held = new Set(emu.objects().map((o) => o.id));
+    expect(ids.filter((id) => held.has(id))).to.deep.equal([]);
+}
+
+/** The serialized provider each dynamic resource of the stack stores, by resource name. */
+function forwarders(s: ConsumerStack): Record<string, string> {
+    const state = JSON.parse(fs.readFileSync(path.join(s.stateDir, `${s.stack}.json`), "utf8")) as StackState;
+    return Object.fromEntries(
+        state.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.urn.split("::").pop(), String(r.inputs.__provider)]),
+    );
+}
