@@ -10,7 +10,6 @@ import { bumpMinor, clone, hex, isObject, nowMs, sha256 } from "./util";
 import {
     CLASSES,
     Fields,
-    allOfRefs,
     annotateFields,
     classResource,
     customFieldProblems,
@@ -486,14 +485,7 @@ function remove(kind: Kind) {
         const r = find(sb.data, kind, p.id);
         if (!r) throw notFound(kind, p.id);
         // Deleting a field group used by a schema, or a schema used by a dataset, is undocumented
-        // (aep-api.md §2.2.4, §5.20). The emulator refuses with a 400 that names the user.
-        if (kind === "fieldGroup") {
-            const user = Object.values(sb.data.schemas).find((s) => allOfRefs(s).includes(r.$id));
-            if (user) throw xdmError(XDM_CODES.inUse, "Resource in use", `The field group ${r.$id} is used by the schema ${user.$id}; remove it from that schema first.`);
-        } else {
-            const user = Object.entries(sb.data.datasets).find(([, d]) => d.schemaRef?.id === r.$id);
-            if (user) throw xdmError(XDM_CODES.inUse, "Resource in use", `The schema ${r.$id} is used by the dataset ${user[0]}; delete that dataset first.`);
-        }
+        // (aep-api.md §4.8, §5.20): no refusal is invented; the delete succeeds.
         delete collection(sb.data, kind)[r.$id];
         ctx.core.store.touch();
         return { status: 204 };
