@@ -1,8 +1,9 @@
 /**
  * A seeded soak: random sequences of up (with random input changes through config), refresh and
  * destroy of the seven AEP resources (test/fixtures/aep-stack), run by the local engine against an
- * in-process emulator that injects random faults into each run. A run that fails is run once more with
- * the faults cleared, to see it converge. After every run AEP (the emulator's store) is compared with
+ * in-process emulator that injects random faults into each run (and now and then holds the dataflow in
+ * Flow Service's `updating` state). A run that fails is run once more with the faults cleared, to see it
+ * converge; runs that got through their faults on their own are counted apart from those that needed it. After every run AEP (the emulator's store) is compared with
  * state: no duplicate, no orphan, no object lost. At the end the stack is destroyed and compared again.
  *
  *     npm run soak -- --seed 1 --runs 40
@@ -38,8 +39,17 @@ export interface SoakResult {
     duplicates: number;
     orphans: number;
     objectsLost: number;
-    /** Runs that failed under their faults; of those, how many succeeded when run again without faults. */
+    /** Runs that met at least one injected fault (or a held flow state) and succeeded all the same. */
+    runsConvergedOnTheirOwn: number;
+    /** Runs that failed under their faults and needed a rerun; of those, how many succeeded when run again without faults. */
     runsFailed: number;
+    /** runsFailed / runs. */
+    rerunShare: number;
+    /**
+     * Of runsFailed, those whose faults included one that never cleared during the run (×∞: an outage of a
+     * route, which no retry can outlast); the others failed under faults that ended.
+     */
+    runsFailedWithLastingFault: number;
     runsConvergedOnRetry: number;
     runsNotConverged: number;
     /** Objects other than mapping sets left in AEP, and resources left in state, after the final destroy. */
@@ -108,6 +118,7 @@ const FAULTS: Array<{ name: string; rule: (lateMs: number) => Omit<FaultRule, "p
     { name: "late", rule: (lateMs) => ({ delayMs: lateMs }) },
     { name: "reset-before", rule: () => ({ reset: "before" }) },
     { name: "reset-after-commit", rule: () => ({ reset: "after-commit" }) },
+    { name: "504-after-commit", rule: () => ({ status: 504, commit: true }) },
     { name: "412", rule: () => ({ status: 412 }), flowServicePatchOnly: true },
 ];
 
@@ -158,7 +169,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
 
     const result: SoakResult = {
         seed: options.seed, runs: options.runs, operations: { up: 0, update: 0, refresh: 0, destroy: 0 }, faultRules: 0, faultsInjected: 0,
-        duplicates: 0, orphans: 0, objectsLost: 0, runsFailed: 0, runsConvergedOnRetry: 0, runsNotConverged: 0,
+        duplicates: 0, orphans: 0, objectsLost: 0, runsConvergedOnTheirOwn: 0, runsFailed: 0, rerunShare: 0, runsFailedWithLastingFault: 0, runsConvergedOnRetry: 0, runsNotConverged: 0,
         leftAfterDestroy: 0, leftInState: 0, problems: [], durationMs: 0,
     };
     const seen = { duplicates: new Set<string>(), orphans: new Set<string>(), lost: new Set<string>() };
@@ -228,25 +239,40 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             const reads = op === "destroy" ? ROUTES.read.filter((r) => r.method === "POST") : op === "up" && has ? [] : ROUTES.read;
             const routes = [...writes, ...reads];
             const rules: string[] = [];
+            let lasting = false;
             emu.faults.clear();
             for (let i = 0, count = routes.length ? 1 + Math.floor(random() * 4) : 0; i < count; i++) {
                 const route = writes.length && (random() < 0.75 || !reads.length) ? pick(writes) : pick(reads);
                 const fault = pick(FAULTS.filter((f) => !f.flowServicePatchOnly || ("flowService" in route && route.flowService)));
                 const times = random() < 0.1 ? Infinity : 1 + Math.floor(random() * 3);
+                if (times === Infinity) lasting = true;
                 emu.faults.add({ method: route.method, path: route.path, ...fault.rule(lateMs), count: times });
                 rules.push(`${route.method} ${shown(route.path)} ${fault.name}${times === 1 ? "" : ` ×${times === Infinity ? "∞" : times}`}`);
+            }
+            // Flow Service still busy with the dataflow (a change in the AEP UI, or its own work): it shows
+            // `updating` and refuses updates, actions and deletes for a few calls.
+            const flowId = editable.find((o) => o.kind === "flow")?.id;
+            let busyFor = 0;
+            if (flowId && (op === "update" || op === "destroy") && !replacing && random() < 0.15 && emu.objects().some((o) => o.id === flowId)) {
+                busyFor = 1 + Math.floor(random() * 3);
+                emu.holdFlowState(flowId, "updating", 60_000, busyFor);
+                rules.push(`flow updating ×${busyFor}`);
             }
             result.faultRules += rules.length;
             result.operations[op]++;
 
             const engineOp = op === "update" ? "up" : op;
+            const injectedBefore = emu.faults.injected;
             const first = await runOnce(engineOp);
+            if (first.ok && (emu.faults.injected > injectedBefore || busyFor)) result.runsConvergedOnTheirOwn++;
             emu.faults.clear();
+            if (busyFor && flowId && emu.objects().some((o) => o.id === flowId)) emu.holdFlowState(flowId, "updating", 0); // settled
             audit(`run ${n} ${op}`);
             let ok = first.ok;
             let line = `run ${n}/${options.runs} ${op}${changes.length ? ` (${changes.join(", ")})` : ""} faults [${rules.join("; ")}]: ${first.ok ? "ok" : "failed"}`;
             if (!first.ok) {
                 result.runsFailed++;
+                if (lasting) result.runsFailedWithLastingFault++;
                 const again = await runOnce(engineOp);
                 audit(`run ${n} ${op} again`);
                 ok = again.ok;
@@ -276,6 +302,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
     result.duplicates = seen.duplicates.size;
     result.orphans = seen.orphans.size;
     result.objectsLost = seen.lost.size;
+    result.rerunShare = options.runs ? Math.round((result.runsFailed / options.runs) * 1000) / 1000 : 0;
     result.durationMs = Date.now() - t0;
     return result;
 }

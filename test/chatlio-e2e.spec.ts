@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CHATLIO_SAMPLES, NEW_CONVERSATION } from "../provider";
+import { CHATLIO_SAMPLES, NEW_CONVERSATION, TRANSCRIPT } from "../provider";
 import { Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { emulatorConfig, expectOk } from "./stack";
@@ -71,13 +71,22 @@ describe("Chatlio events flow into AEP through the example stack", function () {
         });
     }
 
-    it("refuses a visitor without visitor.UUID with the inlet's error shape, storing nothing", async () => {
-        const count = emu.records(String(outputs.datasetId.value)).length;
+    it("stores a visitor without visitor.UUID, without one (Data Prep yields no value for a missing source field)", async () => {
         const { UUID: _uuid, ...visitor } = NEW_CONVERSATION.visitor;
         const res = await post({ ...NEW_CONVERSATION, visitor });
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        const record = (emu.records(String(outputs.datasetId.value)) as any[]).at(-1);
+        expect(record[`_${tenant}`].chatlio.visitor).to.not.have.property("UUID");
+        expect(record[`_${tenant}`].chatlio.visitor.email).to.equal(visitor.email);
+    });
+
+    it("refuses an event whose mapped record does not fit the schema (a type), with the inlet's error shape, storing nothing", async () => {
+        const count = emu.records(String(outputs.datasetId.value)).length;
+        const messages = TRANSCRIPT.messages.map((m, i) => (i === 0 ? { ...m, isVisitorMsg: "sometimes" } : m));
+        const res = await post({ ...TRANSCRIPT, messages });
         expect(res.status).to.equal(400);
         expect(res.body).to.include({ status: "400" });
-        expect(res.body.report.message).to.contain("visitor.UUID");
+        expect(res.body.report.message).to.match(/isVisitorMsg" must be a boolean/);
         expect(emu.records(String(outputs.datasetId.value))).to.have.length(count);
     });
 

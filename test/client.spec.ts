@@ -450,14 +450,46 @@ describe("AEP client", function () {
       expect(err.message).to.match(/503 Service unavailable; gave up after 3 attempts$/);
     });
 
-    it("retries a 500 once for a GET but not for a write, and never retries a 400", async () => {
+    it("retries a 500 where a repeat is safe (GET, PUT, idempotent PATCH), reports a POST's 500 as outcome unknown, and never retries a 400", async () => {
       fake.on("GET", `${CAT}/dataSets`, json(500, { message: "internal" }));
       fake.on("PUT", `${CAT}/dataSets/d1`, json(500, { message: "internal" }));
+      fake.on("PATCH", `${CAT}/dataSets/d1`, json(500, { message: "internal" }));
+      fake.on("POST", `${CAT}/dataSets`, json(500, { message: "internal" }));
       fake.on("POST", `${SR}/tenant/schemas`, json(400, { title: "bad" }));
-      expect((await rejection(client().request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }))).status).to.equal(500);
-      expect((await rejection(client().request({ family: "catalog", method: "PUT", path: "/dataSets/d1", body: {}, operation: "update dataset" }))).status).to.equal(500);
-      expect((await rejection(client().request({ family: "schemaRegistry", method: "POST", path: "/tenant/schemas", body: {}, operation: "create schema" }))).status).to.equal(400);
-      expect(fake.seen.map((s) => s.method)).to.deep.equal(["GET", "GET", "PUT", "POST"]);
+      const c = client({ maxAttempts: 2, baseDelayMs: 5 });
+      expect((await rejection(c.request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }))).status).to.equal(500);
+      expect((await rejection(c.request({ family: "catalog", method: "PUT", path: "/dataSets/d1", body: {}, operation: "update dataset" }))).status).to.equal(500);
+      expect((await rejection(c.request({ family: "catalog", method: "PATCH", path: "/dataSets/d1", body: {}, idempotent: true, operation: "update dataset" }))).status).to.equal(500);
+      const lost = await rejection(c.request({ family: "catalog", method: "POST", path: "/dataSets", body: {}, operation: "create dataset" }));
+      expect(lost).to.be.instanceOf(OutcomeUnknownError);
+      expect((await rejection(c.request({ family: "schemaRegistry", method: "POST", path: "/tenant/schemas", body: {}, operation: "create schema" }))).status).to.equal(400);
+      expect(fake.seen.map((s) => s.method)).to.deep.equal(["GET", "GET", "PUT", "PUT", "PATCH", "PATCH", "POST", "POST"]);
+    });
+
+    it("sends a PATCH marked idempotent again after a 504 or a dropped connection, like a PUT; a plain PATCH without If-Match is outcome unknown", async () => {
+      let n = 0;
+      fake.on("PATCH", `${CAT}/dataSets/d1`, (_req, res) => (++n === 1 ? json(504, { message: "gateway" })(_req, res) : json(200, ["@/dataSets/d1"])(_req, res)));
+      const ok = await client({ baseDelayMs: 5 }).request({ family: "catalog", method: "PATCH", path: "/dataSets/d1", body: { name: "x" }, idempotent: true, operation: "update dataset" });
+      expect(ok.data).to.deep.equal(["@/dataSets/d1"]);
+      expect(n).to.equal(2);
+      n = 0;
+      const plain = await rejection(client({ baseDelayMs: 5 }).request({ family: "catalog", method: "PATCH", path: "/dataSets/d1", body: { name: "x" }, operation: "update dataset" }));
+      expect(plain).to.be.instanceOf(OutcomeUnknownError);
+      expect(n).to.equal(1);
+    });
+
+    it("waits out a Flow Service transitional state (1421 while updating) beyond maxAttempts, within the deadline, saying so", async () => {
+      let n = 0;
+      const busy = { type: "https://ns.adobe.com/aep/errors/FLOW-1421-400", title: "Operation not allowed while updating", status: 400, report: { "detailed-message": 'The flow f1 is in state "updating".' } };
+      fake.on("PATCH", `${FLOW}/flows/f1`, (req, res) => (++n <= 4 ? json(400, busy)(req, res) : json(200, { id: "f1", etag: '"e2"' })(req, res)));
+      const info: Array<{ reason: string }> = [];
+      const r = await client({ maxAttempts: 2, baseDelayMs: 5, onRetry: (i) => info.push(i) }).request({
+        family: "flowService", method: "PATCH", path: "/flows/f1", body: [], headers: { "If-Match": '"e1"' }, operation: "update dataflow",
+      });
+      expect(r.data.etag).to.equal('"e2"');
+      expect(n).to.equal(5);
+      expect(info).to.have.length(4);
+      expect(info[0].reason).to.match(/AEP is busy with it \(1421-400: .*"updating".*\); waiting for it to settle/);
     });
   });
 

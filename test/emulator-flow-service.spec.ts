@@ -216,6 +216,31 @@ describe("emulated Flow Service", () => {
             expectFlowError(await api.call("PATCH", `${FS}/flows/${created.body.id}`, { headers: { "If-Match": item.etag }, body: [{ op: "replace", path: "/name", value: "x" }] }), "1421-400");
         });
 
+        it("holds a flow in a transitional state for a while (holdFlowState): updates, actions and deletes are refused with the state's code, then accepted", async () => {
+            const created = await api.call("POST", `${FS}/flows`, { body: flowBody() });
+            const id = created.body.id;
+            const etag = () => api.call("GET", `${FS}/flows/${id}`).then((r) => r.body.items[0].etag);
+            const patch = async () => api.call("PATCH", `${FS}/flows/${id}`, { headers: { "If-Match": await etag() }, body: [{ op: "replace", path: "/name", value: "held" }] });
+            const cases: Array<[Parameters<Emulator["holdFlowState"]>[1], string, string, string]> = [
+                ["updating", "1421-400", "1421-400", "1421-400"],
+                ["disabling", "1420-400", "1420-400", "1420-400"],
+                ["enabling", "1416-400", "1416-400", "1416-400"],
+                ["delete-finalizing", "1457-400", "1457-400", "1458-400"],
+            ];
+            for (const [state, onPatch, onAction, onDelete] of cases) {
+                em.holdFlowState(id, state, 60_000);
+                expect((await api.call("GET", `${FS}/flows/${id}`)).body.items[0].state, state).to.equal(state);
+                expectFlowError(await patch(), onPatch);
+                expectFlowError(await api.call("POST", `${FS}/flows/${id}/action?op=disable`), onAction);
+                expectFlowError(await api.call("DELETE", `${FS}/flows/${id}`), onDelete);
+            }
+            em.holdFlowState(id, "updating", 100);
+            expectFlowError(await patch(), "1421-400");
+            await new Promise((r) => setTimeout(r, 120));
+            expect((await patch()).status).to.equal(200);
+            expect((await api.call("GET", `${FS}/flows/${id}`)).body.items[0]).to.include({ name: "held", state: "enabled" });
+        });
+
         it("can show transitional states for a while after each change (flowSettleMs)", async () => {
             const slow = await startEmulator({ flowSettleMs: 150 });
             try {
@@ -227,7 +252,7 @@ describe("emulated Flow Service", () => {
                 expect(item.lastOperation.status.value).to.equal("inProgress");
                 const early = await fetch(c.inletUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ visitor: { UUID: "u" } }) });
                 expect(early.status).to.equal(400);
-                expectFlowError(await caller.call("POST", `${FS}/flows/${c.flowId}/action?op=disable`), "1422-400");
+                expectFlowError(await caller.call("POST", `${FS}/flows/${c.flowId}/action?op=disable`), "1416-400");
                 await new Promise((r) => setTimeout(r, 170));
                 item = (await caller.call("GET", `${FS}/flows/${c.flowId}`)).body.items[0];
                 expect(item.state).to.equal("enabled");

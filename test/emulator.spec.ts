@@ -227,12 +227,13 @@ describe("AEP emulator", () => {
             expect(res.body.synchronousValidation).to.deep.equal({ status: "pass" });
         });
 
-        it("refuses a payload whose visitor has no UUID when the mapping reads it", async () => {
+        it("stores a payload whose visitor has no UUID, without one: a missing source attribute yields no value, and the schema requires none", async () => {
             const { UUID: _uuid, ...visitor } = (CHATLIO_PAYLOADS.newConversation as any).visitor;
             const res = await post(chain.inletUrl, { ...CHATLIO_PAYLOADS.newConversation, visitor });
-            expect(res.status).to.equal(400);
-            expect(res.body.status).to.equal("400");
-            expect(res.body.report.message).to.contain("visitor.UUID");
+            expect(res.status, JSON.stringify(res.body)).to.equal(200);
+            const rec = (em.records(chain.datasetId) as any[]).at(-1);
+            expect(rec._acme.chatlio).to.not.have.property("UUID");
+            expect(rec._acme.chatlio.email).to.equal(visitor.email);
         });
 
         it("accepts a transcript, which carries no visitor to identify", async () => {
@@ -321,7 +322,7 @@ describe("AEP emulator", () => {
         it("records family and kind of every request, but never control routes", async () => {
             em.resetLog();
             await api.call("GET", `${BASE.catalog}/dataSets`);
-            await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: "x" } });
+            await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: 42 } });
             await fetch(`${em.url}/__emulator/objects`);
             expect(em.log).to.have.length(2);
             expect(em.log[0]).to.deep.include({ method: "GET", path: `${BASE.catalog}/dataSets`, status: 200, family: "catalog", kind: "read" });
@@ -447,7 +448,7 @@ describe("AEP emulator traffic log", () => {
         try {
             const api = new AepCaller(em.url);
             await api.call("GET", `${BASE.catalog}/dataSets?limit=5`);
-            await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: "no schema" } });
+            await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: 42 } });
             await fetch(`${em.url}/__emulator/objects`);
             const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
             expect(lines).to.have.length(3);
@@ -458,7 +459,7 @@ describe("AEP emulator traffic log", () => {
             expect(list.url).to.equal(`${em.url}${BASE.catalog}/dataSets?limit=5`);
             expect(list.requestHeaders.authorization).to.equal("Bearer [redacted]");
             expect(list).to.include({ method: "GET", status: 200 });
-            expect(create.requestBody).to.deep.equal({ name: "no schema" });
+            expect(create.requestBody).to.deep.equal({ name: 42 });
             expect(create.status).to.equal(400);
             expect(create.responseBody.title).to.equal("BadRequestError");
             expect(fs.readFileSync(file, "utf8")).to.not.contain(await api.token());
@@ -496,7 +497,7 @@ describe("AEP emulator fault injection", () => {
 
     it("matches on method and on a RegExp path", async () => {
         em.faults.add({ path: /\/dataSets\/[0-9a-f]{24}$/, status: 503 });
-        expect((await api.call("POST", DATASETS, { body: {} })).status).to.equal(400); // not matched
+        expect((await api.call("POST", DATASETS, { body: { name: 42 } })).status).to.equal(400); // not matched
         expect((await api.call("GET", `${DATASETS}/${"a".repeat(24)}`)).status).to.equal(503);
         em.faults.add({ path: DATASETS, method: "DELETE", status: 500 });
         expect((await api.call("GET", DATASETS)).status).to.equal(200);

@@ -233,13 +233,23 @@ describe("local engine (test/engine)", function () {
             expect(state().resources.filter((x: any) => x.pendingDelete)).to.deep.equal([]);
         });
 
-        it("deletes before replacing when the provider asks for it", async () => {
+        it("deletes before replacing when the provider asks for it, and first what that replaces too", async () => {
+            config = { ...config, "engine-basic:withFollower": "true" };
+            expect((await run("up")).ok).to.equal(true);
+            const follower = api.byTitle("follower");
+            api.take();
             const oldId = engine().outputs().parentId.value;
             config = { ...config, "engine-basic:zone": "us" };
             const r = await run("up");
             expect(r.ok, r.error).to.equal(true);
             const child = api.byTitle(`child-${r.outputs.suffixValue.value}`);
-            expect(api.take()).to.deep.equal([`DELETE /items/${oldId}`, "POST /items", `PATCH /items/${child.id}`]);
+            // The follower takes the parent's zone (a replacing input): as the Pulumi engine does, it is deleted
+            // before the parent and comes back after it; the child only refers to the parent's id (an update).
+            const calls = api.take();
+            expect(calls.slice(0, 3)).to.deep.equal([`DELETE /items/${follower.id}`, `DELETE /items/${oldId}`, "POST /items"]);
+            expect(calls.slice(3).sort()).to.deep.equal([`PATCH /items/${child.id}`, "POST /items"]);
+            expect(ops(r)).to.deep.equal(["replace follower", "replace parent", "update child"]);
+            expect(api.byTitle("follower").zone).to.equal("us");
             expect(out.some((l) => l.includes("replaced (delete before replace)"))).to.equal(true);
         });
 
@@ -289,7 +299,7 @@ describe("local engine (test/engine)", function () {
             const r = await run("destroy");
             expect(r.ok, r.error).to.equal(true);
             const deletes = api.take();
-            expect(deletes).to.have.length(3);
+            expect(deletes).to.have.length(4);
             expect(deletes.every((c) => c.startsWith("DELETE "))).to.equal(true);
             const child = r.steps.findIndex((s) => s.name === "child");
             const parent = r.steps.findIndex((s) => s.name === "parent");
@@ -300,7 +310,7 @@ describe("local engine (test/engine)", function () {
             expect(deletes.indexOf(`DELETE /items/${parentId}`)).to.be.greaterThan(0);
             expect(api.items.size).to.equal(0);
             expect(state().resources).to.deep.equal([]);
-            expect(r.changes).to.deep.equal({ delete: 6 });
+            expect(r.changes).to.deep.equal({ delete: 7 });
         });
     });
 

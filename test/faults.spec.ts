@@ -112,33 +112,55 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         fs.rmSync(stateDir, { recursive: true, force: true });
     });
 
-    it("creates through throttling, 5xx, late and lost answers; a create whose answer was lost and did not happen fails, naming it", async () => {
+    it("creates through throttling, 5xx, late and lost answers, sending a create again when its answer was lost before AEP acted; a create lost three times fails, naming it", async () => {
         const r = await run("up", [
             { method: "POST", path: "/ims/token/v3", status: 503 },
             { method: "GET", path: `${SR}/stats`, status: 500 },
             { method: "POST", path: CREATE.fieldGroup, status: 429, retryAfter: "1" },
+            { method: "POST", path: CREATE.fieldGroup, reset: "before" }, // AEP did not act: found nowhere, sent again
             { method: "POST", path: CREATE.schema, status: 503, count: 2 },
+            { method: "POST", path: CREATE.schema, reset: "before" },
             { method: "GET", path: CREATE.dataset, status: 504 }, // the look-up by name before create
-            { method: "POST", path: CREATE.dataset, reset: "after-commit" },
+            { method: "POST", path: CREATE.dataset, reset: "before" },
+            { method: "POST", path: CREATE.dataset, reset: "after-commit" }, // the second send: made, answer lost, found
             { method: "GET", path: CREATE.sourceConnection, reset: "before" },
+            { method: "POST", path: CREATE.sourceConnection, reset: "before" },
             { method: "POST", path: CREATE.sourceConnection, delayMs: LATE_MS },
             { method: "POST", path: CREATE.targetConnection, status: 429 },
-            { method: "POST", path: CREATE.mappingSet, delayMs: LATE_MS },
-            // The dataflow is the last object created: the connection drops before Flow Service acts.
-            { method: "POST", path: CREATE.flow, reset: "before" },
+            { method: "POST", path: CREATE.targetConnection, reset: "before" },
+            // The automatically named mapping set: lost twice before AEP acted, sent a third time, same name.
+            { method: "POST", path: CREATE.mappingSet, reset: "before", count: 2 },
+            // The dataflow is the last object created: the connection drops before Flow Service acts, every time.
+            { method: "POST", path: CREATE.flow, reset: "before", count: 3 },
         ]);
         expect(r.ok).to.equal(false);
-        expect(r.error).to.match(/create dataflow "flow-[a-z0-9]+": AEP's answer was lost \(ECONNRESET\) and no dataflow with that name exists, so it was not created; run the update again/);
+        expect(r.error).to.match(
+            /create dataflow "flow-[a-z0-9]+": AEP's answer was lost \(ECONNRESET\) 3 times, and each time no dataflow with that name existed afterwards, so it was not created; run the update again/,
+        );
         expect(r.unused).to.deep.equal([]);
-        expect(r.injected).to.equal(12);
+        expect(r.injected).to.equal(20);
         // Every object but the dataflow exists once (no duplicate: see run), each lost create resolved by name.
-        // Dropped connections are logged at once (late answers only when they are sent): sent once each.
+        // Dropped connections are logged at once (late answers only when they are sent).
         expect(emu.objects().map((o) => o.kind).sort()).to.deep.equal(["dataset", "fieldGroup", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
-        for (const kind of ["dataset", "flow"] as const) expect(posts(kind), kind).to.equal(1);
-        expect(posts("schema")).to.equal(3);
+        expect(posts("dataset")).to.equal(2);
+        expect(posts("fieldGroup")).to.equal(3);
+        expect(posts("targetConnection")).to.equal(3);
+        expect(posts("mappingSet")).to.equal(3);
+        expect(posts("flow")).to.equal(3); // the first send and two more, each after a look-up found nothing
+        expect(posts("schema")).to.equal(4);
+        // The mapping set kept the automatic name it was first sent with.
+        const state = JSON.parse(fs.readFileSync(engine().statePath, "utf8"));
+        const mapping = state.resources.find((x: { urn: string }) => x.urn.endsWith("::mapping"));
+        const made = emu.objects().find((o) => o.kind === "mappingSet")!;
+        expect(made.name).to.match(/^mapping-[a-z0-9]{7}$/);
+        expect(mapping.outputs.name).to.equal(made.name);
+        expect(mapping.id).to.equal(made.id);
         const said = r.diagnostics.join("\n");
         expect(said).to.contain("create field group: 429; retrying in 1s"); // Retry-After honoured
-        for (const kind of ["dataset", "source connection", "mapping set", "dataflow"]) expect(said).to.match(new RegExp(`the answer to "create ${kind} [^"]+" was lost; looking the ${kind} up by name`));
+        for (const kind of ["dataset", "source connection", "mapping set", "dataflow", "field group", "target connection"]) {
+            expect(said).to.match(new RegExp(`the answer to "create ${kind} [^"]+" was lost; looking the ${kind} up by name`));
+        }
+        expect(said).to.match(/no mapping set named "mapping-[a-z0-9]+" exists after the lost answer \(ECONNRESET\): AEP did not create it; sending the create again \(2 of 2\)/);
     });
 
     it("updates all seven in place through 412s (one a real change made in the AEP UI), late, dropped and throttled answers, and creates the dataflow left out", async () => {
@@ -147,12 +169,18 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         Object.assign(config, { "test:description": "second", "test:extraField": "true", "test:enabled": "false" });
         const r = await run("up", [
             { method: "PUT", path: ITEM.fieldGroup, delayMs: LATE_MS }, // applied, answered too late: PUT again
+            { method: "PUT", path: ITEM.fieldGroup, reset: "before" }, // every update verb: dropped before AEP acts, sent again
             { method: "PUT", path: ITEM.schema, status: 502 },
+            { method: "PUT", path: ITEM.schema, reset: "before" },
             { method: "PATCH", path: ITEM.dataset, status: 429, retryAfter: "0" },
+            { method: "PATCH", path: ITEM.dataset, reset: "before" },
             { method: "GET", path: ITEM.sourceConnection, status: 503 }, // the re-read after the 412
+            { method: "PATCH", path: ITEM.sourceConnection, reset: "before" },
             { method: "PATCH", path: ITEM.targetConnection, status: 412 },
+            { method: "PATCH", path: ITEM.targetConnection, reset: "before" },
             { method: "GET", path: ITEM.targetConnection, status: 429 },
             { method: "PUT", path: ITEM.mappingSet, status: 504 },
+            { method: "PUT", path: ITEM.mappingSet, reset: "before" },
             // The dataflow (disabled from the start) is created now; its answer is lost after AEP made it.
             { method: "POST", path: CREATE.flow, reset: "after-commit" },
             { method: "GET", path: ITEM.flow, status: 502 },
@@ -203,15 +231,20 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         expect(drifted.filter((k) => !["version", "state", "etag"].includes(k))).to.deep.equal([]);
     });
 
-    it("replacing into another sandbox: a create that keeps failing in the middle fails the up, so do a lost create and a dataflow AEP made but cannot read back; the next run converges", async () => {
+    it("replacing into another sandbox: a create that keeps failing in the middle fails the up (a create lost before AEP acted does not), so does a dataflow AEP made but cannot read back; the next run converges", async () => {
         config["test:sandbox"] = "dev";
         const first = await run("up", [
             { method: "POST", path: CREATE.dataset, status: 504 },
             { method: "POST", path: CREATE.mappingSet, status: 500, count: Infinity },
         ]);
         expect(first.ok).to.equal(false);
-        expect(first.error).to.match(/create (dataset "dataset-[a-z0-9]+": AEP's answer was lost \(504\)|mapping set: 500 InjectedFault)/);
-        expect(emu.objects("dev").map((o) => o.kind)).to.not.include("targetConnection");
+        // The dataset's 504 came before AEP acted: looked up, found nowhere, sent again, made once.
+        // Data Prep answers 500 to every create: whether it acted is unknown, so it is looked up, sent again
+        // twice, and the run fails naming it.
+        expect(first.error).to.match(/create mapping set "mapping-[a-z0-9]+": AEP's answer was lost \(500\) 3 times/);
+        expect(posts("dataset")).to.equal(2);
+        expect(emu.objects("dev").filter((o) => o.kind === "dataset")).to.have.length(1);
+        expect(emu.objects("dev").map((o) => o.kind)).to.not.include("flow");
 
         // Flow Service makes the dataflow, then every read of it fails: it must reach state all the same.
         const second = await run("up", [{ method: "GET", path: ITEM.flow, status: 500, count: Infinity }]);
@@ -245,26 +278,39 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
     it("an update that fails permanently in the middle fails the up; the next up applies it through dropped and lost Flow Service answers", async () => {
         Object.assign(config, { "test:description": "third", "test:extraField": "false", "test:enabled": "true" });
         const failed = await run("up", [
-            // The dataset and the mapping set, both updated once the schema is: Catalog PATCH has no
-            // If-Match, so a 504 is never re-sent; Data Prep keeps failing.
-            { method: "PATCH", path: ITEM.dataset, status: 504 },
+            // The dataset and the mapping set, both updated once the schema is. The Catalog PATCH sets fixed
+            // values: a 504 after AEP committed it is sent again like a PUT. Data Prep keeps failing.
+            { method: "PATCH", path: ITEM.dataset, status: 504, commit: true },
+            { method: "PATCH", path: ITEM.dataset, reset: "before" },
             { method: "PUT", path: ITEM.mappingSet, status: 500, count: Infinity },
         ]);
         expect(failed.ok).to.equal(false);
-        expect(failed.error).to.match(/update (dataset "dataset-[a-z0-9]+": 504 .*the outcome is unknown|mapping set "mapping-[a-z0-9]+": 500 InjectedFault)/);
+        expect(failed.error).to.match(/update mapping set "mapping-[a-z0-9]+": 500 InjectedFault/);
         expect(namesOf(failed, "update")).to.not.include("flow");
+        expect(namesOf(failed, "update")).to.include("dataset");
+        expect(emu.log.filter((e) => e.method === "PATCH" && e.path.startsWith(ITEM.dataset)).map((e) => e.status)).to.deep.equal([504, 0, 200]);
 
+        // Flow Service is still working on the dataflow (a change made in the AEP UI): it is `updating`, and
+        // refuses the PATCH with 1421 twice before it settles. The update waits, shows the state, goes through.
+        emu.holdFlowState(ids().flow, "updating", 60_000, 2);
         const ok = await run("up", [
             { method: "PATCH", path: ITEM.flow, reset: "before" }, // PATCH with If-Match: safe to send again
-            { method: "POST", path: FLOW_ACTION, reset: "after-commit" },
+            { method: "POST", path: FLOW_ACTION, reset: "before" }, // asks for a state: safe to send again
+            { method: "POST", path: FLOW_ACTION, reset: "after-commit" }, // done, then 1422 "already enabled"
         ]);
         expectOk(ok);
         expect(ok.unused).to.deep.equal([]);
-        expect(namesOf(ok, "update")).to.include.members(["dataset", "mapping", "target", "flow"]);
+        const flowPatches = emu.log.filter((e) => e.method === "PATCH" && ITEM.flow.test(e.path)).map((e) => e.status);
+        expect(flowPatches[0]).to.equal(0); // the dropped connection
+        expect(flowPatches).to.deep.equal([0, 400, 400, 200]); // dropped, 1421 twice while updating, done
+        expect(ok.diagnostics.join("\n")).to.match(/update dataflow: AEP is busy with it \(1421-400: [^)]*"updating"[^)]*\); waiting for it to settle; retrying in/);
+        // The dataset (and, as the schema's other dependant, maybe the target connection) was done by the first run.
+        expect(namesOf(ok, "update")).to.include.members(["mapping", "flow"]);
         const now = ids();
         expect(JSON.stringify(emu.getObject("mappingSet", now.mappingSet))).to.not.contain("channelId");
         expect(emu.getObject("dataset", now.dataset)!.description).to.equal("third");
         expect(emu.getObject("flow", now.flow)!.description).to.equal("third");
+        expect(emu.getObject("targetConnection", now.targetConnection)!.description).to.equal("third");
         expect(emu.getObject("flow", now.flow)!.state).to.equal("enabled");
         expect(ok.outputs.state.value).to.equal("enabled");
     });
@@ -286,11 +332,11 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
             // AEP deletes the schema, but no answer to any DELETE of it ever comes back.
             { method: "DELETE", path: ITEM.schema, reset: "after-commit", count: Infinity },
             ...sourceFaults,
-            // The field group: a 500, which is not retried, stops the destroy.
-            { method: "DELETE", path: ITEM.fieldGroup, status: 500 },
+            // The field group: a 500 that does not clear stops the destroy.
+            { method: "DELETE", path: ITEM.fieldGroup, status: 500, count: Infinity },
         ]);
         expect(failed.ok).to.equal(false);
-        expect(failed.error).to.match(/^pulumi-nodejs:dynamic\/aep:FieldGroup \(fg\): delete field group "https:\/\/ns\.adobe\.com\/acme\/mixins\/[0-9a-f]+": 500 InjectedFault/);
+        expect(failed.error).to.match(/^pulumi-nodejs:dynamic\/aep:FieldGroup \(fg\): delete field group "https:\/\/ns\.adobe\.com\/acme\/mixins\/[0-9a-f]+": 500 InjectedFault.*gave up after 6 attempts/);
         const sourceLeft = emu.objects().some((o) => o.kind === "sourceConnection");
         expect(failed.unused).to.deep.equal(sourceLeft ? [`DELETE ${ITEM.sourceConnection} 502`, `DELETE ${ITEM.sourceConnection} before`] : []);
         expect(emu.objects().filter((o) => o.kind !== "mappingSet").map((o) => o.kind).sort()).to.deep.equal(["fieldGroup", ...(sourceLeft ? ["sourceConnection"] : [])]);

@@ -18,6 +18,15 @@ function stepsOf(result: RunResult, op: string): string[] {
     return result.steps.filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:dynamic")).map((s) => s.name).sort();
 }
 
+/** A refresh that finds AEP as state has it: all seven read, not one output changed. */
+function expectNoDrift(r: RunResult): void {
+    expectOk(r);
+    expect(stepsOf(r, "refresh")).to.have.length(7);
+    const drift = r.steps.filter((s) => (s.changedKeys ?? []).length).map((s) => `${s.name}: ${s.changedKeys!.join(", ")}`);
+    expect(drift, "outputs a refresh changed").to.deep.equal([]);
+    expect(r.changes.update ?? 0).to.equal(0);
+}
+
 describe("AEP resources through the local engine", function () {
     this.timeout(120_000);
     let emu: Emulator;
@@ -82,6 +91,10 @@ describe("AEP resources through the local engine", function () {
         expect(emu.log).to.deep.equal([]);
     });
 
+    it("refresh right after the up reports no change for any of the seven", async () => {
+        expectNoDrift(await engine().refresh());
+    });
+
     it("updates in place: descriptions, a new field and its mapping, a disabled dataflow", async () => {
         const before = engine().outputs();
         config["test:description"] = "second";
@@ -110,6 +123,18 @@ describe("AEP resources through the local engine", function () {
         expect(Number(flow.transformations[0].params.mappingVersion)).to.equal(1);
         const mapping = await aepGet("dataPrep", `/mappingSets/${after.mappingSetId.value}`);
         expect(JSON.stringify(mapping.mappings)).to.contain("channelId");
+    });
+
+    it("refresh right after the update reports no change for any of the seven (server-side counters such as the dataset version included)", async () => {
+        const r = await engine().refresh();
+        expectNoDrift(r);
+        // The dataset's Catalog version moved with the update, and state followed it.
+        const ds = emu.objects("prod").find((o) => o.kind === "dataset")!;
+        const live = await aepGet("catalog", `/dataSets/${ds.id}`);
+        expect(live[ds.id].version).to.not.equal("1.0.0");
+        expect(engine().outputs().datasetId.value).to.equal(ds.id);
+        const state = JSON.parse(fs.readFileSync(engine().statePath, "utf8"));
+        expect(state.resources.find((x: { id?: string }) => x.id === ds.id).outputs.version).to.equal(live[ds.id].version);
     });
 
     it("replaces every object when the sandbox changes, creating the new ones before deleting the old", async () => {

@@ -36,6 +36,12 @@ export interface AepRequest {
   object?: string;
   /** A 404 resolves (status 404) instead of throwing. */
   allow404?: boolean;
+  /**
+   * The request sets fixed values, so sending it twice leaves AEP as sending it once would (a Catalog PATCH
+   * of name, description and tags; a flow action): retried like a PUT when its answer is lost, never
+   * reported as {@link OutcomeUnknownError}. Only for writes whose repeat is harmless.
+   */
+  idempotent?: boolean;
 }
 
 /** A successful answer. `data` is parsed JSON, the text when it is not JSON, or undefined when empty. */
@@ -62,6 +68,9 @@ export interface ClientOptions {
   onRetry?: (info: { operation: string; attempt: number; delayMs: number; reason: string }) => void;
 }
 
+/** Flow Service refusals while an object is in a transitional state (updating, enabling, disabling, delete-finalizing). */
+const BUSY = /^(1416|1420|1421|1457|1458)-400$/;
+
 /** The `Accept` header a call gets unless it passes its own (aep-api.md §2.2.2). */
 export function defaultAccept(family: AepRequest["family"], method: string, path: string): string {
   const seg = path.split("?")[0].split("/").filter(Boolean);
@@ -77,10 +86,13 @@ export function defaultAccept(family: AepRequest["family"], method: string, path
  *
  * Retry rules (each call, within `deadlineMs` and `maxAttempts`, backoff with full jitter, `Retry-After` honoured):
  * - 429 and 503: retried for every method (the server did not act).
- * - 502, 504, timeouts and connection resets: retried for GET, PUT, DELETE and PATCH with If-Match; for a POST
- *   or a PATCH without If-Match they throw {@link OutcomeUnknownError} (never re-sent).
+ * - 502, 504, timeouts and connection resets: retried for GET, PUT, DELETE, PATCH with If-Match and requests
+ *   marked `idempotent`; for any other POST or PATCH they throw {@link OutcomeUnknownError} (never re-sent).
+ * - Flow Service 1416, 1420, 1421, 1457 and 1458 (the object is in a transitional state such as `updating`;
+ *   AEP did not act): waited out and retried for every method until the deadline, `maxAttempts` aside.
  * - Connection refused, DNS failures, a reset before the request was fully sent: retried for every method.
- * - 500: a GET is retried once (AEP says 500 may mean API limits); other methods are not retried.
+ * - 500 (AEP: "may" mean API limits; wait and retry): retried like a 502 or 504, i.e. for requests safe to
+ *   repeat; a POST or PATCH without If-Match throws {@link OutcomeUnknownError}.
  * - 401: the token is dropped and re-fetched once, and the call re-sent once.
  */
 export class AepClient {
@@ -114,7 +126,7 @@ export class AepClient {
     const b = { ...this.options, deadline: Date.now() + this.options.deadlineMs };
     const base = { operation: req.operation, object: req.object, method: req.method };
     const extra = req.headers ?? {};
-    const unsafe = req.method === "POST" || (req.method === "PATCH" && !Object.keys(extra).some((k) => /^if-match$/i.test(k)));
+    const unsafe = !req.idempotent && (req.method === "POST" || (req.method === "PATCH" && !Object.keys(extra).some((k) => /^if-match$/i.test(k))));
     // AEP's filter syntax stays readable: property=title==X
     const qs = Object.entries(req.query ?? {})
       .filter(([, v]) => v !== undefined)
@@ -123,7 +135,6 @@ export class AepClient {
     const url = `${s.platformUrl}${FAMILY_BASE[req.family]}${req.path}${qs ? (req.path.includes("?") ? "&" : "?") + qs : ""}`;
     const body = req.body === undefined || typeof req.body === "string" ? req.body : JSON.stringify(req.body);
     let rejected: string | undefined;
-    let retried500 = false;
     return retrying<AepResponse<T>>(base, b, async (_n, timeoutMs) => {
       const token = await getToken(s, b, rejected);
       const headers: Record<string, string> = {
@@ -151,12 +162,18 @@ export class AepClient {
       }
       const wait = parseRetryAfter(r.headers["retry-after"]);
       if (r.status === 429 || r.status === 503) return { retry: init, wait };
+      if (req.family === "flowService" && BUSY.test(init.code ?? "")) {
+        // aep-api.md §2.4.5, §4.7: the object is in a transitional state and AEP refused without acting.
+        return { retry: init, untilDeadline: true, reason: `AEP is busy with it (${init.code}: ${init.aepMessage ?? "transitional state"}); waiting for it to settle` };
+      }
       if (r.status === 502 || r.status === 504) {
         if (unsafe) throw new OutcomeUnknownError(init);
         return { retry: init, wait };
       }
-      if (r.status === 500 && req.method === "GET" && !retried500) {
-        retried500 = true;
+      if (r.status === 500) {
+        // AEP: a 500 "may" mean API limits, wait and retry (troubleshooting.md). Whether the write was applied
+        // is not known, so only requests safe to repeat are sent again; a create is looked up first.
+        if (unsafe) throw new OutcomeUnknownError(init);
         return { retry: init, wait };
       }
       throw new AepError(init);

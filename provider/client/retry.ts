@@ -13,8 +13,12 @@ export interface Budget {
 /**
  * What one attempt decided: a value, or "try again" with the error to throw when the budget runs out,
  * the server's `Retry-After` wait, and `now` for an immediate re-send that does not count as an attempt.
+ * `untilDeadline` (AEP is busy with the object: a Flow Service transitional state) waits and tries again
+ * until the deadline, whatever `maxAttempts` says.
  */
-export type Attempt<T> = { value: T } | { retry: AepErrorInit; wait?: number; now?: boolean; reason?: string };
+export type Attempt<T> =
+  | { value: T }
+  | { retry: AepErrorInit; wait?: number; now?: boolean; reason?: string; untilDeadline?: boolean };
 
 /** Milliseconds a `Retry-After` header asks for (delta-seconds, decimals allowed, or an HTTP date); undefined if absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
@@ -37,7 +41,7 @@ export async function retrying<T>(base: AepErrorInit, b: Budget, attempt: (n: nu
     const r = await attempt(n, Math.min(b.timeoutMs, left));
     if ("value" in r) return r.value;
     const delay = r.now ? 0 : Math.floor(Math.min(r.wait ?? Math.random() * Math.min(b.maxDelayMs, b.baseDelayMs * 2 ** (n - 1)), b.maxDelayMs));
-    if (!r.now && n >= b.maxAttempts) throw new AepError({ ...r.retry, note: `gave up after ${n} attempts` });
+    if (!r.now && !r.untilDeadline && n >= b.maxAttempts) throw new AepError({ ...r.retry, note: `gave up after ${n} attempts` });
     if (Date.now() + delay >= b.deadline) throw new AepError({ ...r.retry, note: `gave up after ${n} attempts: waiting ${delay} ms would pass the deadline` });
     try {
       b.onRetry?.({ operation: base.operation, attempt: n, delayMs: delay, reason: r.reason ?? ([r.retry.status, r.retry.code].filter(Boolean).join(" ") || "network error") });

@@ -128,6 +128,8 @@ async function setEnabled(ctx: Ctx, id: string, enabled: boolean, name: string):
         const r = await ctx.client.request({
             family: "flowService", method: "POST", path: `/flows/${id}/action`, query: { op: enabled ? "enable" : "disable" },
             operation: `${enabled ? "enable" : "disable"} dataflow`, object: name,
+            // Asks for a state, not a step: a repeat finds the flow in that state (1422, handled below).
+            idempotent: true,
         });
         return r.data?.etag;
     } catch (err) {

@@ -143,11 +143,16 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
     },
     read: (ctx, id) => get(ctx, id),
     async update(ctx, id, olds, news) {
+        // Sets name, description and tags to fixed values: sending it twice leaves the dataset as once would,
+        // so a lost answer is retried like a PUT.
         await ctx.client.request({
-            family: "catalog", method: "PATCH", path: `/dataSets/${id}`, operation: "update dataset", object: news.name,
+            family: "catalog", method: "PATCH", path: `/dataSets/${id}`, operation: "update dataset", object: news.name, idempotent: true,
             body: { name: news.name, description: news.description ?? "", tags: news.tags ?? {} },
         });
-        return { ...olds, ...news, datasetId: id } as DatasetOutputs;
+        // Catalog bumps `version` on every change and its PATCH answer carries only the id: read it back, so
+        // that state holds what AEP holds and a refresh right after shows no drift.
+        const live = await get(ctx, id);
+        return { ...olds, ...news, datasetId: id, version: live?.version ?? olds.version } as DatasetOutputs;
     },
     async delete(ctx, id) {
         // A repeat delete answers 200 with an empty list: success either way.

@@ -39,7 +39,8 @@ export function patchOps(live: Record<string, any>, wanted: Record<string, any>,
 /**
  * PATCH with `If-Match`. When the etag is stale (412, the object changed outside Pulumi since it was
  * last read), reads the object again, recomputes the operations against what is there now and tries
- * once more with the fresh etag, as Adobe's troubleshooting guide advises. Returns the new etag.
+ * again with the fresh etag (at most three times), as Adobe's troubleshooting guide advises. Returns the
+ * new etag.
  */
 export async function patchItem(
     ctx: Ctx,
@@ -60,18 +61,25 @@ export async function patchItem(
     }
     let ops = opsFor(live);
     if (ops.length === 0) return etag;
-    try {
-        return etagOf((await send(etag!, ops)).data) ?? etag;
-    } catch (err) {
-        if (!(err instanceof AepError) || err.status !== 412) throw err;
-        ctx.log(`${kind} "${object}" changed outside Pulumi since it was read; reading it again and re-applying the change`);
-        live = await getItem(ctx, collection, id, kind);
-        if (!live) throw new Error(`update ${kind} "${object}": it was deleted outside Pulumi; run \`pulumi refresh\`, then update again`);
-        ops = opsFor(live);
-        if (ops.length === 0) return live.etag;
-        return etagOf((await send(live.etag, ops)).data) ?? live.etag;
+    for (let reread = 0; ; reread++) {
+        try {
+            return etagOf((await send(etag!, ops)).data) ?? etag;
+        } catch (err) {
+            // A stale etag: AEP did not apply the patch. Read again and re-apply, a few times at most (an
+            // object that keeps changing under us is someone else's work in progress).
+            if (!(err instanceof AepError) || err.status !== 412 || reread >= STALE_REREADS) throw err;
+            ctx.log(`${kind} "${object}" changed outside Pulumi since it was read; reading it again and re-applying the change`);
+            live = await getItem(ctx, collection, id, kind);
+            if (!live) throw new Error(`update ${kind} "${object}": it was deleted outside Pulumi; run \`pulumi refresh\`, then update again`);
+            ops = opsFor(live);
+            if (ops.length === 0) return live.etag;
+            etag = live.etag;
+        }
     }
 }
+
+/** How many times a PATCH refused for a stale etag (412) is read again and re-applied. */
+const STALE_REREADS = 3;
 
 /** Flows answer `{id, etag}`; connections answer the list envelope (per the spec). */
 function etagOf(data: any): string | undefined {

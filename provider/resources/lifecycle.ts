@@ -104,6 +104,9 @@ export class PartiallyCreatedError extends Error {
     }
 }
 
+/** How many times a create is sent again after its answer was lost and a look-up found nothing. */
+export const CREATE_RESENDS = 2;
+
 /** Drops `undefined` (which Pulumi's wire format rejects) and turns the value into plain JSON. */
 export function clean<T>(value: T): T {
     if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(clean) as unknown as T;
@@ -190,13 +193,57 @@ const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,255}$/;
  * - check: defaults, automatic name (kept once chosen), sandbox from settings, offline validation;
  * - diff: owned fields only; replacement where AEP cannot change a field; delete-before-replace when
  *   the replacement would reuse the same unique name;
- * - create: adopt (opt-in) or create; a lost answer is resolved by looking the object up by name;
+ * - create: adopt (opt-in) or create; a lost answer is resolved by looking the object up by name, and
+ *   the create is sent again (at most {@link CREATE_RESENDS} times) when the look-up finds nothing;
  * - read: the live object, or no id when it is gone;
  * - update/delete: the object's own verbs; delete of a missing object succeeds.
  */
 export function aepProvider<I extends CommonInputs, O extends Record<string, any>>(
     spec: AepObjectSpec<I, O>,
 ): pulumi.dynamic.ResourceProvider<I, O> {
+    /**
+     * After a create whose answer was lost: AEP may have made the object (or may still be making it), so it
+     * is looked up by its unique name a few times, backing off from the client's retry base (default 500 ms:
+     * 0, 1, 2 and 4 s). Found: it is the created object (what the create left undone is done now, as when
+     * adopting). Not found: undefined.
+     */
+    async function lookUpAfterLostCreate(ctx: Ctx, inputs: I, name: string): Promise<{ id: string; outs: O } | undefined> {
+        const base = Number(process.env.AEP_HTTP_RETRY_BASE_MS) > 0 ? Number(process.env.AEP_HTTP_RETRY_BASE_MS) : 500;
+        for (const wait of [0, 2 * base, 4 * base, 8 * base]) {
+            if (wait) await new Promise((r) => setTimeout(r, wait));
+            ctx.log(`the answer to "create ${spec.kind} ${name}" was lost; looking the ${spec.kind} up by name`);
+            const existing = await spec.find(ctx, inputs);
+            const current = existing && (await spec.read(ctx, existing, {} as O));
+            if (existing && current) {
+                // Fields AEP does not echo (undefined in `current`) keep their input values, as in read.
+                const found = clean(current);
+                // A create can be more than one call (a dataflow is disabled after it is made): what the
+                // lost answer left undone is done now, as when adopting.
+                const stale = spec.compareKeys.some((k) => (found as any)[k] !== undefined && !sameJson((found as any)[k], (inputs as any)[k]));
+                const outs = stale ? await spec.update(ctx, existing, { ...found, ...inputsOnly(inputs) }, inputs) : found;
+                return { id: existing, outs: clean(withInputs(outs, inputs)) };
+            }
+        }
+        return undefined;
+    }
+
+    /** A create's failure other than a lost answer, in the words the person needs. */
+    function createError(err: unknown, inputs: I, name: string): unknown {
+        if (err instanceof PartiallyCreatedError) {
+            // An error with an `id` is what the dynamic-provider host reports as "created but not
+            // initialised" (ErrorResourceInitFailed): the engine keeps the object in state.
+            const message = `create ${spec.kind} "${name}": AEP created it (${err.id}), then ${err.message}; it is kept in state and the next update finishes it`;
+            return Object.assign(new Error(message), { id: err.id, properties: clean(withInputs(err.outs as O, inputs)), reasons: [err.message] });
+        }
+        if (err instanceof AepError && isNameClash(err)) {
+            return new Error(
+                `${err.message}\n  An AEP ${spec.kind} named "${name}" already exists. Give this resource another ${spec.nameKey}, ` +
+                    `or set \`adopt: true\` to take the existing ${spec.kind} over.`,
+            );
+        }
+        return err;
+    }
+
     // Settings live on the provider object inside the provider host only: `configure` runs there, after
     // the program serialized this object, so the values are never written to state.
     const provider: pulumi.dynamic.ResourceProvider<I, O> & { aepConfig?: Record<string, string> } = {
@@ -300,47 +347,26 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                     return { id: existing, outs: clean(withInputs(outs, inputs)) };
                 }
             }
-            try {
-                const created = await spec.create(ctx, inputs);
-                return { id: created.id, outs: clean(withInputs(created.outs, inputs)) };
-            } catch (err) {
-                if (err instanceof OutcomeUnknownError) {
-                    // AEP may have created the object (or may still be doing so): look it up by its unique
-                    // name a few times before concluding it was not created. Never create it again blindly.
-                    // Backing off from the client's retry base (default 500 ms: 0, 1, 2 and 4 s).
-                    const base = Number(process.env.AEP_HTTP_RETRY_BASE_MS) > 0 ? Number(process.env.AEP_HTTP_RETRY_BASE_MS) : 500;
-                    for (const wait of [0, 2 * base, 4 * base, 8 * base]) {
-                        if (wait) await new Promise((r) => setTimeout(r, wait));
-                        ctx.log(`the answer to "create ${spec.kind} ${name}" was lost; looking the ${spec.kind} up by name`);
-                        const existing = await spec.find(ctx, inputs);
-                        const current = existing && (await spec.read(ctx, existing, {} as O));
-                        if (existing && current) {
-                            // Fields AEP does not echo (undefined in `current`) keep their input values, as in read.
-                            const found = clean(current);
-                            // A create can be more than one call (a dataflow is disabled after it is made): what the
-                            // lost answer left undone is done now, as when adopting.
-                            const stale = spec.compareKeys.some((k) => (found as any)[k] !== undefined && !sameJson((found as any)[k], (inputs as any)[k]));
-                            const outs = stale ? await spec.update(ctx, existing, { ...found, ...inputsOnly(inputs) }, inputs) : found;
-                            return { id: existing, outs: clean(withInputs(outs, inputs)) };
-                        }
+            // A create whose answer was lost is resolved by looking the object up by its unique name; when
+            // the look-up finds nothing, AEP did not make it and the create is sent again (at most
+            // CREATE_RESENDS times, each only after a look-up that found nothing), with the same inputs and
+            // so the same name, automatic or not.
+            for (let sent = 1; ; sent++) {
+                try {
+                    const created = await spec.create(ctx, inputs);
+                    return { id: created.id, outs: clean(withInputs(created.outs, inputs)) };
+                } catch (err) {
+                    if (!(err instanceof OutcomeUnknownError)) throw createError(err, inputs, name);
+                    const found = await lookUpAfterLostCreate(ctx, inputs, name);
+                    if (found) return found;
+                    const what = [err.status, err.code].filter(Boolean).join(" ") || "no answer";
+                    if (sent > CREATE_RESENDS) {
+                        throw new Error(
+                            `create ${spec.kind} "${name}": AEP's answer was lost (${what}) ${sent} times, and each time no ${spec.kind} with that name existed afterwards, so it was not created; run the update again`,
+                        );
                     }
-                    throw new Error(
-                        `create ${spec.kind} "${name}": AEP's answer was lost (${[err.status, err.code].filter(Boolean).join(" ") || "no answer"}) and no ${spec.kind} with that name exists, so it was not created; run the update again`,
-                    );
+                    ctx.log(`no ${spec.kind} named "${name}" exists after the lost answer (${what}): AEP did not create it; sending the create again (${sent} of ${CREATE_RESENDS})`);
                 }
-                if (err instanceof PartiallyCreatedError) {
-                    // An error with an `id` is what the dynamic-provider host reports as "created but not
-                    // initialised" (ErrorResourceInitFailed): the engine keeps the object in state.
-                    const message = `create ${spec.kind} "${name}": AEP created it (${err.id}), then ${err.message}; it is kept in state and the next update finishes it`;
-                    throw Object.assign(new Error(message), { id: err.id, properties: clean(withInputs(err.outs as O, inputs)), reasons: [err.message] });
-                }
-                if (err instanceof AepError && isNameClash(err)) {
-                    throw new Error(
-                        `${err.message}\n  An AEP ${spec.kind} named "${name}" already exists. Give this resource another ${spec.nameKey}, ` +
-                            `or set \`adopt: true\` to take the existing ${spec.kind} over.`,
-                    );
-                }
-                throw err;
             }
         },
 

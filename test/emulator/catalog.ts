@@ -39,16 +39,18 @@ const READ_ONLY = ["version", "created", "updated", "createdClient", "createdUse
 
 function checkBody(ctx: Ctx, sb: SandboxRef, body: unknown): Record<string, any> {
     if (!isObject(body)) throw problem(400, "The request body must be a JSON object.");
-    // The spec's dataSetRequest lists no required field; every documented create sends a name and a
-    // schemaRef, and a dataset without a schema cannot receive streamed records: both are required here.
-    if (typeof body.name !== "string" || !body.name.trim()) throw problem(400, `"name" is required and must be a non-empty string.`);
+    // The spec's dataSetRequest lists no required field (aep-api.md §2.3): name and schemaRef are optional
+    // here, and checked against the spec's types and the documented contentType values when sent.
+    if (body.name !== undefined && typeof body.name !== "string") throw problem(400, `"name" must be a string.`);
     if (body.description !== undefined && typeof body.description !== "string") throw problem(400, `"description" must be a string.`);
     const ref = body.schemaRef;
-    if (!isObject(ref) || typeof ref.id !== "string" || typeof ref.contentType !== "string")
-        throw problem(400, `"schemaRef" with "id" and "contentType" is required.`);
-    if (!SCHEMA_CONTENT_TYPE.test(ref.contentType.trim()))
-        throw problem(400, `schemaRef.contentType "${ref.contentType}" is not valid: use application/vnd.adobe.xed-full+json;version=1 or a related xed variant.`);
-    if (!sb.data.schemas[ref.id]) throw problem(400, `schemaRef.id ${ref.id} does not name a schema in sandbox "${sb.name}".`);
+    if (ref !== undefined) {
+        if (!isObject(ref) || typeof ref.id !== "string" || typeof ref.contentType !== "string")
+            throw problem(400, `"schemaRef" needs "id" and "contentType".`);
+        if (!SCHEMA_CONTENT_TYPE.test(ref.contentType.trim()))
+            throw problem(400, `schemaRef.contentType "${ref.contentType}" is not valid: use application/vnd.adobe.xed-full+json;version=1 or a related xed variant.`);
+        if (!sb.data.schemas[ref.id]) throw problem(400, `schemaRef.id ${ref.id} does not name a schema in sandbox "${sb.name}".`);
+    }
     if (body.tags !== undefined) {
         if (!isObject(body.tags) || Object.values(body.tags).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== "string")))
             throw problem(400, `"tags" must map tag names to arrays of strings.`);

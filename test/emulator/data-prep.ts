@@ -111,12 +111,8 @@ function buildSet(ctx: Ctx, sb: SandboxRef, body: unknown, id: string, version: 
     if (!schema) throw problem(400, `outputSchema.schemaRef.id ${ref.id} is not a schema in sandbox "${sb.name}".`);
     if (!Array.isArray(body.mappings) || body.mappings.length === 0) throw problem(400, `"mappings" must be a non-empty array.`);
     const { fields } = schemaFields(schema, sb.data.fieldGroups);
+    // Two mappings to one destination: Adobe documents no refusal, so none is made (the later one wins).
     const mappings = body.mappings.map((m, i) => buildMapping(ctx, m, i, fields));
-    const seen = new Set<string>();
-    for (const m of mappings) {
-        if (seen.has(m.destination)) throw problem(400, `Two mappings write the destination "${m.destination}".`);
-        seen.add(m.destination);
-    }
     const now = nowMs();
     const contentType = ref.contentType ?? "application/vnd.adobe.xed-full+json;version=1";
     const out: Record<string, any> = {

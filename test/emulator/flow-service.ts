@@ -403,14 +403,30 @@ function listColl(coll: Collection) {
 
 const SETTLED_STATES = ["enabled", "disabled", "initializing"];
 
-function checkState(ctx: Ctx, coll: Collection, stored: Record<string, any>): void {
+function checkState(ctx: Ctx, coll: Collection, stored: Record<string, any>, verb: "update" | "delete"): void {
     // 1416-400: update and delete only in the enabled, disabled or initializing state; 1420/1421-400 while
-    // disabling/updating. Items reach other states through EmulatorOptions.flowSettleMs or
+    // disabling/updating; 1457/1458-400 while delete-finalizing (aep-api.md §2.4.5, §4.1). Adobe does not
+    // say which of 1457 and 1458 answers which verb: the emulator answers updates 1457 and deletes 1458.
+    // Items reach other states through EmulatorOptions.flowSettleMs, Emulator.holdFlowState or
     // Emulator.editObject (simulating AEP's transitional states, aep-api.md §4.7).
     const item = liveItem(ctx.core, stored);
     if (SETTLED_STATES.includes(item.state)) return;
-    const code = item.state === "disabling" ? "1420-400" : item.state === "updating" ? "1421-400" : "1416-400";
+    const held = ctx.core.transitions.get(item.id);
+    if (held?.refusals !== undefined && --held.refusals <= 0) ctx.core.transitions.delete(item.id);
+    const code =
+        item.state === "disabling" ? "1420-400"
+        : item.state === "updating" ? "1421-400"
+        : item.state === "delete-finalizing" ? (verb === "update" ? "1457-400" : "1458-400")
+        : "1416-400";
     throw err(code, `The ${KIND_LABEL[coll]} resource ${item.id} is in state "${item.state}"; try again later.`);
+}
+
+/**
+ * Test hook: shows a flow in a transitional state (updating, enabling, disabling, delete-finalizing) for
+ * `forMs`, or until it has refused `refusals` calls, whichever comes first.
+ */
+export function holdFlowState(core: Core, id: string, state: string, forMs: number, refusals?: number): void {
+    core.transitions.set(id, { state, until: Date.now() + forMs, refusals });
 }
 
 function checkIfMatch(ctx: Ctx, item: Record<string, any>, required: boolean): void {
@@ -436,7 +452,7 @@ function patchItem(coll: Collection) {
         const item = sb.data[coll][p.id];
         if (!item) throw notFound(coll, p.id);
         checkIfMatch(ctx, item, true);
-        checkState(ctx, coll, item);
+        checkState(ctx, coll, item, "update");
         if (ctx.body === undefined || (Array.isArray(ctx.body) && ctx.body.length === 0)) throw err("1405-400", "The patch body is empty.");
         let next: Record<string, any>;
         try {
@@ -474,7 +490,7 @@ function deleteItem(coll: Collection) {
         const item = sb.data[coll][p.id];
         // A repeat delete is undocumented; the catalogue's 1101-404 is used (aep-api.md §4.8).
         if (!item) throw notFound(coll, p.id);
-        checkState(ctx, coll, item);
+        checkState(ctx, coll, item, "delete");
         if (coll !== "flows") {
             // 1447-400 "found active flows containing id": Adobe does not say which operation raises it
             // (aep-api.md §4.1); the emulator raises it when a connection still used by a flow is deleted.
@@ -507,8 +523,11 @@ function flowAction(ctx: Ctx, p: Record<string, string>): Reply {
     }
     checkIfMatch(ctx, flow, false);
     const target = op === "ENABLE" ? "enabled" : op === "DISABLE" ? "disabled" : undefined;
+    // No transition while disabling or updating (1420/1421-400, aep-api.md §2.4.5), nor in another
+    // transitional state (1416/1457-400); 1422-400 when the flow is already in the state asked for.
+    checkState(ctx, "flows", flow, "update");
     const current = liveItem(ctx.core, flow).state;
-    if (!target || current === target || !SETTLED_STATES.includes(current))
+    if (!target || current === target)
         throw err("1422-400", `The action ${op.toLowerCase()} cannot be applied to flow ${p.id} in state "${current}".`);
     const etag = flowEtag();
     const now = Math.max(nowMs(), flow.updatedAt + 1);

@@ -20,7 +20,7 @@ export interface Core {
     /** How long a flow stays in a transitional state after a change (0: never). */
     flowSettleMs: number;
     /** Flows in a transitional state: id → the state shown and when it ends. Not persisted. */
-    transitions: Map<string, { state: string; until: number }>;
+    transitions: Map<string, { state: string; until: number; refusals?: number }>;
 }
 
 export interface Ctx {

@@ -11,6 +11,7 @@
  * ```
  */
 import { getObject as readObject, deleteObject as removeObject, editObject as changeObject, listObjects, recordsOf } from "./objects";
+import { holdFlowState } from "./flow-service";
 import { DEMO_CREDENTIALS, EmulatorServer } from "./server";
 import { Emulator, EmulatorClient, EmulatorOptions } from "./types";
 
@@ -60,6 +61,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         getObject: (kind, id) => {
             store().refresh();
             return readObject(store(), kind, id);
+        },
+        holdFlowState: (id, state, forMs, refusals) => {
+            store().refresh();
+            if (!store().all().some(([, sb]) => sb.flows[id])) throw new Error(`holdFlowState: no flow ${id}`);
+            holdFlowState(server.core, id, state, forMs, refusals);
         },
         env: (client: EmulatorClient = (options.clients ?? [DEMO_CREDENTIALS])[0], sandbox = (options.sandboxes ?? ["prod", "dev"])[0]) => ({
             AEP_PLATFORM_URL: url,

@@ -9,10 +9,10 @@
  */
 import { ApiError, dcsError } from "./errors";
 import { Ctx, Reply, header } from "./http";
-import { applyMappingSet, mappingKind } from "./data-prep";
+import { applyMappingSet } from "./data-prep";
 import { liveItem, mappingFor } from "./flow-service";
 import { SandboxData } from "./store";
-import { getPath, isObject, nowMs, uuid } from "./util";
+import { isObject, nowMs, uuid } from "./util";
 import { recordProblems, schemaFields } from "./xdm";
 
 /** Payload limit: "larger than 1 MB" gets a 413 (dcs-spec); read here as 1 MiB. */
@@ -71,16 +71,8 @@ function ingest(ctx: Ctx, ref: FlowRef, payload: unknown): string {
                 if (e instanceof ApiError) throw bad("Mapping not found", `The dataflow ${flow.id} refers to a mapping set version that does not exist.`);
                 throw e;
             }
-            // Adobe's UI tutorial makes the visitor.UUID mapping mandatory (aep-api.md §3), but says nothing
-            // of payloads that have no visitor at all. Chatlio's transcript payload carries none (chatlio.md,
-            // shape C), so our reading is: a payload that names a visitor must identify it; one without a
-            // visitor object is accepted (the UUID field stays empty). Strict on the documented part,
-            // liberal on the undocumented one.
-            const needsUuid = set.mappings.some((m: any) => mappingKind(m) === "ATTRIBUTE" && m.source === "visitor.UUID");
-            const visitor = getPath(payload, "visitor");
-            const uuid = getPath(payload, "visitor.UUID");
-            if (needsUuid && visitor !== undefined && visitor !== null && (uuid === undefined || uuid === null || uuid === ""))
-                throw bad("Missing required source field", `The payload has no visitor.UUID, which the mapping set ${set.id} maps.`, { field: "visitor.UUID" });
+            // A source attribute the payload lacks yields no value (Data Prep); only the XDM validation of the
+            // mapped record below may refuse it (a required field, a type, a format).
             try {
                 record = applyMappingSet(sb, set, payload).record;
             } catch (e) {

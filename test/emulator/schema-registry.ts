@@ -511,13 +511,8 @@ function remove(kind: Kind) {
         const r = find(sb.data, kind, p.id);
         if (!r) throw notFound(kind, p.id);
         // Deleting a field group used by a schema, or a schema used by a dataset, is undocumented
-        // (aep-api.md §2.2.4, §5.20). The emulator refuses with a 400 that names the user.
-        if (kind === "fieldGroup") {
-            const user = Object.values(sb.data.schemas).find((s) => allOfRefs(s).includes(r.$id));
-            if (user) throw xdmError(XDM_CODES.inUse, "Resource in use", `The field group ${r.$id} is used by the schema ${user.$id}; remove it from that schema first.`);
-        } else {
-            const user = Object.entries(sb.data.datasets).find(([, d]) => d.schemaRef?.id === r.$id);
-            if (user) throw xdmError(XDM_CODES.inUse, "Resource in use", `The schema ${r.$id} is used by the dataset ${user[0]}; delete that dataset first.`);
+        // (aep-api.md §4.8, §5.20): no refusal is invented; the delete succeeds.
+        if (kind === "schema") {
             // What becomes of a deleted schema's descriptors is undocumented; they describe nothing any
             // more, so they go with it (the reference's teardown order deletes them first anyway, §4.8).
             for (const [id, d] of Object.entries(sb.data.descriptors)) if (d["xdm:sourceSchema"] === r.$id) delete sb.data.descriptors[id];

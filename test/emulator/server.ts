@@ -200,12 +200,15 @@ export class EmulatorServer {
             req.socket.destroy();
             return;
         }
-        if (fault?.status !== undefined) {
-            if (fault.delayMs) await sleep(fault.delayMs);
+        const injectedReply = (f: FaultRule): Reply => {
             const headers: Record<string, string> = {};
-            if (fault.retryAfter !== undefined) headers["Retry-After"] = fault.retryAfter;
-            const body = fault.body !== undefined ? fault.body : { type: "/placeholder/type/uri", status: fault.status, title: "InjectedFault", detail: `Fault injected by the emulator for ${method} ${path}.` };
-            const reply = { status: fault.status, body, headers };
+            if (f.retryAfter !== undefined) headers["Retry-After"] = f.retryAfter;
+            const body = f.body !== undefined ? f.body : { type: "/placeholder/type/uri", status: f.status, title: "InjectedFault", detail: `Fault injected by the emulator for ${method} ${path}.` };
+            return { status: f.status!, body, headers };
+        };
+        if (fault?.status !== undefined && !fault.commit) {
+            if (fault.delayMs) await sleep(fault.delayMs);
+            const reply = injectedReply(fault);
             this.record(exchange, reply.status, reply.body);
             return this.send(res, reply);
         }
@@ -226,6 +229,8 @@ export class EmulatorServer {
             req.socket.destroy();
             return;
         }
+        // The operation happened and is stored; the client hears the injected status instead.
+        if (fault?.status !== undefined && fault.commit) reply = injectedReply(fault);
         if (fault?.delayMs) await sleep(fault.delayMs);
         this.record(exchange, reply.status, reply.body);
         this.send(res, reply);

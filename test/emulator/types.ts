@@ -42,6 +42,8 @@ export interface EmulatorOptions {
  * A fault to inject. A rule matches when its method (if any) equals the request's and its path matches:
  * a string matches as a prefix of the path without the query, a RegExp is tested against it.
  * - `status` (with optional `body` and `retryAfter`): answer that instead of performing the operation.
+ * - `commit: true` with `status` (addition): perform and store the operation first, then answer the status,
+ *   as a gateway that times out (504) after AEP committed.
  * - `delayMs`: answer late. Without `status`, the operation is performed first and the answer is held back.
  * - `reset: "before"`: drop the connection before doing anything.
  * - `reset: "after-commit"`: perform and store the operation, then drop the connection without answering.
@@ -55,6 +57,7 @@ export interface FaultRule {
     retryAfter?: string;
     delayMs?: number;
     reset?: "before" | "after-commit";
+    commit?: boolean;
     count?: number;
 }
 
@@ -94,6 +97,13 @@ export interface Emulator {
     records(datasetId: string): unknown[];
     /** Addition: the full stored object (as a GET would return it), or undefined. */
     getObject(kind: string, id: string): Record<string, unknown> | undefined;
+    /**
+     * Addition (test hook): shows the flow `id` in a transitional state ("updating", "enabling", "disabling"
+     * or "delete-finalizing") for `forMs` milliseconds, or until it has refused `refusals` calls (whichever
+     * comes first), as AEP does while it works on a flow (aep-api.md §4.7). Meanwhile Flow Service refuses
+     * its updates, actions and delete (1416, 1420, 1421, 1457, 1458).
+     */
+    holdFlowState(id: string, state: "updating" | "enabling" | "disabling" | "delete-finalizing", forMs: number, refusals?: number): void;
     /** Addition: the demo credentials and the env vars a client needs to talk to this emulator. */
     env(client?: EmulatorClient, sandbox?: string): Record<string, string>;
 }

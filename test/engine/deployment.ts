@@ -144,6 +144,8 @@ export class Deployment {
     private readonly gone = new Set<ResourceState>();
     /** Old entries a new entry has taken the place of (same URN or an alias), or moved to pendingDeletes. */
     private readonly superseded = new Set<ResourceState>();
+    /** URNs whose objects were deleted ahead of a delete-before-replace of something they depend on. */
+    private readonly dependentsReplaced = new Set<string>();
     private host: Promise<DynamicHost> | undefined;
     private readonly inflight = new Set<Promise<unknown>>();
     private readonly writer: StateWriter;
@@ -519,7 +521,8 @@ export class Deployment {
                 this.o.display.planned("create", goal.type, goal.name);
                 return create();
             }
-            return this.timed("create", goal, undefined, create);
+            // A dependent deleted ahead of a delete-before-replace comes back as its replacement.
+            return this.timed(this.dependentsReplaced.has(goal.urn) ? "replace" : "create", goal, undefined, create);
         }
 
         const diff = await this.providerCall(goal, () =>
@@ -593,6 +596,17 @@ export class Deployment {
         }
         return this.timed("replace", goal, keys, async () => {
             if (dbr) {
+                // As the engine does (calculateDependentReplacements), what would be replaced once this object's
+                // outputs are unknown goes first, dependents of dependents before them.
+                for (const d of (await this.dependentReplacements(old, host)).reverse()) {
+                    const dIds = { urn: d.urn, name: nameOf(d.urn), type: d.type };
+                    if (d.protect) this.fail(`${displayName(d)} is protected and cannot be replaced as part of replacing ${goal.type} (${goal.name}); set protect: false first`);
+                    await this.providerCall(dIds, () => host.delete(dIds, d.id!, stripSecrets(d.outputs), stripSecrets(d.inputs)));
+                    this.gone.add(d);
+                    this.superseded.add(d);
+                    this.dependentsReplaced.add(d.urn);
+                    this.save();
+                }
                 await this.providerCall(goal, () => host.delete(ids, old.id!, stripSecrets(old.outputs), stripSecrets(old.inputs)));
                 this.gone.add(old);
                 this.superseded.add(old);
@@ -601,6 +615,36 @@ export class Deployment {
             }
             return create(old);
         }, dbr ? ["replacing (delete before replace)", "replaced (delete before replace)"] : undefined);
+    }
+
+    /**
+     * The old-state resources that must be replaced along with `root` when it is deleted first: those not
+     * registered yet whose inputs take a value from `root` (or from another such resource) and whose
+     * provider's Diff, with those inputs unknown, asks for a replacement. In dependency order.
+     */
+    private async dependentReplacements(root: ResourceState, host: DynamicHost): Promise<ResourceState[]> {
+        const replaceSet = new Set([root.urn]);
+        const out: ResourceState[] = [];
+        let grew = true;
+        while (grew) {
+            grew = false;
+            for (const d of this.unclaimedOld()) {
+                if (replaceSet.has(d.urn) || !d.custom || !isDynamicType(d.type) || !d.id) continue;
+                const keys = Object.entries(d.propertyDependencies ?? {}).filter(([, urns]) => urns.some((u) => replaceSet.has(u))).map(([k]) => k);
+                if (!keys.length) continue;
+                const inputs = stripSecrets(d.inputs);
+                const news: PropertyMap = { ...inputs };
+                for (const k of keys) if (k in news) news[k] = UNKNOWN;
+                const ids = { urn: d.urn, name: nameOf(d.urn), type: d.type };
+                const diff = await this.providerCall(ids, () => host.diff(ids, d.id!, stripSecrets(d.outputs), news, inputs, []));
+                if (diff.replaces.length) {
+                    replaceSet.add(d.urn);
+                    out.push(d);
+                    grew = true;
+                }
+            }
+        }
+        return out;
     }
 
     private async randomStep(goal: Goal, old: ResourceState | undefined): Promise<Registered> {
