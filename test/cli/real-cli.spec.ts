@@ -92,7 +92,7 @@ describe("The real Pulumi CLI", function () {
             const failed = real["up that fails at the dataflow"];
             expect(failed.run.ok).to.equal(false);
             expect(failed.run.diagnostics.join("\n")).to.match(/500/);
-            const posts = failed.log.filter((e) => e.method === "POST");
+            const posts = failed.log.filter((e) => e.method === "POST" && e.kind === "write");
             expect(posts.filter((e) => !e.path.endsWith("/flows")).map(requestShape)).to.have.length(6);
             expect(posts.filter((e) => e.path.endsWith("/flows")).every((e) => e.status === 500)).to.equal(true);
             const rerun = ok("up that converges");
