@@ -230,11 +230,12 @@ describe("The real Pulumi CLI", function () {
         });
     });
 
-    describe("with a ChatlioSource and with adopt: true", function () {
+    describe("with a ChatlioSource, with adopt: true and with Profile", function () {
         const home = new CliHome();
         let emu: Emulator;
         let chatlio: CliEngineUnderTest;
         let adopt: CliEngineUnderTest;
+        let profile: CliEngineUnderTest;
         const runs: Record<string, Run & { requests: number }> = {};
         let handmade: Record<string, string>;
         let records = "";
@@ -276,10 +277,24 @@ describe("The real Pulumi CLI", function () {
             await step("adopt unchanged up", () => adopt.up());
             await step("adopt destroy", () => adopt.destroy());
             await step("chatlio destroy", () => chatlio.destroy());
+
+            // Profile and identities: what a reviewer sees in a pull request under the real CLI.
+            const profileDir = path.join(AEP_STACK, "..", "chatlio-profile");
+            profile = new CliEngineUnderTest(home, { project: "chatlio-profile", stack: `profile-${process.pid}`, program: path.join(profileDir, "index.ts"), workDir: profileDir });
+            await profile.init();
+            await profile.setConfig(emulatorConfig(emu));
+            await step("profile up", () => profile.up());
+            await profile.setConfig({ "test:planType": "integer" });
+            await step("profile preview of a type change", () => profile.preview({ diff: true }));
+            await profile.setConfig({ "test:planType": "string", "test:profile": "false" });
+            await step("profile preview turning Profile off", () => profile.preview());
+            await profile.setConfig({ "test:profile": "true" });
+            await step("profile destroy", () => profile.destroy());
         });
         after(async () => {
             await chatlio?.remove();
             await adopt?.remove();
+            await profile?.remove();
             await emu?.close();
             home.remove();
         });
@@ -296,6 +311,19 @@ describe("The real Pulumi CLI", function () {
             expect(JSON.parse(records)).to.have.length(1);
             expect(ok("chatlio unchanged up").requests).to.equal(0);
             expect(ok("chatlio destroy").steps.filter((s) => s.op === "delete").length).to.equal(9);
+        });
+
+        it("deploys a Profile-enabled ChatlioSource with an email identity; previews warn of a destructive field change and refuse Profile off, with no request", () => {
+            const up = ok("profile up");
+            expect(up.steps.map((x) => x.type)).to.include("pulumi-nodejs:dynamic/aep:IdentityDescriptor");
+            const typeChange = ok("profile preview of a type change");
+            expect(typeChange.requests).to.equal(0);
+            expect(`${typeChange.stdout}\n${typeChange.diagnostics.join("\n")}`).to.match(/These are destructive changes: AEP refuses them once a dataset of the schema has ingested data or is enabled for Profile/);
+            const off = runs["profile preview turning Profile off"];
+            expect(off.ok).to.equal(false);
+            expect(off.requests).to.equal(0);
+            expect(`${off.stdout}\n${off.diagnostics.join("\n")}`).to.contain('immutable "union" tag, and AEP never removes an immutable tag');
+            ok("profile destroy");
         });
 
         it("takes over a chain made by hand with adopt: true, same ids and no duplicate; the next up makes no request; destroy deletes it", () => {
