@@ -85,6 +85,13 @@ describe("Profile and breaking changes at preview, offline", () => {
         expect(d.diff).to.include({ changes: false });
     });
 
+    it("shows no change for a schema AEP holds Profile-enabled (adopted, or enabled in the AEP UI) while the program leaves profileEnabled out", async () => {
+        const before = { resourceName: "s", title: "Chatlio events", fieldGroupIds: [FIELD_GROUP] };
+        const r = await preview(schemas, before, before, { profileEnabled: true });
+        expect(r.failures).to.deep.equal([]);
+        expect(r.diff).to.include({ changes: false });
+    });
+
     it("warns that AEP will refuse Profile (XDM-1528-400) on a new schema of a class not known to bring identityMap", async () => {
         const r = await schemas.check({}, { resourceName: "p", fieldGroupIds: [], classId: PROFILE_CLASS, profileEnabled: true });
         expect(r.failures).to.deep.equal([]);

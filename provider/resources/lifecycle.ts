@@ -65,6 +65,11 @@ export interface AepObjectSpec<I extends CommonInputs, O> {
     validate(inputs: I): CheckFailure[];
     /** Inputs this resource owns and compares in diff; all others are ignored. */
     compareKeys: Array<keyof I & string>;
+    /**
+     * Flags a program can only turn on (AEP never turns them off): an input left out, or false, is no
+     * change, whatever AEP holds (e.g. Profile enabled in the AEP UI, or on an adopted object).
+     */
+    oneWayKeys?: Array<keyof I & string>;
     /** Inputs AEP cannot change in place: a change replaces the object. */
     replaceKeys: Array<keyof I & string>;
     create(ctx: Ctx, inputs: I): Promise<{ id: string; outs: O }>;
@@ -305,6 +310,7 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             for (const k of keys) {
                 const n = (news as any)[k];
                 const o = (olds as any)[k];
+                if ((spec.oneWayKeys as string[] | undefined)?.includes(k) && n !== true && !isUnknown(n)) continue;
                 if (isUnknown(n) || !sameJson(o, n)) {
                     changes = true;
                     if (spec.replaceKeys.includes(k as any) || k === "sandboxName") replaces.push(k);

@@ -79,6 +79,8 @@ async function enableProfile(ctx: Ctx, id: string, title: string | undefined): P
     try {
         const r = await ctx.client.request({
             family: "schemaRegistry", method: "PATCH", path: path(id), operation: "enable schema for Profile", object: title,
+            // It sets the tag list to a fixed value: applied twice, the schema is the same.
+            idempotent: true,
             body: [{ op: "add", path: "/meta:immutableTags", value: ["union"] }],
         });
         return r.data;
@@ -128,6 +130,7 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
     nameMaxLength: 255,
     nameEnforcedByAep: true,
     compareKeys: ["title", "description", "classId", "fieldGroupIds", "profileEnabled"],
+    oneWayKeys: ["profileEnabled"],
     replaceKeys: ["classId"],
     defaults(inputs) {
         if (inputs.classId === undefined) inputs.classId = EXPERIENCE_EVENT_CLASS;
