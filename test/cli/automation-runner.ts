@@ -6,7 +6,7 @@
 // API serves the program itself and hands its address to the CLI (`pulumi up --client=…`); everything
 // else (step generation, diffs, replacement order, plugins, state, secrets) is the CLI's own.
 //
-// JOB is a JSON file: { op, stack, project, workDir, program, pulumiRoot, options }. The program module's
+// JOB is a JSON file: { op, stack, project, workDir, program, pulumiRoot, diff, result }. The program module's
 // exports become the stack outputs, as they do for a Pulumi.yaml program. The result (summary, outputs,
 // steps, diagnostics, stdout) is written as JSON to JOB's `result` path; the exit code is 0 even when the
 // operation failed (the result says so), so the caller sees everything.
@@ -24,7 +24,7 @@ export interface Job {
     program: string;
     /** Folder holding bin/pulumi. */
     pulumiRoot: string;
-    /** preview/up: show detailed diffs in stdout; refresh: preview only. */
+    /** preview/up: detailed diffs in stdout (`--diff`). */
     diff?: boolean;
     result: string;
 }

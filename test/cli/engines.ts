@@ -59,8 +59,9 @@ export class CliEngineUnderTest implements EngineUnderTest {
     get stackConfigFile(): string {
         return path.join(this.stack.opts.workDir, `Pulumi.${this.stack.name}.yaml`);
     }
-    /** Removes the stack and its config file. */
+    /** Removes the stack and its config file (kept with AEP_CLI_KEEP, to look at them afterwards). */
     async remove(): Promise<void> {
+        if (process.env.AEP_CLI_KEEP) return;
         await this.stack.cli(["stack", "rm", "--yes", "--force"]);
         fs.rmSync(this.stackConfigFile, { force: true });
     }

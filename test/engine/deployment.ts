@@ -598,9 +598,11 @@ export class Deployment {
             if (dbr) {
                 // As the engine does (calculateDependentReplacements), what would be replaced once this object's
                 // outputs are unknown goes first, dependents of dependents before them.
-                for (const d of (await this.dependentReplacements(old, host)).reverse()) {
+                const dependents = (await this.dependentReplacements(old, host)).reverse();
+                const guarded = dependents.find((d) => d.protect);
+                if (guarded) this.fail(`${displayName(guarded)} is protected and cannot be replaced as part of replacing ${goal.type} (${goal.name}); set protect: false first`);
+                for (const d of dependents) {
                     const dIds = { urn: d.urn, name: nameOf(d.urn), type: d.type };
-                    if (d.protect) this.fail(`${displayName(d)} is protected and cannot be replaced as part of replacing ${goal.type} (${goal.name}); set protect: false first`);
                     await this.providerCall(dIds, () => host.delete(dIds, d.id!, stripSecrets(d.outputs), stripSecrets(d.inputs)));
                     this.gone.add(d);
                     this.superseded.add(d);
@@ -839,9 +841,25 @@ export class Deployment {
             this.o.display.started("refresh", r.type, name);
             let res: { id: string; properties: PropertyMap; inputs?: PropertyMap };
             let host: DynamicHost;
+            let drift: string[] = [];
             try {
                 host = await this.providerCall(ids, () => this.dynamicHost());
                 res = await this.providerCall(ids, () => host.read(ids, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)));
+                if (res.id) {
+                    // Drift is what the next up would change, as the Pulumi engine computes it: the provider's
+                    // Diff with the refreshed outputs and inputs as the old side and the stored inputs as the new
+                    // side (step.go, RefreshStep.Apply); a server-side counter that Diff ignores is no drift. The
+                    // SDK's dynamic-provider host names no keys, so the changed outputs are shown.
+                    const refreshedInputs = res.inputs ?? r.inputs;
+                    const d = await this.providerCall(ids, () => host.diff(ids, res.id, stripSecrets(res.properties), stripSecrets(r.inputs), stripSecrets(refreshedInputs), []));
+                    if (d.changes === "unknown") drift = changedKeys(refreshedInputs, r.inputs);
+                    else if (d.changes === "some") {
+                        const stored = stripSecrets(r.inputs);
+                        const moved = changedKeys(r.outputs, res.properties);
+                        drift = moved.length ? moved : Object.keys(stored).filter((k) => !deepEqual(res.properties[k], stored[k])).sort();
+                        if (!drift.length) drift = ["(the provider's diff)"];
+                    }
+                }
             } catch (e) {
                 this.o.display.failed("refresh", r.type, name, Date.now() - t0);
                 this.report(e);
@@ -858,11 +876,6 @@ export class Deployment {
             const secretOut = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
             const outputs = annotateSecrets(res.properties, secretOut);
             const inputs = res.inputs ? annotateSecrets(res.inputs, secretKeys(r.inputs)) : r.inputs;
-            // Drift is what the next up would change, as the Pulumi engine computes it: the provider's Diff
-            // with the refreshed outputs and inputs as the old side and the stored inputs as the new side
-            // (step.go, RefreshStep.Apply); a server-side counter that Diff ignores is no drift.
-            const diff = await this.providerCall(ids, () => host.diff(ids, res.id, stripSecrets(outputs), stripSecrets(r.inputs), stripSecrets(inputs), []));
-            const drift = diff.changes === "unknown" ? changedKeys(inputs, r.inputs) : diff.changes === "none" ? [] : diff.diffs.length ? diff.diffs : changedKeys(r.outputs, outputs);
             this.old.resources[this.old.resources.indexOf(r)] = { ...r, id: res.id, outputs, inputs };
             this.record("refresh", r.urn, r.type, drift);
             count(drift.length ? "update" : "same");

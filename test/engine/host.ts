@@ -18,8 +18,6 @@ export interface CheckOutcome {
 
 export interface DiffOutcome {
     changes: "unknown" | "none" | "some";
-    /** The keys the provider says differ (DiffResponse.diffs). */
-    diffs: string[];
     replaces: string[];
     deleteBeforeReplace: boolean;
 }
@@ -200,7 +198,6 @@ export class DynamicHost {
         const c = resp.getChanges();
         return {
             changes: c === C.DIFF_SOME ? "some" : c === C.DIFF_NONE ? "none" : "unknown",
-            diffs: resp.getDiffsList(),
             replaces: resp.getReplacesList(),
             deleteBeforeReplace: resp.getDeletebeforereplace(),
         };
