@@ -13,7 +13,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Emulator, FaultRule, startEmulator } from "./emulator";
+import * as aep from "../provider";
+import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
 import { emulatorConfig, expectOk } from "./stack";
@@ -349,5 +350,38 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         expect(emu.objects().filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
         const state = JSON.parse(fs.readFileSync(engine().statePath, "utf8"));
         expect(state.resources.filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic"))).to.deep.equal([]);
+    });
+});
+
+describe("A create sent again after a lost answer, meeting the object that attempt made after all", function () {
+    this.timeout(60_000);
+    type Loose = { configure(req: unknown): Promise<void>; check(olds: any, news: any): Promise<any>; create(inputs: any): Promise<any> };
+
+    it("takes that object (AEP listed it only after the look-ups) instead of failing on its taken title", async () => {
+        const emu = await startEmulator();
+        const base = process.env.AEP_HTTP_RETRY_BASE_MS;
+        process.env.AEP_HTTP_RETRY_BASE_MS = "5";
+        try {
+            const settings: Record<string, string> = {
+                "aep:clientId": DEMO_CREDENTIALS.clientId, "aep:clientSecret": DEMO_CREDENTIALS.clientSecret, "aep:orgId": DEMO_CREDENTIALS.orgId,
+                "aep:platformUrl": emu.url, "aep:imsUrl": emu.url,
+            };
+            const provider = aep.fieldGroupProvider as unknown as Loose;
+            await provider.configure({ config: { get: (k: string) => settings[k] } });
+            const checked = await provider.check({}, { resourceName: "late", title: "Listed late", fields: { message: { type: "string" } } });
+            // The first create is made but its answer lost; the four look-ups that follow find nothing (AEP lists
+            // it late); the create sent again meets the taken title (XDM-1521-400).
+            emu.faults.add({ method: "POST", path: CREATE.fieldGroup, reset: "after-commit", count: 1 });
+            emu.faults.add({ method: "GET", path: new RegExp(`^${CREATE.fieldGroup}$`), status: 200, body: { results: [], _page: { count: 0 } }, count: 4 });
+            const created = await provider.create(checked.inputs);
+            const made = emu.objects().filter((o) => o.kind === "fieldGroup");
+            expect(made).to.have.length(1);
+            expect(created.id).to.equal(made[0].id);
+            expect(emu.log.filter((e) => e.method === "POST" && e.kind === "write").map((e) => e.status)).to.have.length(2);
+        } finally {
+            if (base === undefined) delete process.env.AEP_HTTP_RETRY_BASE_MS;
+            else process.env.AEP_HTTP_RETRY_BASE_MS = base;
+            await emu.close();
+        }
     });
 });

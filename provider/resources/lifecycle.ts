@@ -362,7 +362,13 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                     const created = await spec.create(ctx, inputs);
                     return { id: created.id, outs: clean(withInputs(created.outs, inputs)) };
                 } catch (err) {
-                    if (!(err instanceof OutcomeUnknownError)) throw createError(err, inputs, name);
+                    if (!(err instanceof OutcomeUnknownError)) {
+                        // A create sent again that AEP refuses (e.g. XDM-1521-400, the title is taken) may meet the
+                        // object an earlier lost attempt made after all, listed late: look once more before failing.
+                        const late = sent > 1 ? await lookUpAfterLostCreate(ctx, inputs, name) : undefined;
+                        if (late) return late;
+                        throw createError(err, inputs, name);
+                    }
                     const found = await lookUpAfterLostCreate(ctx, inputs, name);
                     if (found) return found;
                     const what = [err.status, err.code].filter(Boolean).join(" ") || "no answer";
