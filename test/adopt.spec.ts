@@ -13,7 +13,7 @@ import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
 import { AepCaller, ChatlioChain, buildChatlioChain } from "./emulator/testing";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
-import { expectOk } from "./stack";
+import { expectOk, LooseProvider } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SUFFIX = " (made by hand)";
@@ -28,7 +28,6 @@ const NAMES = {
     flow: `Chatlio dataflow${SUFFIX}`,
 };
 
-type Loose = { configure(req: unknown): Promise<void>; check(olds: any, news: any): Promise<any>; create(inputs: any): Promise<any> };
 
 describe("Adopting objects that already exist in AEP", function () {
     this.timeout(120_000);
@@ -88,7 +87,7 @@ describe("Adopting objects that already exist in AEP", function () {
         ];
         const before = emu.objects();
         for (const [kind, p, inputs, existingId] of cases) {
-            const provider = p as Loose;
+            const provider = p as LooseProvider;
             await provider.configure({ config: { get: (k: string) => settings[k] } });
             const checked = await provider.check({}, { resourceName: "x", ...inputs });
             expect(checked.failures, kind).to.deep.equal([]);

@@ -6,17 +6,16 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as aep from "../provider";
+import { LooseProvider } from "./stack";
 
-// Called the way the provider host calls them: loosely typed JSON in, JSON out.
-type Loose = { configure: (req: unknown) => Promise<void>; check: (olds: any, news: any) => Promise<any>; diff: (id: string, olds: any, news: any) => Promise<any> };
 const { UNKNOWN } = aep;
-const fieldGroupProvider = aep.fieldGroupProvider as unknown as Loose;
-const schemaProvider = aep.schemaProvider as unknown as Loose;
-const datasetProvider = aep.datasetProvider as unknown as Loose;
-const sourceConnectionProvider = aep.sourceConnectionProvider as unknown as Loose;
-const targetConnectionProvider = aep.targetConnectionProvider as unknown as Loose;
-const mappingSetProvider = aep.mappingSetProvider as unknown as Loose;
-const dataflowProvider = aep.dataflowProvider as unknown as Loose;
+const fieldGroupProvider = aep.fieldGroupProvider as unknown as LooseProvider;
+const schemaProvider = aep.schemaProvider as unknown as LooseProvider;
+const datasetProvider = aep.datasetProvider as unknown as LooseProvider;
+const sourceConnectionProvider = aep.sourceConnectionProvider as unknown as LooseProvider;
+const targetConnectionProvider = aep.targetConnectionProvider as unknown as LooseProvider;
+const mappingSetProvider = aep.mappingSetProvider as unknown as LooseProvider;
+const dataflowProvider = aep.dataflowProvider as unknown as LooseProvider;
 
 const SCHEMA = "https://ns.adobe.com/acme/schemas/0123456789abcdef0123456789abcdef";
 const FIELD_GROUP = "https://ns.adobe.com/acme/mixins/0123456789abcdef0123456789abcdef";
@@ -25,7 +24,7 @@ const UUID1 = "11111111-2222-4333-8444-555555555555";
 const UUID2 = "66666666-7777-4888-9999-aaaaaaaaaaaa";
 const MAPPING = "0123456789abcdef0123456789abcdef";
 
-type Provider = Loose;
+type Provider = LooseProvider;
 
 /** Stack config as the engine hands it to configure; `overrides` may drop keys with undefined. */
 function configure(provider: Provider, url: string, overrides: Record<string, string | undefined> = {}) {

@@ -17,7 +17,7 @@ import * as aep from "../provider";
 import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
-import { emulatorConfig, expectOk } from "./stack";
+import { emulatorConfig, expectOk, LooseProvider } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SR = "/data/foundation/schemaregistry";
@@ -355,7 +355,6 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
 
 describe("A create sent again after a lost answer, meeting the object that attempt made after all", function () {
     this.timeout(60_000);
-    type Loose = { configure(req: unknown): Promise<void>; check(olds: any, news: any): Promise<any>; create(inputs: any): Promise<any> };
 
     it("takes that object (AEP listed it only after the look-ups) instead of failing on its taken title", async () => {
         const emu = await startEmulator();
@@ -366,7 +365,7 @@ describe("A create sent again after a lost answer, meeting the object that attem
                 "aep:clientId": DEMO_CREDENTIALS.clientId, "aep:clientSecret": DEMO_CREDENTIALS.clientSecret, "aep:orgId": DEMO_CREDENTIALS.orgId,
                 "aep:platformUrl": emu.url, "aep:imsUrl": emu.url,
             };
-            const provider = aep.fieldGroupProvider as unknown as Loose;
+            const provider = aep.fieldGroupProvider as unknown as LooseProvider;
             await provider.configure({ config: { get: (k: string) => settings[k] } });
             const checked = await provider.check({}, { resourceName: "late", title: "Listed late", fields: { message: { type: "string" } } });
             // The first create is made but its answer lost; the four look-ups that follow find nothing (AEP lists

@@ -8,12 +8,12 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as aep from "../provider";
+import { LooseProvider } from "./stack";
 
-type Loose = { configure: (req: unknown) => Promise<void>; check: (olds: any, news: any) => Promise<any>; diff: (id: string, olds: any, news: any) => Promise<any> };
-const fieldGroups = aep.fieldGroupProvider as unknown as Loose;
-const schemas = aep.schemaProvider as unknown as Loose;
-const datasets = aep.datasetProvider as unknown as Loose;
-const descriptors = aep.identityDescriptorProvider as unknown as Loose;
+const fieldGroups = aep.fieldGroupProvider as unknown as LooseProvider;
+const schemas = aep.schemaProvider as unknown as LooseProvider;
+const datasets = aep.datasetProvider as unknown as LooseProvider;
+const descriptors = aep.identityDescriptorProvider as unknown as LooseProvider;
 
 const SCHEMA = "https://ns.adobe.com/acme/schemas/0123456789abcdef0123456789abcdef";
 const FIELD_GROUP = "https://ns.adobe.com/acme/mixins/0123456789abcdef0123456789abcdef";
@@ -26,7 +26,7 @@ describe("Profile and breaking changes at preview, offline", () => {
     let warnings: string[] = [];
     const realError = console.error;
 
-    const configure = (p: Loose) =>
+    const configure = (p: LooseProvider) =>
         p.configure({
             config: {
                 get: (k: string) =>
@@ -35,7 +35,7 @@ describe("Profile and breaking changes at preview, offline", () => {
         });
     const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     /** check as for an existing object, then diff against its outputs: what a preview of an update runs. */
-    async function preview(p: Loose, oldInputs: Record<string, unknown>, newInputs: Record<string, unknown>, outs: Record<string, unknown> = {}) {
+    async function preview(p: LooseProvider, oldInputs: Record<string, unknown>, newInputs: Record<string, unknown>, outs: Record<string, unknown> = {}) {
         const first = await p.check({}, oldInputs);
         const olds = { ...first.inputs, ...outs };
         const checked = await p.check(first.inputs, newInputs);
@@ -192,6 +192,9 @@ describe("Profile and breaking changes at preview, offline", () => {
             expect(r.diff.replaces, JSON.stringify(change)).to.deep.equal(replaces);
         }
     });
+
+    // Each test alone, too (under --grep the last test would not see the others).
+    afterEach(() => expect(requests, "requests to AEP").to.equal(0));
 
     it("sent no request to AEP for any of it", () => {
         expect(requests).to.equal(0);

@@ -38,3 +38,11 @@ export function tokensIn(text: string, issued: Set<string>): string[] {
 
 /** A bearer credential that is not the redaction placeholder. */
 export const BEARER = /bearer\s+(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}/i;
+
+/** A provider called the way the provider host calls it: loosely typed JSON in, JSON out. */
+export interface LooseProvider {
+    configure(req: unknown): Promise<void>;
+    check(olds: any, news: any): Promise<any>;
+    diff(id: string, olds: any, news: any): Promise<any>;
+    create(inputs: any): Promise<any>;
+}
