@@ -8,7 +8,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as aep from "../provider";
+import * as aep from "../provider/internal";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
 import { AepCaller, ChatlioChain, buildChatlioChain } from "./emulator/testing";
 import { LocalEngine, RunResult } from "./engine";

@@ -40,7 +40,7 @@ describe("Bad input at preview, through the engine", function () {
         const errors = r.diagnostics.filter((d) => d.startsWith("error: ")).join("\n");
         const dataset = "error: pulumi-nodejs:dynamic/aep:Dataset resource 'dataset': property";
         for (const [field, fix] of [
-            ["name", 'value {""} has a problem: name must not be empty: give a value or leave it out'],
+            ["name", 'value {""} has a problem: name must not be empty or only spaces: give a value or leave it out'],
             ["description", "has a problem: description is 5000 characters; AEP accepts at most 4096: shorten it"],
             ["schemaId", 'has a problem: schemaId "Chatlio Events" is not a tenant schema $id: pass the `id` output of the resource that owns it'],
             ["sandboxName", 'has a problem: sandboxName "Production" is not an AEP sandbox name: use lowercase letters, digits and hyphens, starting with a letter'],

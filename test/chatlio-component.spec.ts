@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { CHATLIO_FIELDS, ChatlioSource, DEFAULT_MAPPINGS, chatlioMappings, fieldPaths } from "../provider";
+import { CHATLIO_FIELDS, ChatlioSource, DEFAULT_MAPPINGS, chatlioMappings, fieldPaths } from "../provider/internal";
 
 interface Registered {
     type: string;
@@ -138,15 +138,22 @@ describe("ChatlioSource", () => {
     });
 
     it("registers exactly the resources and inputs it did before the Profile options, when they are left out", async () => {
-        // Recorded from the component before `identity` and `profile` existed (the provider forwarder aside).
+        // Recorded from the component before `identity` and `profile` existed. Keys starting with `__` are
+        // Pulumi-internal (the provider forwarder; the URN and the own-name mark added since): diffs ignore them
+        // and the CLI never shows them, so an existing stack sees no change.
         const before = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "chatlio-default-inputs.json"), "utf8"));
-        const now = (await mockRun(() => new ChatlioSource("chat")))
+        const registered = await mockRun(() => new ChatlioSource("chat"));
+        const now = registered
             .map(({ type, name, inputs }) => {
-                const { __provider: _p, ...rest } = inputs;
+                const rest = Object.fromEntries(Object.entries(inputs).filter(([k]) => !k.startsWith("__")));
                 return JSON.parse(JSON.stringify({ type, name, inputs: rest }));
             })
             .sort((a, b) => a.name.localeCompare(b.name));
         expect(now).to.deep.equal(before);
+        for (const r of registered.filter((c) => c.type.startsWith("pulumi-nodejs:"))) {
+            expect(Object.keys(r.inputs).filter((k) => k.startsWith("__")).sort(), r.name).to.deep.equal(["__ownName", "__provider", "__urn"]);
+            expect(r.inputs.__urn, r.name).to.equal(`urn:pulumi:stack::project::aep:chatlio:ChatlioSource$${r.type}::${r.name}`);
+        }
     });
 
     it("with identity and profile: an identity descriptor on the visitor's email, and Profile on schema and dataset", async () => {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CHATLIO_SAMPLES, NEW_CONVERSATION, TRANSCRIPT } from "../provider";
+import { CHATLIO_SAMPLES, NEW_CONVERSATION, TRANSCRIPT } from "../provider/internal";
 import { Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { emulatorConfig, expectOk } from "./stack";

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import * as aep from "../provider";
+import * as aep from "../provider/internal";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
 import { LooseProvider } from "./stack";
 
 const { UNKNOWN } = aep;
@@ -187,6 +188,16 @@ describe("check refuses bad input offline, naming the field and the fix", () => 
 });
 
 describe("diff owns only its fields and replaces only where AEP cannot change in place", () => {
+    // A dataset's replacement reads the dataset first (does it hold data?); the emulator has no such dataset.
+    let emu: Emulator;
+    let url = "";
+    before(async () => {
+        emu = await startEmulator();
+        url = emu.url;
+    });
+    after(() => emu.close());
+    const demo = { "aep:clientId": DEMO_CREDENTIALS.clientId, "aep:clientSecret": DEMO_CREDENTIALS.clientSecret, "aep:orgId": DEMO_CREDENTIALS.orgId };
+
     const outputsOf = async (p: Provider, inputs: object) => {
         const r = await p.check!({}, inputs);
         return { ...r.inputs, etag: '"1"', version: "1.0" };
@@ -222,7 +233,7 @@ describe("diff owns only its fields and replaces only where AEP cannot change in
     for (const c of cases) {
         it(`${c.what}: ${c.expect.replaces.length ? "replace" : c.expect.changes ? "update in place" : "no change"}`, async () => {
             const p = providers[c.kind];
-            await configure(p, "http://127.0.0.1:9");
+            await configure(p, url, demo);
             const olds = await outputsOf(p, valid[c.kind]);
             const news = (await p.check!(olds, { ...valid[c.kind], ...c.change })).inputs;
             const d = await p.diff!("id-1", olds, news);
@@ -241,7 +252,7 @@ describe("diff owns only its fields and replaces only where AEP cannot change in
     });
 
     it("creates the replacement first when the name is automatic (a re-check picks a new one)", async () => {
-        await configure(datasetProvider, "http://127.0.0.1:9");
+        await configure(datasetProvider, url, demo);
         const olds = await outputsOf(datasetProvider, valid.dataset);
         const news = (await datasetProvider.check!(olds, { ...valid.dataset, schemaId: SCHEMA.replace("0123", "9999") })).inputs;
         const d = await datasetProvider.diff!("id", olds, news);

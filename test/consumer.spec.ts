@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
-import { NEW_CONVERSATION } from "../provider";
+import { NEW_CONVERSATION } from "../provider/internal";
 import { Emulator, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { DynamicHost } from "./engine/host";
@@ -110,16 +110,17 @@ describe("The packed package in a fresh project", function () {
         if (sources) fs.rmSync(sources, { recursive: true, force: true });
     });
 
-    it("packs dist/ (.js, .d.ts, source maps), README, LICENSE and CHANGELOG, and nothing else", () => {
+    it("packs dist/ (.js and .d.ts: no source maps, whose paths would name files that do not ship), README, LICENSE and CHANGELOG, and nothing else", () => {
         const others = packed.files.filter((f) => !f.startsWith("dist/"));
         expect(others.sort()).to.deep.equal(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
         const js = packed.files.filter((f) => f.endsWith(".js"));
         expect(js).to.include.members(["dist/index.js", "dist/host.js"]);
         for (const f of js) {
-            expect(packed.files, f).to.include.members([f.replace(/\.js$/, ".d.ts"), `${f}.map`]);
+            expect(packed.files, f).to.include.members([f.replace(/\.js$/, ".d.ts")]);
         }
+        expect(packed.files.filter((f) => f.endsWith(".map"))).to.deep.equal([]);
         expect(packed.files.filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts"))).to.deep.equal([]);
-        expect(packed.files.filter((f) => /(^|\/)(test|bench|scripts|provider|examples)\//.test(f))).to.deep.equal([]);
+        expect(packed.files.filter((f) => /(^|\/)(test|bench|scripts|tools|emulator|provider|examples)\//.test(f))).to.deep.equal([]);
     });
 
     it("installs beside @pulumi/pulumi and @pulumi/random, sharing the project's one copy of each", () => {
@@ -175,16 +176,19 @@ describe("The packed package in a fresh project", function () {
         const checker = program.getTypeChecker();
         const undocumented: string[] = [];
         let documented = 0;
+        const doc = (symbol: ts.Symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+        const ours = (symbol: ts.Symbol) => (symbol.declarations ?? []).some((d) => d.getSourceFile().fileName.includes(`/${PACKAGE}/`));
         for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!)) {
             const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-            for (const decl of symbol.declarations ?? []) {
-                if (!ts.isInterfaceDeclaration(decl) && !ts.isClassDeclaration(decl)) continue;
-                const members = decl.members.filter((m) => ts.isPropertySignature(m) || ts.isPropertyDeclaration(m));
-                for (const node of [decl, ...members]) {
-                    const name = node === decl ? exported.name : `${exported.name}.${node.name!.getText()}`;
-                    if (ts.getJSDocCommentsAndTags(node).length) documented++;
-                    else undocumented.push(name);
-                }
+            if (!(symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface))) continue;
+            if (doc(symbol)) documented++;
+            else undocumented.push(exported.name);
+            // Every property an editor offers on the type (a class's outputs come from its outputs type, each
+            // documented once where it is declared), inherited Pulumi members aside.
+            for (const member of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))) {
+                if (!ours(member)) continue;
+                if (doc(member)) documented++;
+                else undocumented.push(`${exported.name}.${member.name}`);
             }
         }
         expect(undocumented).to.deep.equal([]);

@@ -13,7 +13,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as aep from "../provider";
+import * as aep from "../provider/internal";
 import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "./emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";

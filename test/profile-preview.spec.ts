@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import * as aep from "../provider";
+import * as aep from "../provider/internal";
 import { LooseProvider } from "./stack";
 
 const fieldGroups = aep.fieldGroupProvider as unknown as LooseProvider;

@@ -155,7 +155,7 @@ describe("Secrets stay secret through a whole lifecycle", function () {
 
     it("errors never carry the Authorization header, a token or the secret: through the engine, and from the client itself", async () => {
         const failed = runs["failed refresh"];
-        expect(failed.error).to.match(/read dataflow "[0-9a-f-]{36}": 401 401013 Oauth token is not valid: Bearer \[redacted\]/);
+        expect(failed.error).to.match(/read dataflow "[0-9a-f-]{36}": AEP refused the credentials \(401 401013 Oauth token is not valid: Bearer \[redacted\]\): check aep:clientId/);
         const texts = [failed.error!, ...failed.diagnostics];
 
         // The client's own errors, inspected whole: a refused call and a dropped connection.

@@ -12,16 +12,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import {
-    Dataflow, Dataset, FieldGroup, IdentityDescriptor, Mapping, MappingSet, Schema, SourceConnection, TargetConnection, XdmField,
-    checkFields, destinationKnown, fieldPaths,
-} from "../resources";
+import { Dataflow } from "../resources/dataflow";
+import { Dataset } from "../resources/dataset";
+import { FieldGroup, XdmField, checkFields, fieldPaths } from "../resources/field-group";
+import { IdentityDescriptor } from "../resources/identity-descriptor";
+import { checkKnownKeys } from "../resources/lifecycle";
+import { Mapping, MappingSet, destinationKnown } from "../resources/mapping-set";
+import { Schema } from "../resources/schema";
+import { SourceConnection } from "../resources/source-connection";
+import { TargetConnection } from "../resources/target-connection";
 import { CHATLIO_FIELDS, EXPERIENCE_EVENT_FIELDS } from "./fields";
 import { DEFAULT_MAPPINGS, TENANT } from "./mappings";
 
 /** Inputs of a {@link ChatlioSource}; all optional. */
 export interface ChatlioSourceArgs {
-    /** Start of every AEP display name, e.g. "Chatlio" → "Chatlio events a1b2c3". Default "Chatlio". */
+    /**
+     * Start of every AEP display name, e.g. "Chatlio" → "Chatlio events a1b2c3". Default "Chatlio". A change
+     * renames the field group, schema, dataset and connections in place; the mapping set and the dataflow
+     * keep the names they were created with, because renaming them would make a new mapping version and
+     * update the running dataflow (AEP pauses ingestion for a few minutes after a dataflow changes).
+     */
     displayName?: string;
     /** AEP sandbox; default `aep:sandboxName`. Changing it replaces every object. */
     sandboxName?: pulumi.Input<string>;
@@ -34,6 +44,12 @@ export interface ChatlioSourceArgs {
     mappings?: Mapping[];
     /** Whether the dataflow accepts events. Default true. */
     enabled?: pulumi.Input<boolean>;
+    /**
+     * Allow Pulumi to delete the dataset while it holds events (on `pulumi destroy`, or when a change such as a
+     * new sandbox replaces it), deleting them with it. Default false: such a change fails, naming the dataset.
+     * See `Dataset.forceDestroy`.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
     /** Take over existing AEP objects with the same names instead of failing (see each resource). */
     adopt?: boolean;
     /**
@@ -113,6 +129,28 @@ export function chatlioIdentityPath(identity: ChatlioIdentity, extraFields: Reco
     return ["chatlio", ...parts];
 }
 
+/** The arguments a ChatlioSource takes (misspelt ones are refused, naming the nearest). */
+const ARG_KEYS = ["displayName", "sandboxName", "extraFields", "mappings", "enabled", "forceDestroy", "adopt", "identity", "profile"];
+
+/** The longest text AEP names take (255) less the longest name built on the display name ("… data lake target abc123"). */
+export const DISPLAY_NAME_MAX = 255 - " data lake target ".length - 6;
+
+/** Problems with the arguments themselves, each naming the argument. */
+function argumentProblems(args: ChatlioSourceArgs): string[] {
+    const failures: { property: string; reason: string }[] = [];
+    checkKnownKeys(failures, args as Record<string, unknown>, ARG_KEYS, "ChatlioSource");
+    const label = args.displayName;
+    if (label !== undefined) {
+        if (typeof label !== "string") failures.push({ property: "displayName", reason: `displayName must be a string, got ${typeof label}` });
+        else if (!label.trim()) failures.push({ property: "displayName", reason: "displayName must not be empty or only spaces: give a name or leave it out (default \"Chatlio\")" });
+        else if (label.length > DISPLAY_NAME_MAX)
+            failures.push({ property: "displayName", reason: `displayName is ${label.length} characters; AEP names take at most 255, so it can have at most ${DISPLAY_NAME_MAX}: shorten it` });
+    }
+    if (args.profile !== undefined && typeof args.profile !== "boolean") failures.push({ property: "profile", reason: "profile must be true or false" });
+    if (args.adopt !== undefined && typeof args.adopt !== "boolean") failures.push({ property: "adopt", reason: "adopt must be true or false" });
+    return failures.map((f) => f.reason);
+}
+
 const withTenant = (tenant: string, path: string) => (path.startsWith(`${TENANT}.`) ? `_${tenant}${path.slice(TENANT.length)}` : path);
 
 /**
@@ -162,15 +200,31 @@ export class ChatlioSource extends pulumi.ComponentResource {
 
     constructor(name: string, args: ChatlioSourceArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("aep:chatlio:ChatlioSource", name, {}, opts);
+        const fail = (message: string) => new pulumi.ResourceError(message, this, true);
+        const problems = argumentProblems(args);
+        if (problems.length) throw fail(`ChatlioSource "${name}": ${problems.join("; ")}`);
         const label = args.displayName ?? "Chatlio";
-        const fields = chatlioFields(args.extraFields ?? {});
-        const { mappings, fieldPaths: paths } = chatlioMappings(args.extraFields, args.mappings);
-        const identityPath = args.identity ? chatlioIdentityPath(args.identity, args.extraFields) : undefined;
-        if (args.profile !== undefined && typeof args.profile !== "boolean") throw new Error("ChatlioSource: profile must be true or false");
+        let fields: Record<string, XdmField>;
+        let mappings: Mapping[];
+        let paths: string[];
+        let identityPath: string[] | undefined;
+        try {
+            fields = chatlioFields(args.extraFields ?? {});
+            ({ mappings, fieldPaths: paths } = chatlioMappings(args.extraFields, args.mappings));
+            identityPath = args.identity ? chatlioIdentityPath(args.identity, args.extraFields) : undefined;
+        } catch (e) {
+            throw fail((e as Error).message);
+        }
         // Only set when asked for, so the default component registers exactly the inputs it always did.
         const profile = args.profile ? { profileEnabled: true } : {};
-        const common = { sandboxName: args.sandboxName, adopt: args.adopt };
+        const guard = args.forceDestroy !== undefined ? { forceDestroy: args.forceDestroy } : {};
+        // The seven names carry this stack's suffix: an object found holding one was made by an interrupted
+        // run of this stack, and is taken over (`__ownName`).
+        const common = { sandboxName: args.sandboxName, adopt: args.adopt, __ownName: true };
         const parent = { parent: this };
+        // Renaming these two would cost a new mapping version and a dataflow update (ingestion pauses): a
+        // display-name change leaves their names as they are.
+        const keepName = { parent: this, ignoreChanges: ["name"] };
 
         // One suffix for all seven names: unique per stack, stable across runs.
         const suffix = new random.RandomString(`${name}-suffix`, { length: 6, special: false, upper: false }, parent).result;
@@ -194,6 +248,7 @@ export class ChatlioSource extends pulumi.ComponentResource {
             description: "Chatlio webhook events streamed by the Chatlio source.",
             schemaId: this.schema.id,
             ...profile,
+            ...guard,
         }, parent);
         this.sourceConnection = new SourceConnection(`${name}-source`, {
             ...common,
@@ -222,7 +277,7 @@ export class ChatlioSource extends pulumi.ComponentResource {
             schemaId: this.schema.id,
             mappings: tenant.apply((t) => mappings.map((m) => ({ ...m, destination: withTenant(t, m.destination) }))),
             schemaFieldPaths: tenant.apply((t) => paths.map((p) => withTenant(t, p))),
-        }, parent);
+        }, keepName);
         this.dataflow = new Dataflow(`${name}-dataflow`, {
             ...common,
             name: pulumi.interpolate`${label} dataflow ${suffix}`,
@@ -232,7 +287,7 @@ export class ChatlioSource extends pulumi.ComponentResource {
             mappingSetId: this.mappingSet.id,
             mappingVersion: this.mappingSet.mappingVersion,
             enabled: args.enabled ?? true,
-        }, parent);
+        }, keepName);
 
         this.streamingUrl = pulumi.secret(this.dataflow.streamingUrl);
         this.webhookUrl = pulumi.secret(this.dataflow.webhookUrl);

@@ -10,14 +10,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AepError, OutcomeUnknownError } from "../client";
-import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, Ctx, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, clean } from "./lifecycle";
+import { CheckFailure, CommonInputs, CallContext, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, clean } from "./lifecycle";
+import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
 
 /** Inputs of a {@link Dataflow}. */
-export interface DataflowArgs {
-    /** Flow name. Default: the resource name plus a random suffix. */
+export interface DataflowArgs extends CommonArgs {
+    /** Flow name. Default: the resource name plus a suffix. */
     name?: pulumi.Input<string>;
     /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
@@ -35,36 +35,13 @@ export interface DataflowArgs {
     mappingVersion: pulumi.Input<number>;
     /** Whether the flow accepts data. Default true. */
     enabled?: pulumi.Input<boolean>;
-    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the flow. */
-    sandboxName?: pulumi.Input<string>;
-    /** Take over an existing flow with the same name instead of creating another. */
-    adopt?: pulumi.Input<boolean>;
 }
 
-/** A {@link Dataflow}'s inputs as its provider receives them: {@link DataflowArgs} resolved. */
-export interface DataflowInputs extends CommonInputs {
-    /** The flow's name. */
-    name?: string;
-    /** Description shown in the AEP UI. */
-    description?: string;
-    /** Flow spec id. */
-    flowSpecId?: string;
-    /** Flow spec version. */
-    flowSpecVersion?: string;
-    /** The source connection id. */
-    sourceConnectionId: string;
-    /** The target connection id. */
-    targetConnectionId: string;
-    /** The mapping set id. */
-    mappingSetId: string;
-    /** The mapping set version the flow uses. */
-    mappingVersion: number;
-    /** Whether the flow accepts data. */
-    enabled?: boolean;
-}
+/** A {@link Dataflow}'s inputs as its provider receives them. */
+export type DataflowInputs = Resolved<DataflowArgs> & CommonInputs;
 
-/** A {@link Dataflow}'s state: its inputs and what AEP answered. */
-export interface DataflowOutputs extends DataflowInputs {
+/** What AEP answers for a {@link Dataflow}, besides its inputs. */
+export interface DataflowState {
     /** The flow id. */
     dataflowId: string;
     /** Flow Service etag, changed by every update. */
@@ -76,6 +53,9 @@ export interface DataflowOutputs extends DataflowInputs {
     /** `streamingUrl?x-adobe-flow-id=<dataflowId>`: the URL Chatlio posts to. Secret. */
     webhookUrl: string;
 }
+
+/** A {@link Dataflow}'s state: its inputs and what AEP answered. */
+export type DataflowOutputs = DataflowInputs & DataflowState;
 
 function transformations(inputs: DataflowInputs) {
     return [{ name: "Mapping", params: { mappingId: inputs.mappingSetId, mappingVersion: inputs.mappingVersion } }];
@@ -108,7 +88,7 @@ export function webhookUrl(streamingUrl: string, dataflowId: string): string {
 }
 
 /** AEP adds the inlet to a new streaming flow; wait briefly for it (when it appears is undocumented). */
-async function readUntilInlet(ctx: Ctx, id: string, name: string): Promise<any> {
+async function readUntilInlet(ctx: CallContext, id: string, name: string): Promise<any> {
     const deadline = Date.now() + 60_000;
     for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
         const item = await getItem(ctx, "flows", id, "dataflow");
@@ -116,12 +96,12 @@ async function readUntilInlet(ctx: Ctx, id: string, name: string): Promise<any> 
         if (Date.now() + wait > deadline) {
             throw new Error(`dataflow "${name}" (${id}) was created but AEP has not given it a streaming URL after 60s; run \`pulumi refresh\` later to pick it up`);
         }
-        ctx.log(`waiting for the streaming URL of dataflow "${name}"`);
+        await ctx.progress(`waiting for the streaming URL of dataflow "${name}"`);
         await new Promise((r) => setTimeout(r, wait));
     }
 }
 
-async function setEnabled(ctx: Ctx, id: string, enabled: boolean, name: string): Promise<string | undefined> {
+async function setEnabled(ctx: CallContext, id: string, enabled: boolean, name: string): Promise<string | undefined> {
     // aep-api.md §5.1: the spec wants ENABLE/DISABLE with a subOp; Adobe's docs (and working examples)
     // send the lowercase op alone. The documented form is what AEP is shown to accept.
     try {
@@ -142,8 +122,11 @@ async function setEnabled(ctx: Ctx, id: string, enabled: boolean, name: string):
     }
 }
 
-export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
+export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "dataflow">({
     kind: "dataflow",
+    noun: "dataflow",
+    typeName: "Dataflow",
+    inputKeys: ["name", "description", "flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId", "mappingSetId", "mappingVersion", "enabled"],
     nameKey: "name",
     nameMaxLength: 255,
     compareKeys: ["name", "description", "flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId", "mappingSetId", "mappingVersion", "enabled"],
@@ -227,39 +210,15 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs>({
         "After the update, paste the new webhookUrl into Chatlio (pulumi stack output --show-secrets webhookUrl); the old URL stops working.",
 });
 
+const OUTPUTS = ["dataflowId", "etag", "state", "name", "streamingUrl", "webhookUrl", "mappingVersion", "sandboxName"] as const;
+
 /**
  * A streaming dataflow. `streamingUrl` is AEP's inlet; `webhookUrl` is the URL to paste into Chatlio.
  * Both are secret. Replacing the dataflow mints new URLs.
  */
+export interface Dataflow extends OutputProperties<DataflowOutputs, (typeof OUTPUTS)[number]> {}
 export class Dataflow extends pulumi.dynamic.Resource {
-    /** The flow id (same as `id`). */
-    declare readonly dataflowId: pulumi.Output<string>;
-    /** Flow Service etag, changed by every update. */
-    declare readonly etag: pulumi.Output<string>;
-    /** "enabled" or "disabled" (AEP's words). */
-    declare readonly state: pulumi.Output<string>;
-    /** The flow's name. */
-    declare readonly name: pulumi.Output<string>;
-    /** AEP's inlet URL for this flow (`options.inletUrl`). Secret. */
-    declare readonly streamingUrl: pulumi.Output<string>;
-    /** `streamingUrl?x-adobe-flow-id=<dataflowId>`: the URL Chatlio posts to. Secret. */
-    declare readonly webhookUrl: pulumi.Output<string>;
-    /** The mapping set version the flow uses. */
-    declare readonly mappingVersion: pulumi.Output<number>;
-    /** The AEP sandbox that holds it. */
-    declare readonly sandboxName: pulumi.Output<string>;
-
     constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            hostedProvider("dataflow"),
-            name,
-            {
-                dataflowId: undefined, etag: undefined, state: undefined, name: undefined, streamingUrl: undefined, webhookUrl: undefined,
-                sandboxName: undefined, ...args, resourceName: name,
-            },
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["streamingUrl", "webhookUrl"] }),
-            "aep",
-            "Dataflow",
-        );
+        super(...dynamicResourceArgs(dataflowProvider, name, args, OUTPUTS, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["streamingUrl", "webhookUrl"] })));
     }
 }

@@ -9,13 +9,13 @@
  * schema, AEP accepts only non-destructive changes to that schema (§2.2.4).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
+import { CallContext, CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
 import { SCHEMA_ID, XED_FULL_V1 } from "./ids";
+import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 
 /** Inputs of a {@link Dataset}. */
-export interface DatasetArgs {
-    /** Dataset name. Default: the resource name plus a random suffix. */
+export interface DatasetArgs extends CommonArgs {
+    /** Dataset name. Default: the resource name plus a suffix. */
     name?: pulumi.Input<string>;
     /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
@@ -29,37 +29,32 @@ export interface DatasetArgs {
      * too (`Schema.profileEnabled`). From then on AEP takes only non-destructive changes to the schema.
      */
     profileEnabled?: pulumi.Input<boolean>;
-    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the dataset. */
-    sandboxName?: pulumi.Input<string>;
-    /** Take over an existing dataset with the same name instead of creating another. */
-    adopt?: pulumi.Input<boolean>;
+    /**
+     * Allow Pulumi to delete this dataset while it holds data, deleting the data with it: on `pulumi destroy`,
+     * and when a change replaces it (a new sandbox or schema). Default false: a dataset that holds data is
+     * never deleted or replaced, and such a change fails at preview, naming the dataset. Changing this flag
+     * alone sends nothing to AEP.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
 }
 
-/** A {@link Dataset}'s inputs as its provider receives them: {@link DatasetArgs} resolved. */
-export interface DatasetInputs extends CommonInputs {
-    /** The dataset's name. */
-    name?: string;
-    /** Description shown in the AEP UI. */
-    description?: string;
-    /** The schema `$id`. */
-    schemaId: string;
-    /** Catalog tags. */
-    tags?: Record<string, string[]>;
-    /** Whether `tags.unifiedProfile` says `enabled:true`; left out when it does not. */
-    profileEnabled?: boolean;
-}
+/** A {@link Dataset}'s inputs as its provider receives them. */
+export type DatasetInputs = Resolved<DatasetArgs> & CommonInputs;
 
 /** The tags Adobe reserves for Profile enablement (aep-api.md §2.3). */
 const PROFILE_TAGS = ["unifiedProfile", "unifiedIdentity"] as const;
 const ENABLED = "enabled:true";
 
-/** A {@link Dataset}'s state: its inputs and what AEP answered. */
-export interface DatasetOutputs extends DatasetInputs {
-    /** The dataset id. */
+/** What AEP answers for a {@link Dataset}, besides its inputs. */
+export interface DatasetState {
+    /** The dataset id (same as `id`). */
     datasetId: string;
-    /** Catalog version, e.g. "1.0.0". */
+    /** Catalog version, e.g. "1.0.0", bumped by each change. */
     version: string;
 }
+
+/** A {@link Dataset}'s state: its inputs and what AEP answered. */
+export type DatasetOutputs = DatasetInputs & DatasetState;
 
 /** Catalog answers writes with `["@/dataSets/<id>"]`. */
 function idFrom(data: unknown): string | undefined {
@@ -80,14 +75,34 @@ function toOutputs(id: string, ds: any): DatasetOutputs {
     };
 }
 
-async function get(ctx: import("./lifecycle").Ctx, id: string): Promise<DatasetOutputs | undefined> {
+async function get(ctx: CallContext, id: string): Promise<DatasetOutputs | undefined> {
     const r = await ctx.client.request({ family: "catalog", method: "GET", path: `/dataSets/${id}`, operation: "read dataset", object: id, allow404: true });
     const ds = r.status === 404 ? undefined : r.data?.[id];
     return ds ? toOutputs(id, ds) : undefined;
 }
 
-export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
+/** Datasets whose replacement `diff` allowed with their data (this process, this run): their delete goes ahead. */
+const removalAllowed = new Set<string>();
+
+/**
+ * Whether Catalog shows data in the dataset: the batch it last wrote successfully (`lastSuccessfulBatch`,
+ * or `lastBatchId` with `lastBatchStatus: "success"`). Streaming ingestion lands in batches too. Returns
+ * words for messages, or undefined for an empty (or missing) dataset.
+ */
+async function dataHeld(ctx: CallContext, id: string): Promise<string | undefined> {
+    const r = await ctx.client.request({ family: "catalog", method: "GET", path: `/dataSets/${id}`, operation: "read dataset", object: id, allow404: true });
+    const ds = r.status === 404 ? undefined : r.data?.[id];
+    if (!ds) return undefined;
+    const batch = ds.lastSuccessfulBatch ?? (ds.lastBatchStatus === "success" ? ds.lastBatchId : undefined);
+    return typeof batch === "string" && batch ? `its last successful batch is ${batch}` : undefined;
+}
+
+export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "dataset">({
     kind: "dataset",
+    noun: "dataset",
+    typeName: "Dataset",
+    inputKeys: ["name", "description", "schemaId", "tags", "profileEnabled", "forceDestroy"],
+    localKeys: ["forceDestroy"],
     nameKey: "name",
     nameMaxLength: 255,
     compareKeys: ["name", "description", "schemaId", "tags", "profileEnabled"],
@@ -95,6 +110,7 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
     defaults(inputs) {
         // false means what leaving it out means: existing stacks see no change.
         if (inputs.profileEnabled === false) delete inputs.profileEnabled;
+        if (inputs.forceDestroy === false) delete inputs.forceDestroy;
         const tags = inputs.tags as unknown;
         if (inputs.profileEnabled === true && (tags === undefined || (tags && typeof tags === "object" && !Array.isArray(tags)))) {
             const merged: Record<string, string[]> = { ...((tags as Record<string, string[]>) ?? {}) };
@@ -111,6 +127,8 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
         const tags = inputs.tags as unknown;
         const profile = inputs.profileEnabled as unknown;
         if (profile !== undefined && profile !== UNKNOWN && typeof profile !== "boolean") failures.push({ property: "profileEnabled", reason: "profileEnabled must be true or false" });
+        const force = inputs.forceDestroy as unknown;
+        if (force !== undefined && force !== UNKNOWN && typeof force !== "boolean") failures.push({ property: "forceDestroy", reason: "forceDestroy must be true or false" });
         if (profile === true && tags && typeof tags === "object" && !Array.isArray(tags)) {
             for (const t of PROFILE_TAGS) {
                 const v = (tags as Record<string, unknown>)[t];
@@ -142,6 +160,22 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
         return matches[0]?.id;
     },
     read: (ctx, id) => get(ctx, id),
+    async beforeRemoval(ctx, id, olds, why, news) {
+        const held = await dataHeld(ctx, id);
+        if (!held) return [];
+        const what = `dataset "${olds.name}" (${id})`;
+        const allowed = why === "replace" ? news?.forceDestroy === true : olds.forceDestroy === true || removalAllowed.has(id);
+        if (!allowed) {
+            throw new Error(
+                `${what} holds data (${held}), and ${why === "replace" ? "this change replaces it: the new dataset would start empty and " : ""}` +
+                    `deleting it deletes that data for good. Nothing was changed. To go ahead, set \`forceDestroy: true\` on it ` +
+                    `(ChatlioSource: forceDestroy) and apply that first with \`pulumi up\` (it sends nothing to AEP)${why === "replace" ? " together with this change" : ", then run this again"}; ` +
+                    `to keep the data, leave the dataset as it is${why === "replace" ? " (undo the change that replaces it)" : " (or `pulumi state delete` it to leave it in AEP)"}.`,
+            );
+        }
+        if (why === "replace") removalAllowed.add(id);
+        return [`${what} holds data (${held}): ${why === "replace" ? "replacing" : "deleting"} it deletes that data for good (forceDestroy is set)`];
+    },
     async update(ctx, id, olds, news) {
         // Sets name, description and tags to fixed values: sending it twice leaves the dataset as once would,
         // so a lost answer is retried like a PUT.
@@ -160,27 +194,12 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs>({
     },
 });
 
-/** A Catalog dataset on one schema. Reference it from a {@link TargetConnection} by its `id`. */
-export class Dataset extends pulumi.dynamic.Resource {
-    /** The dataset id (same as `id`). */
-    declare readonly datasetId: pulumi.Output<string>;
-    /** The dataset's name. */
-    declare readonly name: pulumi.Output<string>;
-    /** The schema `$id` of its records. */
-    declare readonly schemaId: pulumi.Output<string>;
-    /** Catalog version, e.g. "1.0.0". */
-    declare readonly version: pulumi.Output<string>;
-    /** The AEP sandbox that holds it. */
-    declare readonly sandboxName: pulumi.Output<string>;
+const OUTPUTS = ["datasetId", "version", "name", "schemaId", "sandboxName"] as const;
 
+/** A Catalog dataset on one schema. Reference it from a {@link TargetConnection} by its `id`. */
+export interface Dataset extends OutputProperties<DatasetOutputs, (typeof OUTPUTS)[number]> {}
+export class Dataset extends pulumi.dynamic.Resource {
     constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            hostedProvider("dataset"),
-            name,
-            { datasetId: undefined, version: undefined, name: undefined, sandboxName: undefined, ...args, resourceName: name },
-            opts,
-            "aep",
-            "Dataset",
-        );
+        super(...dynamicResourceArgs(datasetProvider, name, args, OUTPUTS, opts));
     }
 }

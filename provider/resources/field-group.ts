@@ -11,9 +11,9 @@
  * narrowed) to an existing field group, naming the field; additions pass without a word.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkText, isUnknown } from "./lifecycle";
+import { CallContext, CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkText, isUnknown } from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS } from "./ids";
+import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 
 /** One XDM field, in the JSON Schema subset that XDM uses. */
 export interface XdmField {
@@ -39,8 +39,8 @@ export interface XdmField {
 }
 
 /** Inputs of a {@link FieldGroup}. */
-export interface FieldGroupArgs {
-    /** Unique title within the sandbox's registry. Default: the resource name plus a random suffix. */
+export interface FieldGroupArgs extends CommonArgs {
+    /** Unique title within the sandbox's registry. Default: the resource name plus a suffix. */
     title?: pulumi.Input<string>;
     /** Description shown in the AEP UI. */
     description?: pulumi.Input<string>;
@@ -48,35 +48,25 @@ export interface FieldGroupArgs {
     fields: pulumi.Input<Record<string, pulumi.Input<XdmField>>>;
     /** Classes the field group may extend. Default: XDM ExperienceEvent. */
     intendedToExtend?: pulumi.Input<pulumi.Input<string>[]>;
-    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the field group. */
-    sandboxName?: pulumi.Input<string>;
-    /** Take over an existing field group with the same title instead of failing. */
-    adopt?: pulumi.Input<boolean>;
 }
 
-/** A {@link FieldGroup}'s inputs as its provider receives them: {@link FieldGroupArgs} resolved. */
-export interface FieldGroupInputs extends CommonInputs {
-    /** The field group's title (unique within the sandbox's registry). */
-    title?: string;
-    /** Description shown in the AEP UI. */
-    description?: string;
-    /** Fields under the tenant namespace object `_{tenantId}`. */
-    fields: Record<string, XdmField>;
-    /** Classes the field group may extend. */
-    intendedToExtend?: string[];
-}
+/** A {@link FieldGroup}'s inputs as its provider receives them. */
+export type FieldGroupInputs = Resolved<FieldGroupArgs> & CommonInputs;
 
-/** A {@link FieldGroup}'s state: its inputs and what AEP answered. */
-export interface FieldGroupOutputs extends FieldGroupInputs {
-    /** The field group's `$id`. */
+/** What AEP answers for a {@link FieldGroup}, besides its inputs. */
+export interface FieldGroupState {
+    /** The field group's `$id` (same as `id`). */
     fieldGroupId: string;
     /** The `meta:altId` (dot notation). */
     altId: string;
-    /** Registry version, bumped by each change. */
+    /** Registry version, e.g. "1.0", bumped by each change. */
     version: string;
-    /** The org's tenant id, the name of the namespace object `_{tenantId}`. */
+    /** The organization's tenant id (without the leading underscore): the name of the namespace object `_{tenantId}`. */
     tenantId: string;
 }
+
+/** A {@link FieldGroup}'s state: its inputs and what AEP answered. */
+export type FieldGroupOutputs = FieldGroupInputs & FieldGroupState;
 
 const TYPES = ["string", "number", "integer", "boolean", "object", "array"];
 const FORMATS = ["date-time", "date", "email", "uri", "uuid"];
@@ -147,7 +137,7 @@ export function fieldPaths(fields: Record<string, XdmField>, prefix: string): st
 }
 
 /** The tenant id (without underscore), from `/stats`, fetched once per process and sandbox. */
-export async function tenantId(ctx: Ctx): Promise<string> {
+export async function tenantId(ctx: CallContext): Promise<string> {
     const cache: Map<string, Promise<string>> = ((globalThis as any).__aepTenantIds ??= new Map());
     const key = `${ctx.settings.platformUrl}|${ctx.settings.orgId}|${ctx.settings.sandboxName}`;
     let pending = cache.get(key);
@@ -308,8 +298,11 @@ function toOutputs(resource: any): Partial<FieldGroupOutputs> {
 
 const path = (id: string) => `/tenant/fieldgroups/${encodeURIComponent(id)}`;
 
-export const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutputs>({
-    kind: "field group",
+export const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutputs, "fieldGroup">({
+    kind: "fieldGroup",
+    noun: "field group",
+    typeName: "FieldGroup",
+    inputKeys: ["title", "description", "fields", "intendedToExtend"],
     nameKey: "title",
     nameMaxLength: 255,
     nameEnforcedByAep: true,
@@ -356,34 +349,27 @@ export const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutput
     },
 });
 
+/** The tenant in a Schema Registry `$id` (`https://ns.adobe.com/{TENANT_ID}/mixins/…`, as Adobe's spec writes them). */
+export function tenantOfId(id: string): string | undefined {
+    return /^https:\/\/ns\.adobe\.com\/([A-Za-z0-9_-]+)\/(?:mixins|schemas|fieldgroups)\//.exec(id)?.[1];
+}
+
+const OUTPUTS = ["fieldGroupId", "altId", "version", "tenantId", "title", "fields", "sandboxName"] as const;
+
 /**
  * A tenant XDM field group. Its fields are placed under `_{tenantId}`; reference it from a
  * {@link Schema} by its `id` (the field group's `$id`).
  */
+export interface FieldGroup extends OutputProperties<FieldGroupOutputs, (typeof OUTPUTS)[number]> {}
 export class FieldGroup extends pulumi.dynamic.Resource {
-    /** The field group's `$id` (same as `id`). */
-    declare readonly fieldGroupId: pulumi.Output<string>;
-    /** The `meta:altId` (dot notation). */
-    declare readonly altId: pulumi.Output<string>;
-    /** Registry version, e.g. "1.0", bumped by each change. */
-    declare readonly version: pulumi.Output<string>;
-    /** The tenant id (without the leading underscore). */
-    declare readonly tenantId: pulumi.Output<string>;
-    /** The field group's title. */
-    declare readonly title: pulumi.Output<string>;
-    /** The fields under `_{tenantId}`. */
-    declare readonly fields: pulumi.Output<Record<string, XdmField>>;
-    /** The AEP sandbox that holds it. */
-    declare readonly sandboxName: pulumi.Output<string>;
-
     constructor(name: string, args: FieldGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            hostedProvider("fieldGroup"),
-            name,
-            { fieldGroupId: undefined, altId: undefined, version: undefined, tenantId: undefined, title: undefined, sandboxName: undefined, ...args, resourceName: name },
-            opts,
-            "aep",
-            "FieldGroup",
-        );
+        super(...dynamicResourceArgs(fieldGroupProvider, name, args, OUTPUTS, opts));
+        // During a preview, an update's outputs are its new inputs (the provider host does no previews), so
+        // the tenant id would be unknown and everything built from it (mapping destinations, identity
+        // paths) would show as changed. The field group's $id, kept through in-place updates, names the
+        // tenant: a preview takes it from there. A deployment uses what AEP answered.
+        const answered = this.tenantId;
+        const tenant = this.id.apply((id) => (pulumi.runtime.isDryRun() ? (tenantOfId(id) ?? answered) : answered));
+        (this as unknown as { tenantId: pulumi.Output<string> }).tenantId = tenant as unknown as pulumi.Output<string>;
     }
 }

@@ -2,13 +2,51 @@
  * What the three Flow Service objects (source connection, target connection, dataflow) share: the
  * `{items: [...]}` envelope, JSON Patch with `If-Match`, lookup by name, idempotent delete.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { AepError } from "../client";
-import { Ctx } from "./lifecycle";
+import { CallContext, CheckFailure, checkId, checkText } from "./lifecycle";
+import { FLOW_SERVICE_ID } from "./ids";
+import { CommonArgs } from "./resource";
+
+/** What source and target connections take alike. */
+export interface ConnectionArgs extends CommonArgs {
+    /** Connection name. Default: the resource name plus a suffix. */
+    name?: pulumi.Input<string>;
+    /** Description shown in the AEP UI. */
+    description?: pulumi.Input<string>;
+    /**
+     * Connection spec id. Default: Chatlio (`073127a3-…`) for a source connection, the data lake
+     * (`c604ff05-…`) for a target connection. Changing it replaces the connection.
+     */
+    connectionSpecId?: pulumi.Input<string>;
+    /** Connection spec version. Default "1.0". Changing it replaces the connection. */
+    connectionSpecVersion?: pulumi.Input<string>;
+    /** Payload format. Default "json" (the only format the Chatlio source supports). Changing it replaces the connection. */
+    dataFormat?: pulumi.Input<string>;
+}
+
+/** What AEP answers for a connection, besides its id. */
+export interface ConnectionState {
+    /** Flow Service etag, changed by every update. */
+    etag: string;
+}
+
+/** The checks both connections make of the inputs they share. */
+export function checkConnection(failures: CheckFailure[], inputs: Record<string, unknown>): void {
+    checkText(failures, inputs, "name", { max: 255 });
+    checkText(failures, inputs, "description", { max: 4096 });
+    checkId(failures, inputs, "connectionSpecId", FLOW_SERVICE_ID, "connection spec id (a UUID)");
+    checkText(failures, inputs, "connectionSpecVersion", { max: 20 });
+    checkText(failures, inputs, "dataFormat", { max: 40 });
+}
+
+/** The connection keys both kinds compare. */
+export const CONNECTION_KEYS = ["name", "description", "connectionSpecId", "connectionSpecVersion", "dataFormat"] as const;
 
 export type Collection = "sourceConnections" | "targetConnections" | "flows";
 
 /** The live item, or undefined when Flow Service no longer has it. */
-export async function getItem(ctx: Ctx, collection: Collection, id: string, kind: string): Promise<any | undefined> {
+export async function getItem(ctx: CallContext, collection: Collection, id: string, kind: string): Promise<any | undefined> {
     const r = await ctx.client.request({ family: "flowService", method: "GET", path: `/${collection}/${id}`, operation: `read ${kind}`, object: id, allow404: true });
     return r.status === 404 ? undefined : r.data?.items?.[0];
 }
@@ -43,7 +81,7 @@ export function patchOps(live: Record<string, any>, wanted: Record<string, any>,
  * new etag.
  */
 export async function patchItem(
-    ctx: Ctx,
+    ctx: CallContext,
     collection: Collection,
     id: string,
     etag: string | undefined,
@@ -68,7 +106,7 @@ export async function patchItem(
             // A stale etag: AEP did not apply the patch. Read again and re-apply, a few times at most (an
             // object that keeps changing under us is someone else's work in progress).
             if (!(err instanceof AepError) || err.status !== 412 || reread >= STALE_REREADS) throw err;
-            ctx.log(`${kind} "${object}" changed outside Pulumi since it was read; reading it again and re-applying the change`);
+            await ctx.info(`${kind} "${object}" changed outside Pulumi since it was read; reading it again and re-applying the change`);
             live = await getItem(ctx, collection, id, kind);
             if (!live) throw new Error(`update ${kind} "${object}": it was deleted outside Pulumi; run \`pulumi refresh\`, then update again`);
             ops = opsFor(live);
@@ -87,7 +125,7 @@ function etagOf(data: any): string | undefined {
 }
 
 /** Finds an object by exact name; more than one match is an error the person must resolve. */
-export async function findByName(ctx: Ctx, collection: Collection, name: string, kind: string): Promise<string | undefined> {
+export async function findByName(ctx: CallContext, collection: Collection, name: string, kind: string): Promise<string | undefined> {
     const items = await ctx.client.listFlowService<any>(`/${collection}`, { property: `name==${name}` }, `find ${kind}`);
     const matches = items.filter((i) => i.name === name);
     if (matches.length > 1) {
@@ -97,7 +135,7 @@ export async function findByName(ctx: Ctx, collection: Collection, name: string,
 }
 
 /** DELETE; an object that is already gone counts as deleted. */
-export async function deleteItem(ctx: Ctx, collection: Collection, id: string, kind: string): Promise<void> {
+export async function deleteItem(ctx: CallContext, collection: Collection, id: string, kind: string): Promise<void> {
     await ctx.client.request({ family: "flowService", method: "DELETE", path: `/${collection}/${id}`, operation: `delete ${kind}`, object: id, allow404: true });
 }
 
@@ -107,15 +145,15 @@ export async function deleteItem(ctx: Ctx, collection: Collection, id: string, k
  */
 export function connectionVerbs<O extends { etag?: string; name?: string }>(collection: "sourceConnections" | "targetConnections", kind: string, toOutputs: (item: any) => O) {
     return {
-        find: (ctx: Ctx, inputs: { name?: string }) => findByName(ctx, collection, inputs.name!, kind),
-        async read(ctx: Ctx, id: string): Promise<O | undefined> {
+        find: (ctx: CallContext, inputs: { name?: string }) => findByName(ctx, collection, inputs.name!, kind),
+        async read(ctx: CallContext, id: string): Promise<O | undefined> {
             const item = await getItem(ctx, collection, id, kind);
             return item ? toOutputs(item) : undefined;
         },
-        async update(ctx: Ctx, id: string, olds: O, news: { name?: string; description?: string }): Promise<O> {
+        async update(ctx: CallContext, id: string, olds: O, news: { name?: string; description?: string }): Promise<O> {
             const etag = await patchItem(ctx, collection, id, olds.etag, kind, news.name!, (live) => patchOps(live ?? olds, news, ["name", "description"]));
             return { ...olds, ...news, etag } as O;
         },
-        delete: (ctx: Ctx, id: string) => deleteItem(ctx, collection, id, kind),
+        delete: (ctx: CallContext, id: string) => deleteItem(ctx, collection, id, kind),
     };
 }

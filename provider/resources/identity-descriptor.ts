@@ -9,12 +9,12 @@
  * field of the same schema is refused (or taken over with `adopt: true`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, Ctx, UNKNOWN, aepProvider, checkId } from "./lifecycle";
+import { CheckFailure, CommonInputs, CallContext, UNKNOWN, aepProvider, checkId } from "./lifecycle";
+import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { SCHEMA_ID } from "./ids";
 
 /** Inputs of an {@link IdentityDescriptor}. */
-export interface IdentityDescriptorArgs {
+export interface IdentityDescriptorArgs extends CommonArgs {
     /** The schema `$id`, e.g. `schema.id`. Changing it replaces the descriptor. */
     schemaId: pulumi.Input<string>;
     /**
@@ -30,29 +30,19 @@ export interface IdentityDescriptorArgs {
     namespace: pulumi.Input<string>;
     /** Whether this field is the schema's primary identity. Default false. */
     primary?: pulumi.Input<boolean>;
-    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the descriptor. */
-    sandboxName?: pulumi.Input<string>;
-    /** Take over an existing identity descriptor on the same schema field instead of failing. */
-    adopt?: pulumi.Input<boolean>;
 }
 
-/** An {@link IdentityDescriptor}'s inputs as its provider receives them: {@link IdentityDescriptorArgs} resolved. */
-export interface IdentityDescriptorInputs extends CommonInputs {
-    /** The schema `$id` (`xdm:sourceSchema`). */
-    schemaId: string;
-    /** The field as a JSON Pointer without `properties` segments (`xdm:sourceProperty`). */
-    sourceProperty: string;
-    /** The identity namespace code or numeric id (`xdm:namespace`). */
-    namespace: string;
-    /** Whether it is the schema's primary identity (`xdm:isPrimary`). */
-    primary?: boolean;
-}
+/** An {@link IdentityDescriptor}'s inputs as its provider receives them. */
+export type IdentityDescriptorInputs = Resolved<IdentityDescriptorArgs> & CommonInputs;
 
-/** An {@link IdentityDescriptor}'s state: its inputs and what AEP answered. */
-export interface IdentityDescriptorOutputs extends IdentityDescriptorInputs {
+/** What AEP answers for an {@link IdentityDescriptor}, besides its inputs. */
+export interface IdentityDescriptorState {
     /** The descriptor's `@id`. */
     descriptorId: string;
 }
+
+/** An {@link IdentityDescriptor}'s state: its inputs and what AEP answered. */
+export type IdentityDescriptorOutputs = IdentityDescriptorInputs & IdentityDescriptorState;
 
 const TYPE = "xdm:descriptorIdentity";
 /** Descriptor lookups and lists take `xdm` Accept values, not the schemas' `xed` ones (aep-api.md §2.2.2). */
@@ -87,8 +77,11 @@ function toOutputs(d: any): IdentityDescriptorOutputs {
 
 const path = (id: string) => `/tenant/descriptors/${encodeURIComponent(id)}`;
 
-export const identityDescriptorProvider = aepProvider<IdentityDescriptorInputs, IdentityDescriptorOutputs>({
-    kind: "identity descriptor",
+export const identityDescriptorProvider = aepProvider<IdentityDescriptorInputs, IdentityDescriptorOutputs, "identityDescriptor">({
+    kind: "identityDescriptor",
+    noun: "identity descriptor",
+    typeName: "IdentityDescriptor",
+    inputKeys: ["schemaId", "sourceProperty", "namespace", "primary"],
     // Descriptors have no name; the field they describe is what makes one unique, and is always given.
     nameKey: "sourceProperty",
     nameMaxLength: 1024,
@@ -122,7 +115,7 @@ export const identityDescriptorProvider = aepProvider<IdentityDescriptorInputs, 
         const r = await ctx.client.request({ family: "schemaRegistry", method: "POST", path: "/tenant/descriptors", body: body(inputs), operation: "create identity descriptor", object: inputs.sourceProperty });
         return { id: r.data["@id"], outs: toOutputs(r.data) };
     },
-    async find(ctx: Ctx, inputs) {
+    async find(ctx: CallContext, inputs) {
         const r = await ctx.client.request({
             family: "schemaRegistry", method: "GET", path: "/tenant/descriptors", operation: "find identity descriptor", object: inputs.sourceProperty,
             query: { property: `xdm:sourceSchema==${inputs.schemaId}` }, headers: { Accept: ACCEPT },
@@ -145,32 +138,15 @@ export const identityDescriptorProvider = aepProvider<IdentityDescriptorInputs, 
     },
 });
 
+const OUTPUTS = ["descriptorId", "schemaId", "sourceProperty", "namespace", "primary", "sandboxName"] as const;
+
 /**
  * An identity on a schema field: e.g. the Chatlio visitor's email as an `Email` identity, primary.
  * Enabling a schema for Profile needs a primary identity unless its class brings identityMap.
  */
+export interface IdentityDescriptor extends OutputProperties<IdentityDescriptorOutputs, (typeof OUTPUTS)[number]> {}
 export class IdentityDescriptor extends pulumi.dynamic.Resource {
-    /** The descriptor's `@id` (same as `id`). */
-    declare readonly descriptorId: pulumi.Output<string>;
-    /** The schema `$id` it describes. */
-    declare readonly schemaId: pulumi.Output<string>;
-    /** The field, as a JSON Pointer without `properties` segments. */
-    declare readonly sourceProperty: pulumi.Output<string>;
-    /** The identity namespace code or numeric id. */
-    declare readonly namespace: pulumi.Output<string>;
-    /** Whether it is the schema's primary identity. */
-    declare readonly primary: pulumi.Output<boolean>;
-    /** The AEP sandbox that holds it. */
-    declare readonly sandboxName: pulumi.Output<string>;
-
     constructor(name: string, args: IdentityDescriptorArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            hostedProvider("identityDescriptor"),
-            name,
-            { descriptorId: undefined, primary: undefined, sandboxName: undefined, ...args, resourceName: name },
-            opts,
-            "aep",
-            "IdentityDescriptor",
-        );
+        super(...dynamicResourceArgs(identityDescriptorProvider, name, args, OUTPUTS, opts));
     }
 }

@@ -9,8 +9,8 @@
  * without a dataflow) and says so.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { hostedProvider } from "./hosted";
 import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
+import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { SCHEMA_ID, XED_FULL_V1 } from "./ids";
 
 /** One mapping from a source attribute (or an expression) to an XDM destination path. */
@@ -28,8 +28,8 @@ export interface Mapping {
 }
 
 /** Inputs of a {@link MappingSet}. */
-export interface MappingSetArgs {
-    /** Mapping set name. Default: the resource name plus a random suffix. */
+export interface MappingSetArgs extends CommonArgs {
+    /** Mapping set name. Default: the resource name plus a suffix. */
     name?: pulumi.Input<string>;
     /** The output schema `$id`, e.g. `schema.id`. Changing it replaces the mapping set. */
     schemaId: pulumi.Input<string>;
@@ -40,31 +40,21 @@ export interface MappingSetArgs {
      * destination fails at preview, without a call to AEP. {@link ChatlioSource} fills it in.
      */
     schemaFieldPaths?: pulumi.Input<pulumi.Input<string>[]>;
-    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the mapping set. */
-    sandboxName?: pulumi.Input<string>;
-    /** Take over an existing mapping set with the same name instead of creating another. */
-    adopt?: pulumi.Input<boolean>;
 }
 
-/** A {@link MappingSet}'s inputs as its provider receives them: {@link MappingSetArgs} resolved. */
-export interface MappingSetInputs extends CommonInputs {
-    /** The mapping set's name. */
-    name?: string;
-    /** The output schema `$id`. */
-    schemaId: string;
-    /** The mappings. */
-    mappings: Mapping[];
-    /** Every XDM path the schema defines, when given. */
-    schemaFieldPaths?: string[];
-}
+/** A {@link MappingSet}'s inputs as its provider receives them. */
+export type MappingSetInputs = Resolved<MappingSetArgs> & CommonInputs;
 
-/** A {@link MappingSet}'s state: its inputs and what AEP answered. */
-export interface MappingSetOutputs extends MappingSetInputs {
+/** What AEP answers for a {@link MappingSet}, besides its inputs. */
+export interface MappingSetState {
     /** The mapping set id. */
     mappingSetId: string;
     /** Data Prep version: 0 on create, +1 on each update. */
     mappingVersion: number;
 }
+
+/** A {@link MappingSet}'s state: its inputs and what AEP answered. */
+export type MappingSetOutputs = MappingSetInputs & MappingSetState;
 
 const SOURCE_TYPES = ["ATTRIBUTE", "EXPRESSION", "STATIC"];
 const DESTINATION = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
@@ -153,8 +143,11 @@ function normalized(inputs: MappingSetInputs): MappingSetInputs {
     return { ...inputs, mappings: inputs.mappings.map((m) => (m && typeof m === "object" && m.sourceType === "ATTRIBUTE" ? { source: m.source, destination: m.destination } : m)) };
 }
 
-export const mappingSetProvider = aepProvider<MappingSetInputs, MappingSetOutputs>({
-    kind: "mapping set",
+export const mappingSetProvider = aepProvider<MappingSetInputs, MappingSetOutputs, "mappingSet">({
+    kind: "mappingSet",
+    noun: "mapping set",
+    typeName: "MappingSet",
+    inputKeys: ["name", "schemaId", "mappings", "schemaFieldPaths"],
     nameKey: "name",
     nameMaxLength: 255,
     compareKeys: ["name", "schemaId", "mappings"],
@@ -184,34 +177,19 @@ export const mappingSetProvider = aepProvider<MappingSetInputs, MappingSetOutput
         return { ...news, mappingSetId: id, mappingVersion: Number(r.data.version) } as MappingSetOutputs;
     },
     async delete(ctx, id, olds) {
-        ctx.log(`mapping set "${olds.name}" (${id}) is left in AEP: Adobe documents no way to delete a mapping set; it is unused once its dataflow is gone`);
+        await ctx.warn(`mapping set "${olds.name}" (${id}) is left in AEP: Adobe documents no way to delete a mapping set; it is unused once its dataflow is gone`);
     },
 });
+
+const OUTPUTS = ["mappingSetId", "mappingVersion", "name", "mappings", "sandboxName"] as const;
 
 /**
  * A Data Prep mapping set. Updates create a new version (`mappingVersion`). Destroying it leaves the
  * mapping set in AEP, because Adobe documents no delete for mapping sets.
  */
+export interface MappingSet extends OutputProperties<MappingSetOutputs, (typeof OUTPUTS)[number]> {}
 export class MappingSet extends pulumi.dynamic.Resource {
-    /** The mapping set id (same as `id`). */
-    declare readonly mappingSetId: pulumi.Output<string>;
-    /** The current version: 0 when created, +1 per update. */
-    declare readonly mappingVersion: pulumi.Output<number>;
-    /** The mapping set's name. */
-    declare readonly name: pulumi.Output<string>;
-    /** The mappings of the current version. */
-    declare readonly mappings: pulumi.Output<Mapping[]>;
-    /** The AEP sandbox that holds it. */
-    declare readonly sandboxName: pulumi.Output<string>;
-
     constructor(name: string, args: MappingSetArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            hostedProvider("mappingSet"),
-            name,
-            { mappingSetId: undefined, mappingVersion: undefined, name: undefined, sandboxName: undefined, ...args, resourceName: name },
-            opts,
-            "aep",
-            "MappingSet",
-        );
+        super(...dynamicResourceArgs(mappingSetProvider, name, args, OUTPUTS, opts));
     }
 }

@@ -11,15 +11,15 @@
  * primary {@link IdentityDescriptor} must exist first, which a new schema cannot have yet.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { hostedProvider } from "./hosted";
 import { AepError } from "../client";
 import { evolutionWarning } from "./field-group";
-import { CheckFailure, CommonInputs, Ctx, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, isUnknown } from "./lifecycle";
+import { CallContext, CheckFailure, CommonInputs, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, isUnknown } from "./lifecycle";
+import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { EXPERIENCE_EVENT_CLASS, FIELD_GROUP_ID, XDM_ID } from "./ids";
 
 /** Inputs of a {@link Schema}. */
-export interface SchemaArgs {
-    /** Unique title within the sandbox's registry. Default: the resource name plus a random suffix. */
+export interface SchemaArgs extends CommonArgs {
+    /** Unique title within the sandbox's registry. Default: the resource name plus a suffix. */
     title?: pulumi.Input<string>;
     /** AEP requires a description; default "Managed by Pulumi". */
     description?: pulumi.Input<string>;
@@ -33,28 +33,13 @@ export interface SchemaArgs {
      * Needs a primary identity or identityMap: XDM ExperienceEvent schemas have identityMap from the class.
      */
     profileEnabled?: pulumi.Input<boolean>;
-    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the schema. */
-    sandboxName?: pulumi.Input<string>;
-    /** Take over an existing schema with the same title instead of failing. */
-    adopt?: pulumi.Input<boolean>;
 }
 
-/** A {@link Schema}'s inputs as its provider receives them: {@link SchemaArgs} resolved. */
-export interface SchemaInputs extends CommonInputs {
-    /** The schema's title (unique within the sandbox's registry). */
-    title?: string;
-    /** Description shown in the AEP UI. */
-    description?: string;
-    /** The XDM class `$id`. */
-    classId?: string;
-    /** Field group `$id`s. */
-    fieldGroupIds: string[];
-    /** Whether the schema carries the `union` tag (Real-Time Customer Profile); left out when it does not. */
-    profileEnabled?: boolean;
-}
+/** A {@link Schema}'s inputs as its provider receives them. */
+export type SchemaInputs = Resolved<SchemaArgs> & CommonInputs;
 
-/** A {@link Schema}'s state: its inputs and what AEP answered. */
-export interface SchemaOutputs extends SchemaInputs {
+/** What AEP answers for a {@link Schema}, besides its inputs. */
+export interface SchemaState {
     /** The schema's `$id`. */
     schemaId: string;
     /** The `meta:altId` (dot notation). */
@@ -62,6 +47,9 @@ export interface SchemaOutputs extends SchemaInputs {
     /** Registry version, bumped by each change. */
     version: string;
 }
+
+/** A {@link Schema}'s state: its inputs and what AEP answered. */
+export type SchemaOutputs = SchemaInputs & SchemaState;
 
 function body(inputs: SchemaInputs, profileEnabled?: boolean) {
     return {
@@ -75,7 +63,7 @@ function body(inputs: SchemaInputs, profileEnabled?: boolean) {
 }
 
 /** Adds the `union` tag with the JSON Patch Adobe documents; XDM-1528-400 explained. */
-async function enableProfile(ctx: Ctx, id: string, title: string | undefined): Promise<any> {
+async function enableProfile(ctx: CallContext, id: string, title: string | undefined): Promise<any> {
     try {
         const r = await ctx.client.request({
             family: "schemaRegistry", method: "PATCH", path: path(id), operation: "enable schema for Profile", object: title,
@@ -124,8 +112,11 @@ function toOutputs(resource: any, known?: Partial<SchemaOutputs>): SchemaOutputs
 
 const path = (id: string) => `/tenant/schemas/${encodeURIComponent(id)}`;
 
-export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
+export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs, "schema">({
     kind: "schema",
+    noun: "schema",
+    typeName: "Schema",
+    inputKeys: ["title", "description", "classId", "fieldGroupIds", "profileEnabled"],
     nameKey: "title",
     nameMaxLength: 255,
     nameEnforcedByAep: true,
@@ -219,31 +210,12 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs>({
     },
 });
 
-/** A tenant XDM schema: one class and its field groups. Reference it from datasets by its `id` (`$id`). */
-export class Schema extends pulumi.dynamic.Resource {
-    /** The schema's `$id` (same as `id`). */
-    declare readonly schemaId: pulumi.Output<string>;
-    /** The `meta:altId` (dot notation). */
-    declare readonly altId: pulumi.Output<string>;
-    /** Registry version, e.g. "1.0", bumped by each change. */
-    declare readonly version: pulumi.Output<string>;
-    /** The schema's title. */
-    declare readonly title: pulumi.Output<string>;
-    /** The XDM class `$id`. */
-    declare readonly classId: pulumi.Output<string>;
-    /** The field group `$id`s it includes. */
-    declare readonly fieldGroupIds: pulumi.Output<string[]>;
-    /** The AEP sandbox that holds it. */
-    declare readonly sandboxName: pulumi.Output<string>;
+const OUTPUTS = ["schemaId", "altId", "version", "title", "classId", "fieldGroupIds", "sandboxName"] as const;
 
+/** A tenant XDM schema: one class and its field groups. Reference it from datasets by its `id` (`$id`). */
+export interface Schema extends OutputProperties<SchemaOutputs, (typeof OUTPUTS)[number]> {}
+export class Schema extends pulumi.dynamic.Resource {
     constructor(name: string, args: SchemaArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            hostedProvider("schema"),
-            name,
-            { schemaId: undefined, altId: undefined, version: undefined, title: undefined, classId: undefined, sandboxName: undefined, ...args, resourceName: name },
-            opts,
-            "aep",
-            "Schema",
-        );
+        super(...dynamicResourceArgs(schemaProvider, name, args, OUTPUTS, opts));
     }
 }

@@ -6,58 +6,30 @@
  * format cannot change: Adobe advises a new connection (and dataflow) instead, so a change replaces it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { hostedProvider } from "./hosted";
-import { CheckFailure, CommonInputs, aepProvider, checkId, checkText } from "./lifecycle";
-import { DATASET_ID, DATA_LAKE_CONNECTION_SPEC_ID, FLOW_SERVICE_ID, SCHEMA_ID, XED_FULL_V1 } from "./ids";
-import { connectionVerbs } from "./flow-service";
+import { CheckFailure, CommonInputs, aepProvider, checkId } from "./lifecycle";
+import { OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
+import { DATASET_ID, DATA_LAKE_CONNECTION_SPEC_ID, SCHEMA_ID, XED_FULL_V1 } from "./ids";
+import { CONNECTION_KEYS, ConnectionArgs, ConnectionState, checkConnection, connectionVerbs } from "./flow-service";
 
 /** Inputs of a {@link TargetConnection}. */
-export interface TargetConnectionArgs {
-    /** Connection name. Default: the resource name plus a random suffix. */
-    name?: pulumi.Input<string>;
-    /** Description shown in the AEP UI. */
-    description?: pulumi.Input<string>;
+export interface TargetConnectionArgs extends ConnectionArgs {
     /** The dataset records are written to, e.g. `dataset.id`. Changing it replaces the connection. */
     datasetId: pulumi.Input<string>;
     /** The dataset's schema `$id`, e.g. `schema.id`. Changing it replaces the connection. */
     schemaId: pulumi.Input<string>;
-    /** Connection spec id. Default: the data lake (`c604ff05-…`). */
-    connectionSpecId?: pulumi.Input<string>;
-    /** Connection spec version. Default "1.0". */
-    connectionSpecVersion?: pulumi.Input<string>;
-    /** Data format. Default "json", as in Adobe's Chatlio tutorial. */
-    dataFormat?: pulumi.Input<string>;
-    /** AEP sandbox; default `aep:sandboxName`. Changing it replaces the connection. */
-    sandboxName?: pulumi.Input<string>;
-    /** Take over an existing connection with the same name instead of creating another. */
-    adopt?: pulumi.Input<boolean>;
 }
 
-/** A {@link TargetConnection}'s inputs as its provider receives them: {@link TargetConnectionArgs} resolved. */
-export interface TargetConnectionInputs extends CommonInputs {
-    /** The connection's name. */
-    name?: string;
-    /** Description shown in the AEP UI. */
-    description?: string;
-    /** The dataset records are written to. */
-    datasetId: string;
-    /** The dataset's schema `$id`. */
-    schemaId: string;
-    /** Connection spec id. */
-    connectionSpecId?: string;
-    /** Connection spec version. */
-    connectionSpecVersion?: string;
-    /** Data format. */
-    dataFormat?: string;
+/** A {@link TargetConnection}'s inputs as its provider receives them. */
+export type TargetConnectionInputs = Resolved<TargetConnectionArgs> & CommonInputs;
+
+/** What AEP answers for a {@link TargetConnection}, besides its inputs. */
+export interface TargetConnectionState extends ConnectionState {
+    /** The target connection id (same as `id`). */
+    targetConnectionId: string;
 }
 
 /** A {@link TargetConnection}'s state: its inputs and what AEP answered. */
-export interface TargetConnectionOutputs extends TargetConnectionInputs {
-    /** The target connection id. */
-    targetConnectionId: string;
-    /** Flow Service etag, changed by every update. */
-    etag: string;
-}
+export type TargetConnectionOutputs = TargetConnectionInputs & TargetConnectionState;
 
 function toOutputs(item: any): TargetConnectionOutputs {
     return {
@@ -73,11 +45,14 @@ function toOutputs(item: any): TargetConnectionOutputs {
     };
 }
 
-export const targetConnectionProvider = aepProvider<TargetConnectionInputs, TargetConnectionOutputs>({
-    kind: "target connection",
+export const targetConnectionProvider = aepProvider<TargetConnectionInputs, TargetConnectionOutputs, "targetConnection">({
+    kind: "targetConnection",
+    noun: "target connection",
+    typeName: "TargetConnection",
+    inputKeys: [...CONNECTION_KEYS, "datasetId", "schemaId"],
     nameKey: "name",
     nameMaxLength: 255,
-    compareKeys: ["name", "description", "datasetId", "schemaId", "connectionSpecId", "connectionSpecVersion", "dataFormat"],
+    compareKeys: [...CONNECTION_KEYS, "datasetId", "schemaId"],
     replaceKeys: ["datasetId", "schemaId", "connectionSpecId", "connectionSpecVersion", "dataFormat"],
     defaults(inputs) {
         inputs.connectionSpecId ??= DATA_LAKE_CONNECTION_SPEC_ID;
@@ -87,13 +62,9 @@ export const targetConnectionProvider = aepProvider<TargetConnectionInputs, Targ
     },
     validate(inputs) {
         const failures: CheckFailure[] = [];
-        checkText(failures, inputs as any, "name", { max: 255 });
-        checkText(failures, inputs as any, "description", { max: 4096 });
-        checkId(failures, inputs as any, "datasetId", DATASET_ID, "dataset id (24 hex characters)");
-        checkId(failures, inputs as any, "schemaId", SCHEMA_ID, "tenant schema $id");
-        checkId(failures, inputs as any, "connectionSpecId", FLOW_SERVICE_ID, "connection spec id (a UUID)");
-        checkText(failures, inputs as any, "connectionSpecVersion", { max: 20 });
-        checkText(failures, inputs as any, "dataFormat", { max: 40 });
+        checkConnection(failures, inputs as unknown as Record<string, unknown>);
+        checkId(failures, inputs as unknown as Record<string, unknown>, "datasetId", DATASET_ID, "dataset id (24 hex characters)");
+        checkId(failures, inputs as unknown as Record<string, unknown>, "schemaId", SCHEMA_ID, "tenant schema $id");
         return failures;
     },
     async create(ctx, inputs) {
@@ -112,27 +83,12 @@ export const targetConnectionProvider = aepProvider<TargetConnectionInputs, Targ
     ...connectionVerbs<TargetConnectionOutputs>("targetConnections", "target connection", toOutputs),
 });
 
-/** A Flow Service target connection; by default to the data lake, into one dataset. */
-export class TargetConnection extends pulumi.dynamic.Resource {
-    /** The target connection id (same as `id`). */
-    declare readonly targetConnectionId: pulumi.Output<string>;
-    /** Flow Service etag, changed by every update. */
-    declare readonly etag: pulumi.Output<string>;
-    /** The connection's name. */
-    declare readonly name: pulumi.Output<string>;
-    /** The dataset records are written to. */
-    declare readonly datasetId: pulumi.Output<string>;
-    /** The AEP sandbox that holds it. */
-    declare readonly sandboxName: pulumi.Output<string>;
+const OUTPUTS = ["targetConnectionId", "etag", "name", "datasetId", "sandboxName"] as const;
 
+/** A Flow Service target connection; by default to the data lake, into one dataset. */
+export interface TargetConnection extends OutputProperties<TargetConnectionOutputs, (typeof OUTPUTS)[number]> {}
+export class TargetConnection extends pulumi.dynamic.Resource {
     constructor(name: string, args: TargetConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            hostedProvider("targetConnection"),
-            name,
-            { targetConnectionId: undefined, etag: undefined, name: undefined, sandboxName: undefined, ...args, resourceName: name },
-            opts,
-            "aep",
-            "TargetConnection",
-        );
+        super(...dynamicResourceArgs(targetConnectionProvider, name, args, OUTPUTS, opts));
     }
 }
