@@ -172,14 +172,28 @@ describe("AEP client", function () {
       expect(fake.tokenRequests).to.have.length(4);
     });
 
-    it("does not cache a failed token fetch", async () => {
+    it("keeps IMS's refusal of the credentials for the rest of the process: later calls fail at once with it, IMS asked once", async () => {
       fake.ims.push(json(400, { error: "invalid_scope", error_description: "invalid scope" }));
       fake.on("GET", `${CAT}/dataSets`, ok({}));
-      const err = await rejection(client().request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }));
-      expect(err.operation).to.equal("get IMS access token");
-      expect(err.code).to.equal("invalid_scope");
-      await client().request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" });
+      const first = await rejection(client().request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }));
+      expect(first.operation).to.equal("get IMS access token");
+      expect(first.code).to.equal("invalid_scope");
+      const again = await rejection(client().request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }));
+      expect(again.message).to.equal(first.message);
+      expect(fake.tokenRequests).to.have.length(1);
+      // Other credentials (a fixed secret) are asked for anew.
+      const fixed = new AepClient({ ...settings, clientSecret: `${settings.clientSecret}-rotated` }, FAST);
+      await fixed.request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" });
       expect(fake.tokenRequests).to.have.length(2);
+    });
+
+    it("does not keep a token fetch that failed without IMS deciding (unavailable to the end)", async () => {
+      fake.ims.push(...Array.from({ length: 6 }, () => json(503, { error: "unavailable" })));
+      fake.on("GET", `${CAT}/dataSets`, ok({}));
+      const err = await rejection(client({ maxAttempts: 2 }).request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }));
+      expect(err.status).to.equal(503);
+      fake.ims.length = 0;
+      await client().request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" });
     });
 
     it("drops a rejected token, fetches a new one once and re-sends the call once", async () => {

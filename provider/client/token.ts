@@ -4,7 +4,7 @@ import { AepError, responseError } from "./errors";
 import { send } from "./http";
 import { Budget, parseRetryAfter, retrying } from "./retry";
 
-type TokenCache = Map<string, { token?: string; refreshAt: number; pending?: Promise<string> }>;
+type TokenCache = Map<string, { token?: string; refreshAt: number; pending?: Promise<string>; refused?: AepError }>;
 /** Where the per-process token cache lives on `globalThis` (see {@link getToken}). */
 const CACHE_KEY = "pulumi-aep-chatlio/ims-token-cache/v1";
 
@@ -16,8 +16,11 @@ export function clearTokenCache(): void {
 /**
  * An IMS access token (OAuth Server-to-Server): the cached one until 5 minutes before it expires (or half its
  * lifetime, if shorter), else one `POST {imsUrl}/ims/token/v3` shared by every caller meanwhile. A failed
- * fetch is not cached. `rejected` is a token a Platform call just saw refused (401): it is forgotten first,
- * unless a newer one already replaced it. The fetch retries 429, 5xx and network errors (safe to repeat).
+ * fetch is not cached, except when IMS refuses the credentials themselves (a 4xx other than 429: a wrong
+ * secret, client id or scope): asking again with the same credentials gets the same answer, so the
+ * refusal is kept and every later call of this process fails at once with it (one IMS call per run, one
+ * error text). `rejected` is a token a Platform call just saw refused (401): it is forgotten first, unless
+ * a newer one already replaced it. The fetch retries 429, 5xx and network errors (safe to repeat).
  *
  * The cache lives on `globalThis` (module scope would be serialized into each provider's closure) under a
  * registry symbol, so every serialized copy of this code in the process shares it. Its key holds a SHA-256
@@ -29,6 +32,7 @@ export function getToken(s: AepSettings, b: Budget, rejected?: string): Promise<
   const key = [s.imsUrl, s.clientId, s.orgId, s.scopes, createHash("sha256").update(s.clientSecret).digest("hex")].join("\n");
   const slot = cache.get(key) ?? { refreshAt: 0 };
   cache.set(key, slot);
+  if (slot.refused) return Promise.reject(slot.refused);
   if (rejected && slot.token === rejected) slot.token = undefined;
   if (slot.token && Date.now() < slot.refreshAt) return Promise.resolve(slot.token);
   if (slot.pending) return slot.pending;
@@ -56,6 +60,7 @@ export function getToken(s: AepSettings, b: Budget, rejected?: string): Promise<
     },
     (e) => {
       slot.pending = undefined;
+      if (e instanceof AepError && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429) slot.refused = e;
       throw e;
     },
   );
