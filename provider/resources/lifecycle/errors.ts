@@ -46,8 +46,8 @@ export function explain(err: unknown, phase: "check" | "diff" | "create" | "read
     return Object.assign(new Error(message), { aepCode: err.code, status: err.status });
 }
 
-/** Texts the dynamic-provider host would print again for an error it also returns to the engine. */
-const echoes = new Set<string>();
+/** Texts the dynamic-provider host would print again for an error it also returns to the engine, with how many times. */
+const echoes = new Map<string, number>();
 
 /**
  * The SDK's dynamic-provider host prints `${error}: ${error.stack}` to stderr for a failed check, diff,
@@ -56,12 +56,19 @@ const echoes = new Set<string>();
  */
 export function noteReturnedError(err: unknown): void {
     if (err instanceof Error) {
-        echoes.add(`${err}: ${err.stack}`);
+        // Errors from one cause (a refused token, say) print the same text: each is counted.
+        const text = `${err}: ${err.stack}`;
+        echoes.set(text, (echoes.get(text) ?? 0) + 1);
         if (echoes.size > 1000) echoes.clear();
     }
 }
 
 /** True (once) for a text the host prints for an error that was noted with {@link noteReturnedError}. */
 export function isEchoOfReturnedError(text: unknown): boolean {
-    return typeof text === "string" && echoes.delete(text);
+    if (typeof text !== "string") return false;
+    const left = echoes.get(text);
+    if (!left) return false;
+    if (left > 1) echoes.set(text, left - 1);
+    else echoes.delete(text);
+    return true;
 }
