@@ -18,7 +18,7 @@
  * 5. bound = (longest weighted path) × latency. Independent objects (the N components of one program,
  *    or the source connection beside the schema) add nothing: they could run at the same time.
  */
-import type { LogEntry } from "../test/emulator";
+import type { LogEntry } from "aep-emulator";
 
 export const KINDS = ["FieldGroup", "Schema", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"] as const;
 export type Kind = (typeof KINDS)[number];

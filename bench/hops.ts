@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { DEMO_CREDENTIALS, startEmulator } from "../test/emulator";
+import { DEMO_CREDENTIALS, startEmulator } from "aep-emulator";
 import { LocalEngine } from "../test/engine";
 import { DynamicHost } from "../test/engine/host";
 import { attribute } from "./bound";

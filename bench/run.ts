@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { DEMO_CREDENTIALS, Emulator, LogEntry, startEmulator } from "../test/emulator";
+import { DEMO_CREDENTIALS, Emulator, LogEntry, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../test/engine";
 import { DEFAULT_SCOPES } from "../provider/config";
 import { Bound, Direction, KINDS, Kind, attribute, chainBound } from "./bound";

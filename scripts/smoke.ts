@@ -53,7 +53,7 @@ async function localEmulator(target: Target): Promise<(() => Promise<void>) | un
     const port = Number(JSON.parse(fs.readFileSync(portFile, "utf8")).port);
     const url = new URL(target.url);
     if (!/^(127\.|localhost$)/.test(url.hostname) || Number(url.port) !== port) return undefined;
-    const { startEmulator } = await import("../test/emulator");
+    const { startEmulator } = await import("aep-emulator");
     const emu = await startEmulator({ port, storeFile: path.join(target.stateDir, `${target.stack}.aep-store.json`) });
     return () => emu.close();
 }

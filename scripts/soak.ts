@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEMO_CREDENTIALS, FaultRule, startEmulator } from "../test/emulator";
+import { DEMO_CREDENTIALS, FaultRule, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../test/engine";
 import { Invariants, stateIds } from "../test/invariants";
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CHATLIO_SAMPLES, NEW_CONVERSATION, TRANSCRIPT } from "../provider";
-import { Emulator, startEmulator } from "./emulator";
+import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { emulatorConfig, expectOk } from "./stack";
 

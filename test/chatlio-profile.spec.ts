@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import * as aep from "../provider";
 import { NEW_CONVERSATION } from "../provider";
-import { Emulator, startEmulator } from "./emulator";
+import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { emulatorConfig, expectOk } from "./stack";
 

@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { NEW_CONVERSATION } from "../provider";
-import { Emulator, startEmulator } from "./emulator";
+import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { DynamicHost } from "./engine/host";
 import { loadSdk } from "./engine/sdk";

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aep from "../provider";
-import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "./emulator";
+import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
 import { emulatorConfig, expectOk, LooseProvider } from "./stack";

@@ -9,7 +9,7 @@
  * - lost: a state entry whose object is not in AEP (state claims an object that does not exist).
  */
 import * as fs from "fs";
-import { Emulator, EmulatorObject } from "./emulator";
+import { Emulator, EmulatorObject } from "aep-emulator";
 
 export interface InvariantReport {
     duplicates: string[];

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { AepClient } from "../provider/client";
 import { emulatorConfig, expectOk } from "./stack";

@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import * as util from "util";
 import { AepClient, clearTokenCache } from "../provider/client";
-import { Emulator, startEmulator } from "./emulator";
+import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "./engine";
 import { Invariants } from "./invariants";
 import { SECRET_SIG, SIG_KEY } from "./engine";

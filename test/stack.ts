@@ -1,7 +1,7 @@
 /** What the specs that run stacks through the local engine against the emulator share. */
 import { expect } from "chai";
 import * as crypto from "crypto";
-import { DEMO_CREDENTIALS, Emulator } from "./emulator";
+import { DEMO_CREDENTIALS, Emulator } from "aep-emulator";
 import { RunResult } from "./engine";
 
 export type StackConfig = Record<string, string | { value: string; secret?: boolean }>;

@@ -4,7 +4,7 @@
  * step kinds are recorded so that the two can be compared (test/cli/real-cli.spec.ts).
  */
 import * as path from "path";
-import { Emulator, LogEntry } from "../emulator";
+import { Emulator, LogEntry } from "aep-emulator";
 import { StackConfig, emulatorConfig } from "../stack";
 
 export const AEP_STACK = path.join(__dirname, "..", "fixtures", "aep-stack");

@@ -8,7 +8,7 @@
 //
 // State, local config and the embedded emulator's store live in `.pulumi-local/` beside Pulumi.yaml.
 // Unless AEP_PLATFORM_URL and AEP_IMS_URL (env) or aep:platformUrl and aep:imsUrl (config) point at
-// a real AEP, each run starts the embedded AEP emulator (../emulator) and points the provider at it.
+// a real AEP, each run starts the embedded AEP emulator (aep-emulator) and points the provider at it.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -135,9 +135,9 @@ async function aepTarget(ctx: Context, config: Record<string, ConfigValue>): Pro
         console.log(`AEP: ${platform} (IMS ${ims})`);
         return { env: {}, stop: async () => undefined, local: false };
     }
-    let emulator: typeof import("../emulator");
+    let emulator: typeof import("aep-emulator");
     try {
-        emulator = require("../emulator");
+        emulator = require("aep-emulator");
     } catch (e) {
         throw new Error(
             `no AEP configured and the embedded emulator could not be loaded (${(e as Error).message}). ` +

@@ -1,12 +1,28 @@
+#!/usr/bin/env node
 /**
- * `npm run emulator`: runs the AEP emulator on its own, on a fixed port so a Pulumi stack can point at it.
+ * `aep-emulator` (in this repository also `npm run emulator`): runs the AEP emulator on its own, on a fixed
+ * port so a Pulumi stack can point at it.
  *
- *   npm run emulator -- [--port 8787] [--host 127.0.0.1] [--store FILE] [--tenant acme] [--latency MS]
+ *   aep-emulator [--port 8787] [--host 127.0.0.1] [--store FILE] [--tenant acme] [--latency MS]
  *
  * The port also comes from AEP_EMULATOR_PORT. Prints the URL, the demo credentials and the environment
  * variables a client needs.
  */
 import { DEMO_CREDENTIALS, startEmulator } from "./index";
+
+const USAGE = `usage: aep-emulator [--port 8787] [--host 127.0.0.1] [--store FILE] [--tenant acme] [--latency MS]
+
+Runs the local AEP emulator (IMS, Schema Registry, Catalog, Flow Service, Data Prep, sandbox management
+and the DCS streaming inlet) on one loopback HTTP server, and prints its URL, the demo credentials and
+the AEP_* variables a client needs. Stop it with Ctrl+C.
+
+options:
+  --port N       the port to listen on (default 8787, or AEP_EMULATOR_PORT; 0 picks a free one)
+  --host ADDR    the interface to listen on (default 127.0.0.1)
+  --store FILE   keep every object in this JSON file (loaded at start, rewritten after every change)
+  --tenant ID    the tenant id of the organisation (default acme)
+  --latency MS   add this many milliseconds to every request
+  -h, --help     print this help`;
 
 function arg(name: string): string | undefined {
     const i = process.argv.indexOf(`--${name}`);
@@ -17,7 +33,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
     if (process.argv.includes("--help") || process.argv.includes("-h")) {
-        console.log("usage: npm run emulator -- [--port 8787] [--host 127.0.0.1] [--store FILE] [--tenant acme] [--latency MS]");
+        console.log(USAGE);
         return;
     }
     const portText = arg("port") ?? process.env.AEP_EMULATOR_PORT ?? "8787";

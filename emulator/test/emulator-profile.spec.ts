@@ -4,9 +4,10 @@
  * once a dataset has ingested records or is Profile-enabled.
  */
 import { expect } from "chai";
-import { Emulator, startEmulator } from "./emulator";
-import { AepCaller, BASE, CHATLIO_PAYLOADS, XED_FULL, XED_LOOKUP, buildChatlioChain, chatlioFieldGroupBody } from "./emulator/testing";
-import { destructiveChanges, profileProblem } from "./emulator/xdm";
+import { Emulator, startEmulator } from "../src";
+import { AepCaller, BASE, XED_FULL, XED_LOOKUP, buildChatlioChain, chatlioFieldGroupBody } from "./testing";
+import { CHATLIO_PAYLOADS } from "./samples";
+import { destructiveChanges, profileProblem } from "../src/xdm";
 
 const SR = BASE.schemaRegistry;
 const enc = encodeURIComponent;

@@ -2,8 +2,8 @@
  * The emulated Schema Registry: tenant field groups and schemas as aep-api.md §2.2 documents them.
  */
 import { expect } from "chai";
-import { Emulator, EXPERIENCE_EVENT, startEmulator } from "./emulator";
-import { AepCaller, BASE, XED_FULL, XED_ID_LIST, XED_LOOKUP, chatlioFieldGroupBody, chatlioSchemaBody } from "./emulator/testing";
+import { Emulator, EXPERIENCE_EVENT, startEmulator } from "../src";
+import { AepCaller, BASE, XED_FULL, XED_ID_LIST, XED_LOOKUP, chatlioFieldGroupBody, chatlioSchemaBody } from "./testing";
 
 const SR = BASE.schemaRegistry;
 const enc = encodeURIComponent;

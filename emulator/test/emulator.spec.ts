@@ -7,8 +7,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
-import { AepCaller, BASE, CHATLIO_PAYLOADS, XED_FULL, XED_LOOKUP, buildChatlioChain, chatlioFieldGroupBody } from "./emulator/testing";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "../src";
+import { AepCaller, BASE, XED_FULL, XED_LOOKUP, buildChatlioChain, chatlioFieldGroupBody } from "./testing";
+import { CHATLIO_PAYLOADS } from "./samples";
 
 const OTHER_CLIENT = { clientId: "other-client", clientSecret: "other-secret", orgId: "FEDCBA9876543210FEDCBA98@AdobeOrg" };
 

@@ -1,8 +1,8 @@
 /**
  * The local AEP emulator: IMS, Schema Registry, Catalog, Flow Service, Data Prep, sandbox management
  * and the DCS streaming inlet on one loopback HTTP server, faithful to Adobe's published Platform API
- * (../shared/reference/aep-api.md). Used by the tests, the demo (`npm start`) and users
- * (`npm run emulator`).
+ * (shared/reference/aep-api.md). Used by the tests, the demo (`npm start`) and users (the
+ * `aep-emulator` command, `npm run emulator` in the repository).
  *
  * ```ts
  * const emulator = await startEmulator();

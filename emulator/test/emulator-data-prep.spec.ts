@@ -3,9 +3,9 @@
  * expressions the Chatlio mappings need.
  */
 import { expect } from "chai";
-import { Emulator, startEmulator } from "./emulator";
-import { compile } from "./emulator/expressions";
-import { AepCaller, BASE, XED_FULL, chatlioFieldGroupBody, chatlioMappings, chatlioSchemaBody } from "./emulator/testing";
+import { Emulator, startEmulator } from "../src";
+import { compile } from "../src/expressions";
+import { AepCaller, BASE, XED_FULL, chatlioFieldGroupBody, chatlioMappings, chatlioSchemaBody } from "./testing";
 
 const DP = BASE.dataPrep;
 

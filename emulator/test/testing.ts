@@ -1,13 +1,17 @@
 /**
  * Helpers for tests that talk to the emulator over HTTP with Node's fetch (not the project's client):
- * a tiny AEP caller, documented-shape request bodies for the Chatlio chain, sample Chatlio payloads, and
- * a builder that creates the whole chain (field group → … → dataflow).
+ * a tiny AEP caller, documented-shape request bodies for the Chatlio chain, and a builder that creates
+ * the whole chain (field group → … → dataflow). Sample Chatlio payloads are in samples.ts.
  */
-import { DEMO_CREDENTIALS } from "./server";
-import { CHATLIO_CONNECTION_SPEC_ID, DATA_LAKE_CONNECTION_SPEC_ID, STREAMING_FLOW_SPEC_ID, STREAMING_PROVIDER_ID } from "./specs";
-import { EmulatorClient } from "./types";
-import { EXPERIENCE_EVENT } from "./xdm";
-import { NEW_CONVERSATION, TRANSCRIPT } from "../../provider/chatlio/samples";
+import {
+    CHATLIO_CONNECTION_SPEC_ID,
+    DATA_LAKE_CONNECTION_SPEC_ID,
+    DEMO_CREDENTIALS,
+    EXPERIENCE_EVENT,
+    EmulatorClient,
+    STREAMING_FLOW_SPEC_ID,
+    STREAMING_PROVIDER_ID,
+} from "../src";
 
 export const BASE = {
     schemaRegistry: "/data/foundation/schemaregistry",
@@ -169,9 +173,6 @@ export function chatlioMappings(tenantId: string): Array<Record<string, unknown>
         { sourceAttribute: "slackChannelId", destinationXdmPath: `${p}.slackChannelId`, identity: false, version: 0 },
     ];
 }
-
-/** Chatlio webhook payloads: the product's own samples (provider/chatlio/samples.ts), one per shape. */
-export const CHATLIO_PAYLOADS = { newConversation: NEW_CONVERSATION, transcript: TRANSCRIPT };
 
 export interface ChatlioChain {
     fieldGroupId: string;

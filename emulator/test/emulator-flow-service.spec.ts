@@ -9,8 +9,8 @@ import {
     STREAMING_FLOW_SPEC_ID,
     STREAMING_PROVIDER_ID,
     startEmulator,
-} from "./emulator";
-import { AepCaller, BASE, ChatlioChain, XED_FULL, buildChatlioChain, chatlioFieldGroupBody, chatlioSchemaBody } from "./emulator/testing";
+} from "../src";
+import { AepCaller, BASE, ChatlioChain, XED_FULL, buildChatlioChain, chatlioFieldGroupBody, chatlioSchemaBody } from "./testing";
 
 const FS = BASE.flowService;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,5 +1,5 @@
 /**
- * The emulator's public types. The shapes listed in docs/CONTRACTS.md ("test/emulator") are fixed:
+ * The emulator's public types. The shapes listed in docs/CONTRACTS.md ("aep-emulator") are fixed:
  * other parts of the project code against them. Additions are marked as such.
  */
 

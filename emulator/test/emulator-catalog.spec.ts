@@ -2,8 +2,8 @@
  * The emulated Catalog: datasets as aep-api.md §2.3 documents them.
  */
 import { expect } from "chai";
-import { Emulator, startEmulator } from "./emulator";
-import { AepCaller, BASE, XED_FULL, chatlioFieldGroupBody, chatlioSchemaBody } from "./emulator/testing";
+import { Emulator, startEmulator } from "../src";
+import { AepCaller, BASE, XED_FULL, chatlioFieldGroupBody, chatlioSchemaBody } from "./testing";
 
 const DS = `${BASE.catalog}/dataSets`;
 
