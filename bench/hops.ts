@@ -2,7 +2,7 @@
  * Where one hop of the chain goes in an up from empty of one ChatlioSource: for each AEP resource, when
  * the engine called Check and Create on the host, when its first request started and its last answer
  * came, and when Create returned. The engine's host calls are timed by wrapping DynamicHost's methods in
- * this process (test/engine is not edited).
+ * this process (tools/engine is not edited).
  *
  *   npx ts-node --transpile-only bench/hops.ts [--latency MS] [--repeat 3]
  *
@@ -15,8 +15,8 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { DEMO_CREDENTIALS, startEmulator } from "aep-emulator";
-import { LocalEngine } from "../test/engine";
-import { DynamicHost } from "../test/engine/host";
+import { LocalEngine } from "../tools/engine";
+import { DynamicHost } from "../tools/engine/host";
 import { attribute } from "./bound";
 import { textTable } from "./report";
 

@@ -2,7 +2,7 @@
  * Peak memory and CPU time of the engine's child processes while a run is going on, from /proc (Linux).
  *
  * The local engine spawns the program and the dynamic-provider host as direct children of this process
- * (test/engine/processes.ts), so they are found in /proc/<our pid>/task/<tid>/children and told apart
+ * (tools/engine/processes.ts), so they are found in /proc/<our pid>/task/<tid>/children and told apart
  * by their command line (`cmd/dynamic-provider` for the host, `cmd/run` for the program). Every few
  * milliseconds the sampler reads each one's /proc/<pid>/status and /proc/<pid>/stat. VmHWM is the
  * kernel's own high-water mark of resident memory, so a sample taken shortly before the process ends

@@ -1,6 +1,6 @@
 /**
  * What would meet the N = 50 target: the same up and destroy of N = 1 and N = 50 ChatlioSources as
- * `npm run bench`, with two changes to the local engine tried in this process only (test/engine is not
+ * `npm run bench`, with two changes to the local engine tried in this process only (tools/engine is not
  * edited; its prototypes are patched here, for this measurement):
  *
  *   writes      the state file is written at most every 250 ms (and at the end of the run) instead of
@@ -13,7 +13,7 @@
  * Its figures are quoted in docs/BENCHMARK.md ("what would meet it"). It asserts nothing.
  */
 import { performance } from "perf_hooks";
-import { Deployment } from "../test/engine/deployment";
+import { Deployment } from "../tools/engine/deployment";
 import { Bench, RunFigures } from "./run";
 import { runTable } from "./report";
 

@@ -10,7 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHATLIO_SAMPLES } from "../provider/chatlio/samples";
-import { LocalEngine } from "../test/engine";
+import { LocalEngine } from "../tools/engine";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -11,7 +11,7 @@ import * as path from "path";
 import * as aep from "../provider";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { AepCaller, ChatlioChain, buildChatlioChain } from "./support/chatlio";
-import { LocalEngine, RunResult } from "./engine";
+import { LocalEngine, RunResult } from "../tools/engine";
 import { Invariants } from "./invariants";
 import { expectOk, LooseProvider } from "./stack";
 

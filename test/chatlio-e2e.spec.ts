@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { CHATLIO_SAMPLES, NEW_CONVERSATION, TRANSCRIPT } from "../provider";
 import { Emulator, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult } from "./engine";
+import { LocalEngine, RunResult } from "../tools/engine";
 import { emulatorConfig, expectOk } from "./stack";
 
 const ROOT = path.resolve(__dirname, "..");

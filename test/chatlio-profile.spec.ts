@@ -12,7 +12,7 @@ import * as path from "path";
 import * as aep from "../provider";
 import { NEW_CONVERSATION } from "../provider";
 import { Emulator, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult } from "./engine";
+import { LocalEngine, RunResult } from "../tools/engine";
 import { emulatorConfig, expectOk } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "chatlio-profile");

@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import * as aep from "../provider";
 import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult } from "./engine";
+import { LocalEngine, RunResult } from "../tools/engine";
 import { Invariants } from "./invariants";
 import { emulatorConfig, expectOk, LooseProvider } from "./stack";
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult } from "./engine";
+import { LocalEngine, RunResult } from "../tools/engine";
 import { AepClient } from "../provider/client";
 import { emulatorConfig, expectOk } from "./stack";
 

@@ -16,9 +16,9 @@ import * as path from "path";
 import * as util from "util";
 import { AepClient, clearTokenCache } from "../provider/client";
 import { Emulator, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult } from "./engine";
+import { LocalEngine, RunResult } from "../tools/engine";
 import { Invariants } from "./invariants";
-import { SECRET_SIG, SIG_KEY } from "./engine";
+import { SECRET_SIG, SIG_KEY } from "../tools/engine";
 import { BEARER, expectOk, tokensIn } from "./stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");

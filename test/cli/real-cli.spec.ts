@@ -5,7 +5,7 @@
  *
  * The same lifecycle (scenario.ts) also runs through the local engine, and the two are compared step by
  * step: the same AEP calls (method and path) and the same step kinds. Differences the engines are known
- * to have are listed in test/engine/README.md.
+ * to have are listed in tools/engine/README.md.
  */
 import { expect } from "chai";
 import * as fs from "fs";

@@ -1,4 +1,4 @@
-// The engine's public types. The shapes in docs/CONTRACTS.md ("test/engine") are fixed; members
+// The engine's public types. The shapes in docs/CONTRACTS.md ("tools/engine") are fixed; members
 // marked "(addition)" go beyond the contract.
 
 export interface ConfigValue {

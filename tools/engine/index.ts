@@ -1,5 +1,5 @@
 // The local engine: runs a Pulumi TypeScript program through the SDK's own runtime and dynamic-provider
-// host, without the Pulumi CLI. See docs/CONTRACTS.md ("test/engine") for the stable API.
+// host, without the Pulumi CLI. See docs/CONTRACTS.md ("tools/engine") for the stable API.
 
 export { LocalEngine } from "./engine";
 export type { ConfigValue, EngineOptions, OutputValue, RunResult, StepRecord } from "./types";
