@@ -79,7 +79,7 @@ describe("The packed package in a fresh project", function () {
         emu = await startEmulator();
         project = fs.mkdtempSync(path.join(os.tmpdir(), "aep-consumer-"));
         stateRoot = path.join(project, ".state");
-        // dist/ is current: .mocharc.json requires scripts/build.js, which builds it when stale. `prepare`
+        // dist/ is current: .mocharc.json requires tools/build.js, which builds it when stale. `prepack`
         // would build it once more, so the pack skips scripts.
         const [info] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", project], ROOT));
         packed = { filename: info.filename, size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f: { path: string }) => f.path) };
@@ -119,7 +119,7 @@ describe("The packed package in a fresh project", function () {
             expect(packed.files, f).to.include.members([f.replace(/\.js$/, ".d.ts"), `${f}.map`]);
         }
         expect(packed.files.filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts"))).to.deep.equal([]);
-        expect(packed.files.filter((f) => /(^|\/)(test|bench|scripts|provider|examples)\//.test(f))).to.deep.equal([]);
+        expect(packed.files.filter((f) => /(^|\/)(test|tools|emulator|provider|examples)\//.test(f))).to.deep.equal([]);
     });
 
     it("installs beside @pulumi/pulumi and @pulumi/random, sharing the project's one copy of each", () => {

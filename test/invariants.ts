@@ -1,6 +1,6 @@
 /**
  * The invariants a run must keep whatever fails: AEP (the emulator's store) against the stack's state
- * file. Used after every run by the fault, adoption and secret specs and by the soak (scripts/soak.ts).
+ * file. Used after every run by the fault, adoption and secret specs and by the soak (tools/soak.ts).
  *
  * - duplicates: two AEP objects of one kind with one name in one sandbox (a create repeated blindly);
  * - orphans: an AEP object the state does not hold (created by a run that then lost track of it).

@@ -6,3 +6,7 @@ export type { ConfigValue, EngineOptions, OutputValue, RunResult, StepRecord } f
 export { renderValue, displayType } from "./display";
 export { LocalConfigStore, loadProject, loadStackConfigFile } from "./project";
 export { SECRET_SIG, SIG_KEY, UNKNOWN } from "./values";
+// For the bench, which times and patches these in its own process (tools/bench: hops.ts, run.ts, what-if.ts).
+export { Deployment } from "./deployment";
+export { DynamicHost } from "./host";
+export { StateFile } from "./state";

@@ -4,7 +4,7 @@
  * came, and when Create returned. The engine's host calls are timed by wrapping DynamicHost's methods in
  * this process (tools/engine is not edited).
  *
- *   npx ts-node --transpile-only bench/hops.ts [--latency MS] [--repeat 3]
+ *   npx ts-node --transpile-only tools/bench/hops.ts [--latency MS] [--repeat 3]
  *
  * A hop from object A to its dependent B = program (A's Create answer → B's Check: the engine answers the
  * program, the SDK resolves B's inputs and registers B) + Check + host (Create call → first request).
@@ -15,8 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { DEMO_CREDENTIALS, startEmulator } from "aep-emulator";
-import { LocalEngine } from "../tools/engine";
-import { DynamicHost } from "../tools/engine/host";
+import { DynamicHost, LocalEngine } from "../engine";
 import { attribute } from "./bound";
 import { textTable } from "./report";
 

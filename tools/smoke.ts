@@ -10,7 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHATLIO_SAMPLES } from "../provider/chatlio/samples";
-import { LocalEngine } from "../tools/engine";
+import { LocalEngine } from "./engine";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -9,8 +9,8 @@
 //
 // Not part of `npm test`; it asserts nothing and exits 1 only when a run fails.
 import { performance } from "perf_hooks";
-import { Bench } from "../bench/run";
-import { BenchResult, METHOD, compare, evaluate, machine, render } from "../bench/report";
+import { Bench } from "./run";
+import { BenchResult, METHOD, compare, evaluate, machine, render } from "./report";
 
 function usage(message?: string): never {
     if (message) process.stderr.write(`bench: ${message}\n`);

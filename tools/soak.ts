@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEMO_CREDENTIALS, FaultRule, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult } from "../tools/engine";
+import { LocalEngine, RunResult } from "./engine";
 import { Invariants, stateIds } from "../test/invariants";
 
 export interface SoakOptions {

@@ -1,5 +1,5 @@
 /**
- * The benchmark's runs: the local engine (tools/engine) against the emulator (test/emulator) with a fixed
+ * The benchmark's runs: the local engine (tools/engine) against the emulator (aep-emulator) with a fixed
  * latency per request, and Adobe's manual sequence through the same client beside it. Each run yields
  * one {@link RunFigures}; report.ts turns them into the table, the targets and the JSON.
  */
@@ -8,14 +8,13 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { DEMO_CREDENTIALS, Emulator, LogEntry, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult } from "../tools/engine";
-import { DEFAULT_SCOPES } from "../provider/config";
+import { LocalEngine, RunResult, StateFile } from "../engine";
+import { DEFAULT_SCOPES } from "../../provider/config";
 import { Bound, Direction, KINDS, Kind, attribute, chainBound } from "./bound";
 import { manualSequence } from "./manual";
 import { ChildFigures, ChildSampler } from "./processes";
-import { StateFile } from "../tools/engine/state";
 import { StateSize, stateSize } from "./state";
-import { CliHome, CliStack, cliInstalled } from "../test/cli/harness";
+import { CliHome, CliStack, cliInstalled } from "../../test/cli/harness";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 

@@ -8,12 +8,12 @@
  *   deletes     destroy deletes in waves: every resource nothing left depends on, at once, instead of
  *               one at a time (dependents still go first)
  *
- *   npx ts-node --transpile-only bench/what-if.ts [--latency MS] [--variants base,writes,writes+deletes] [--counts 1,50]
+ *   npx ts-node --transpile-only tools/bench/what-if.ts [--latency MS] [--variants base,writes,writes+deletes] [--counts 1,50]
  *
  * Its figures are quoted in docs/BENCHMARK.md ("what would meet it"). It asserts nothing.
  */
 import { performance } from "perf_hooks";
-import { Deployment } from "../tools/engine/deployment";
+import { Deployment } from "../engine";
 import { Bench, RunFigures } from "./run";
 import { runTable } from "./report";
 

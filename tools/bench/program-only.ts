@@ -1,11 +1,11 @@
 /**
- * The program's own cost, without the engine: the benchmark's Chatlio program (bench/fixtures/chatlio)
+ * The program's own cost, without the engine: the benchmark's Chatlio program (tools/bench/fixtures/chatlio)
  * run under the SDK's mocks (`pulumi.runtime.setMocks`) for N components, timed from construction to
  * every output resolved. Variant "memo" hands every resource of one kind the same provider forwarder
  * (hostedProvider memoized per kind, patched in this process only), so the SDK's serialization cache
  * (a WeakMap keyed by the provider object) serializes 7 closures instead of one per resource.
  *
- *   npx ts-node --transpile-only bench/program-only.ts [--counts 1,10,50] [--repeat 3]
+ *   npx ts-node --transpile-only tools/bench/program-only.ts [--counts 1,10,50] [--repeat 3]
  *
  * Each measurement runs in a fresh child process; the median of the repeats is printed. Quoted in
  * docs/BENCHMARK.md. It asserts nothing.
@@ -38,9 +38,9 @@ async function child(count: number, memo: boolean): Promise<void> {
         "mock",
         false,
     );
-    require("../provider");
+    require("../../provider");
     if (memo) {
-        const hosted = require("../provider/resources/hosted");
+        const hosted = require("../../provider/resources/hosted");
         const original = hosted.hostedProvider;
         const cache = new Map<string, unknown>();
         hosted.hostedProvider = (kind: string) => {
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < repeat; i++) {
             for (const v of ["each", "memo"]) {
                 const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--child", String(n), v], {
-                    cwd: path.resolve(__dirname, ".."),
+                    cwd: path.resolve(__dirname, "..", ".."),
                     encoding: "utf8",
                 });
                 samples[v].push(JSON.parse(out.trim().split("\n").pop()!));

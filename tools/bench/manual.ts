@@ -5,13 +5,13 @@
  * inlet URL. The bodies carry the same fields and mappings as the ChatlioSource's, so the two sides
  * move the same bytes; only the orchestration differs (no name lookups, no engine, no processes).
  */
-import { AepClient, clearTokenCache } from "../provider/client";
-import { AepSettings } from "../provider/config";
-import { CHATLIO_FIELDS, TENANT, chatlioMappings } from "../provider/chatlio";
+import { AepClient, clearTokenCache } from "../../provider/client";
+import { AepSettings } from "../../provider/config";
+import { CHATLIO_FIELDS, TENANT, chatlioMappings } from "../../provider/chatlio";
 import {
     CHATLIO_CONNECTION_SPEC_ID, DATA_LAKE_CONNECTION_SPEC_ID, EXPERIENCE_EVENT_CLASS, STREAMING_FLOW_SPEC_ID,
     STREAMING_PROVIDER_ID, XED_FULL_V1,
-} from "../provider/resources/ids";
+} from "../../provider/resources/ids";
 
 export interface ManualResult {
     dataflowId: string;

@@ -2,7 +2,7 @@
 // npm run pulumi:install — builds the Pulumi CLI from its Go module into .tools/pulumi/bin/pulumi.
 //
 // The CLI's main package is github.com/pulumi/pulumi/pkg/v3/cmd/pulumi. `go install pkg@version` refuses it
-// (pkg's go.mod replaces sdk with a local folder), so scripts/pulumi-cli/ is a wrapper module of ours that
+// (pkg's go.mod replaces sdk with a local folder), so tools/pulumi-cli/ is a wrapper module of ours that
 // requires pkg and sdk at one version (go.mod/go.sum pin every dependency). The build is skipped when the
 // binary already reports the pinned version, so a second run takes about a second; Go's own build and
 // module caches make a rebuild on the same machine quick too.
@@ -12,14 +12,14 @@ const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
-const MODULE_DIR = path.join(ROOT, "scripts", "pulumi-cli");
+const MODULE_DIR = path.join(ROOT, "tools", "pulumi-cli");
 const BIN_DIR = path.join(ROOT, ".tools", "pulumi", "bin");
 const BIN = path.join(BIN_DIR, "pulumi");
 
 function pinnedVersion() {
     const mod = fs.readFileSync(path.join(MODULE_DIR, "go.mod"), "utf8");
     const m = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\d+\.\d+\.\d+)/.exec(mod);
-    if (!m) throw new Error("scripts/pulumi-cli/go.mod does not require github.com/pulumi/pulumi/pkg/v3 at a version");
+    if (!m) throw new Error("tools/pulumi-cli/go.mod does not require github.com/pulumi/pulumi/pkg/v3 at a version");
     return m[1];
 }
 
