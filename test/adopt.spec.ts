@@ -12,8 +12,8 @@ import * as aep from "../provider";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { AepCaller, ChatlioChain, buildChatlioChain } from "./support/chatlio";
 import { LocalEngine, RunResult } from "../tools/engine";
-import { Invariants } from "./invariants";
-import { expectOk, LooseProvider } from "./stack";
+import { Invariants } from "./support/invariants";
+import { expectOk, LooseProvider } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SUFFIX = " (made by hand)";

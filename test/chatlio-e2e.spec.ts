@@ -9,7 +9,7 @@ import * as path from "path";
 import { CHATLIO_SAMPLES, NEW_CONVERSATION, TRANSCRIPT } from "../provider";
 import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
-import { emulatorConfig, expectOk } from "./stack";
+import { emulatorConfig, expectOk } from "./support/stack";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -13,7 +13,7 @@ import * as aep from "../provider";
 import { NEW_CONVERSATION } from "../provider";
 import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
-import { emulatorConfig, expectOk } from "./stack";
+import { emulatorConfig, expectOk } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "chatlio-profile");
 const SR = "/data/foundation/schemaregistry";

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as aep from "../provider";
-import { LooseProvider } from "./stack";
+import { LooseProvider } from "./support/stack";
 
 const { UNKNOWN } = aep;
 const fieldGroupProvider = aep.fieldGroupProvider as unknown as LooseProvider;

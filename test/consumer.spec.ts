@@ -20,7 +20,7 @@ import { LocalEngine, RunResult } from "../tools/engine";
 import { DynamicHost } from "../tools/engine/host";
 import { loadSdk } from "../tools/engine/sdk";
 import { StackState } from "../tools/engine/state";
-import { emulatorConfig, expectOk, StackConfig } from "./stack";
+import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 import { CliEngineUnderTest } from "./cli/engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./cli/harness";
 

@@ -16,8 +16,8 @@ import * as path from "path";
 import * as aep from "../provider";
 import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
-import { Invariants } from "./invariants";
-import { emulatorConfig, expectOk, LooseProvider } from "./stack";
+import { Invariants } from "./support/invariants";
+import { emulatorConfig, expectOk, LooseProvider } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SR = "/data/foundation/schemaregistry";

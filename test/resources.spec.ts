@@ -9,7 +9,7 @@ import * as path from "path";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
 import { AepClient } from "../provider/client";
-import { emulatorConfig, expectOk } from "./stack";
+import { emulatorConfig, expectOk } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const KINDS = ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet", "flow"];

@@ -17,9 +17,9 @@ import * as util from "util";
 import { AepClient, clearTokenCache } from "../provider/client";
 import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
-import { Invariants } from "./invariants";
+import { Invariants } from "./support/invariants";
 import { SECRET_SIG, SIG_KEY } from "../tools/engine";
-import { BEARER, expectOk, tokensIn } from "./stack";
+import { BEARER, expectOk, tokensIn } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");

@@ -16,7 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import { DEMO_CREDENTIALS, FaultRule, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "./engine";
-import { Invariants, stateIds } from "../test/invariants";
+import { Invariants, stateIds } from "../test/support/invariants";
 
 export interface SoakOptions {
     seed: number;

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { LocalEngine, RunResult } from "../../tools/engine";
-import { StackConfig } from "../stack";
+import { StackConfig } from "../support/stack";
 import type { JobResult } from "./automation-runner";
 import { CliHome, CliStack } from "./harness";
 import { EngineUnderTest, Run } from "./scenario";

@@ -13,7 +13,7 @@ import * as path from "path";
 import { NEW_CONVERSATION } from "../../provider/chatlio/samples";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { AepCaller, buildChatlioChain } from "../support/chatlio";
-import { BEARER, emulatorConfig, tokensIn } from "../stack";
+import { BEARER, emulatorConfig, tokensIn } from "../support/stack";
 import { CliEngineUnderTest, LocalEngineUnderTest } from "./engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./harness";
 import { AEP_STACK, Run, StepRecord, requestShape, runLifecycle, stepKinds } from "./scenario";

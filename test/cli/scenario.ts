@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { Emulator, LogEntry } from "aep-emulator";
-import { StackConfig, emulatorConfig } from "../stack";
+import { StackConfig, emulatorConfig } from "../support/stack";
 
 export const AEP_STACK = path.join(__dirname, "..", "fixtures", "aep-stack");
 

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import * as crypto from "crypto";
 import { DEMO_CREDENTIALS, Emulator } from "aep-emulator";
-import { RunResult } from "../tools/engine";
+import { RunResult } from "../../tools/engine";
 
 export type StackConfig = Record<string, string | { value: string; secret?: boolean }>;
 
