@@ -365,7 +365,8 @@ const typeOfField = (f: Field): string => `${f.type ?? (isObject(f.properties) ?
  * field made required, or an enum narrowed (a value dropped, or a list of values where any was allowed).
  * Adobe's docs allow "only non-destructive changes" once a schema is in use (§2.2.4) without listing
  * them; these four are the ones that can make stored records invalid. Additions are not destructive.
- * The provider's preview (destructiveFieldChanges in provider/resources/field-group.ts) applies the same four rules.
+ * The pulumi-aep-chatlio provider's preview (destructiveFieldChanges in its resources/field-group.ts)
+ * applies the same four rules.
  */
 export function destructiveChanges(before: Fields, after: Fields, prefix = ""): FieldChange[] {
     const out: FieldChange[] = [];
