@@ -9,11 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aep from "../provider/internal";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
-import { AepCaller, ChatlioChain, buildChatlioChain } from "./emulator/testing";
-import { LocalEngine, RunResult } from "./engine";
-import { Invariants } from "./invariants";
-import { expectOk, LooseProvider } from "./stack";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { AepCaller, ChatlioChain, buildChatlioChain } from "./support/chatlio";
+import { LocalEngine, RunResult } from "../tools/engine";
+import { Invariants } from "./support/invariants";
+import { expectOk, LooseProvider } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SUFFIX = " (made by hand)";

@@ -7,8 +7,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
-import { LocalEngine } from "./engine";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { LocalEngine } from "../tools/engine";
 
 describe("Bad input at preview, through the engine", function () {
     this.timeout(60_000);

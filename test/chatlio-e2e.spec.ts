@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CHATLIO_SAMPLES, NEW_CONVERSATION, TRANSCRIPT } from "../provider/internal";
-import { Emulator, startEmulator } from "./emulator";
-import { LocalEngine, RunResult } from "./engine";
-import { emulatorConfig, expectOk } from "./stack";
+import { Emulator, startEmulator } from "aep-emulator";
+import { LocalEngine, RunResult } from "../tools/engine";
+import { emulatorConfig, expectOk } from "./support/stack";
 
 const ROOT = path.resolve(__dirname, "..");
 

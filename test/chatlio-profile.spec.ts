@@ -11,9 +11,9 @@ import * as os from "os";
 import * as path from "path";
 import * as aep from "../provider/internal";
 import { NEW_CONVERSATION } from "../provider/internal";
-import { Emulator, startEmulator } from "./emulator";
-import { LocalEngine, RunResult } from "./engine";
-import { emulatorConfig, expectOk } from "./stack";
+import { Emulator, startEmulator } from "aep-emulator";
+import { LocalEngine, RunResult } from "../tools/engine";
+import { emulatorConfig, expectOk } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "chatlio-profile");
 const SR = "/data/foundation/schemaregistry";

@@ -6,8 +6,8 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as aep from "../provider/internal";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
-import { LooseProvider } from "./stack";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { LooseProvider } from "./support/stack";
 
 const { UNKNOWN } = aep;
 const fieldGroupProvider = aep.fieldGroupProvider as unknown as LooseProvider;

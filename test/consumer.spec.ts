@@ -15,12 +15,12 @@ import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { NEW_CONVERSATION } from "../provider/internal";
-import { Emulator, startEmulator } from "./emulator";
-import { LocalEngine, RunResult } from "./engine";
-import { DynamicHost } from "./engine/host";
-import { loadSdk } from "./engine/sdk";
-import { StackState } from "./engine/state";
-import { emulatorConfig, expectOk, StackConfig } from "./stack";
+import { Emulator, startEmulator } from "aep-emulator";
+import { LocalEngine, RunResult } from "../tools/engine";
+import { DynamicHost } from "../tools/engine/host";
+import { loadSdk } from "../tools/engine/sdk";
+import { StackState } from "../tools/engine/state";
+import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 import { CliEngineUnderTest } from "./cli/engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./cli/harness";
 
@@ -79,7 +79,7 @@ describe("The packed package in a fresh project", function () {
         emu = await startEmulator();
         project = fs.mkdtempSync(path.join(os.tmpdir(), "aep-consumer-"));
         stateRoot = path.join(project, ".state");
-        // dist/ is current: .mocharc.json requires scripts/build.js, which builds it when stale. `prepare`
+        // dist/ is current: .mocharc.json requires tools/build.js, which builds it when stale. `prepack`
         // would build it once more, so the pack skips scripts.
         const [info] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", project], ROOT));
         packed = { filename: info.filename, size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f: { path: string }) => f.path) };
@@ -120,7 +120,7 @@ describe("The packed package in a fresh project", function () {
         }
         expect(packed.files.filter((f) => f.endsWith(".map"))).to.deep.equal([]);
         expect(packed.files.filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts"))).to.deep.equal([]);
-        expect(packed.files.filter((f) => /(^|\/)(test|bench|scripts|tools|emulator|provider|examples)\//.test(f))).to.deep.equal([]);
+        expect(packed.files.filter((f) => /(^|\/)(test|tools|emulator|provider|examples)\//.test(f))).to.deep.equal([]);
     });
 
     it("installs beside @pulumi/pulumi and @pulumi/random, sharing the project's one copy of each", () => {

@@ -1,13 +1,13 @@
-// `npm start -- config ...` and `npm start -- stack output ...` (test/engine/cli.ts), on a scratch
+// `npm start -- config ...` and `npm start -- stack output ...` (tools/engine/cli.ts), on a scratch
 // project: no program runs here, the state is written the way the engine writes it.
 
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "./engine/cli";
-import { StateFile } from "./engine/state";
-import { makeSecret } from "./engine/values";
+import { main } from "../tools/engine/cli";
+import { StateFile } from "../tools/engine/state";
+import { makeSecret } from "../tools/engine/values";
 
 describe("local engine command line (npm start)", () => {
     let dir: string;

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { LocalEngine, RunResult } from "./engine";
+import { LocalEngine, RunResult } from "../tools/engine";
 
 const FIXTURE = path.join(__dirname, "fixtures", "engine-basic");
 const TOKEN = "s3cr3t-api-token-7f2c";
@@ -88,7 +88,7 @@ function alive(pid: number): boolean {
     }
 }
 
-describe("local engine (test/engine)", function () {
+describe("local engine (tools/engine)", function () {
     this.timeout(60_000);
     const api = new FakeApi();
     let stateDir: string;

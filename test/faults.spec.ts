@@ -14,10 +14,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aep from "../provider/internal";
-import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "./emulator";
-import { LocalEngine, RunResult } from "./engine";
-import { Invariants } from "./invariants";
-import { emulatorConfig, expectOk, LooseProvider } from "./stack";
+import { DEMO_CREDENTIALS, Emulator, FaultRule, startEmulator } from "aep-emulator";
+import { LocalEngine, RunResult } from "../tools/engine";
+import { Invariants } from "./support/invariants";
+import { emulatorConfig, expectOk, LooseProvider } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const SR = "/data/foundation/schemaregistry";

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import * as aep from "../provider/internal";
-import { LooseProvider } from "./stack";
+import { LooseProvider } from "./support/stack";
 
 const provider = aep.sourceConnectionProvider as unknown as LooseProvider;
 const URN = "urn:pulumi:dev::aep-stack::pulumi-nodejs:dynamic/aep:SourceConnection::source";

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as aep from "../provider/internal";
-import { LooseProvider } from "./stack";
+import { LooseProvider } from "./support/stack";
 
 const fieldGroups = aep.fieldGroupProvider as unknown as LooseProvider;
 const schemas = aep.schemaProvider as unknown as LooseProvider;

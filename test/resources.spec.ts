@@ -6,10 +6,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "./emulator";
-import { LocalEngine, RunResult } from "./engine";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { LocalEngine, RunResult } from "../tools/engine";
 import { AepClient } from "../provider/client";
-import { emulatorConfig, expectOk } from "./stack";
+import { emulatorConfig, expectOk } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const KINDS = ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet", "flow"];

@@ -15,11 +15,11 @@ import * as os from "os";
 import * as path from "path";
 import * as util from "util";
 import { AepClient, clearTokenCache } from "../provider/client";
-import { Emulator, startEmulator } from "./emulator";
-import { LocalEngine, RunResult } from "./engine";
-import { Invariants } from "./invariants";
-import { SECRET_SIG, SIG_KEY } from "./engine";
-import { BEARER, expectOk, tokensIn } from "./stack";
+import { Emulator, startEmulator } from "aep-emulator";
+import { LocalEngine, RunResult } from "../tools/engine";
+import { Invariants } from "./support/invariants";
+import { SECRET_SIG, SIG_KEY } from "../tools/engine";
+import { BEARER, expectOk, tokensIn } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");

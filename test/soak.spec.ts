@@ -1,5 +1,5 @@
 /**
- * A short seeded soak (scripts/soak.ts) in-process: random up, update, refresh and destroy runs of the
+ * A short seeded soak (tools/soak.ts) in-process: random up, update, refresh and destroy runs of the
  * seven resources under random faults. The long one is `npm run soak -- --seed S --runs N`.
  *
  * Six runs keep it within the suite's time budget; seed 31 makes them an up and a destroy that each meet a
@@ -8,7 +8,7 @@
  * (lost answers, 500s, 504s after commit) on their own.
  */
 import { expect } from "chai";
-import { soak } from "../scripts/soak";
+import { soak } from "../tools/soak";
 
 const SEED = 31;
 const RUNS = 6;

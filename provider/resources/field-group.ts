@@ -214,7 +214,7 @@ const typeName = (f: XdmField) => `${f.type}${f.format ? `/${f.format}` : ""}`;
  * The changes AEP counts as destructive once a schema is in use (aep-api.md §2.2.4): a field removed,
  * its type or format changed, a field made required, an enum narrowed (a value dropped, or a list where
  * any value was allowed). Additions are not. Offline; unknown values (preview) are skipped. The emulator
- * applies the same four rules (test/emulator/xdm.ts).
+ * applies the same four rules (the aep-emulator package, src/xdm.ts).
  */
 export function destructiveFieldChanges(before: Record<string, XdmField>, after: Record<string, XdmField>, prefix: string): FieldChange[] {
     const out: FieldChange[] = [];

@@ -1,8 +1,8 @@
 /** The two engines behind one interface (scenario.ts): the local engine and the real Pulumi CLI. */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalEngine, RunResult } from "../engine";
-import { StackConfig } from "../stack";
+import { LocalEngine, RunResult } from "../../tools/engine";
+import { StackConfig } from "../support/stack";
 import type { JobResult } from "./automation-runner";
 import { CliHome, CliStack } from "./harness";
 import { EngineUnderTest, Run } from "./scenario";

@@ -5,15 +5,15 @@
  *
  * The same lifecycle (scenario.ts) also runs through the local engine, and the two are compared step by
  * step: the same AEP calls (method and path) and the same step kinds. Differences the engines are known
- * to have are listed in test/engine/README.md.
+ * to have are listed in tools/engine/README.md.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { NEW_CONVERSATION } from "../../provider/chatlio/samples";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "../emulator";
-import { AepCaller, buildChatlioChain } from "../emulator/testing";
-import { BEARER, emulatorConfig, tokensIn } from "../stack";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { AepCaller, buildChatlioChain } from "../support/chatlio";
+import { BEARER, emulatorConfig, tokensIn } from "../support/stack";
 import { CliEngineUnderTest, LocalEngineUnderTest } from "./engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./harness";
 import { AEP_STACK, Run, StepRecord, requestShape, runLifecycle, stepKinds } from "./scenario";

@@ -4,8 +4,8 @@
  * step kinds are recorded so that the two can be compared (test/cli/real-cli.spec.ts).
  */
 import * as path from "path";
-import { Emulator, LogEntry } from "../emulator";
-import { StackConfig, emulatorConfig } from "../stack";
+import { Emulator, LogEntry } from "aep-emulator";
+import { StackConfig, emulatorConfig } from "../support/stack";
 
 export const AEP_STACK = path.join(__dirname, "..", "fixtures", "aep-stack");
 

@@ -2,11 +2,11 @@
 // would download the real plugin (pulumi-resource-random), which this machine cannot reach, and
 // pulumi-random's Go module replaces a local folder, so the module proxy cannot build it either. This
 // stand-in serves RandomString and RandomId through the SDK's own provider server (@pulumi/pulumi/provider),
-// with the behaviour the local engine's stand-in has (test/engine/random.ts: values chosen once and kept,
+// with the behaviour the local engine's stand-in has (tools/engine/random.ts: values chosen once and kept,
 // every input forces a replacement). It says it is version 4.21.2, the @pulumi/random the project tests
 // with, so the engine takes it for the plugin that package asks for. Users get the real plugin.
 import * as provider from "@pulumi/pulumi/provider";
-import { checkRandom, createRandom, isLocalRandomType } from "../../engine/random";
+import { checkRandom, createRandom, isLocalRandomType } from "../../../tools/engine/random";
 
 const VERSION = "4.21.2";
 

@@ -1,0 +1,109 @@
+/**
+ * The emulator's public types. The shapes listed in docs/CONTRACTS.md ("aep-emulator") are fixed:
+ * other parts of the project code against them. Additions are marked as such.
+ */
+
+/** A client the emulated IMS knows: its id, secret and the organisation its tokens belong to. */
+export interface EmulatorClient {
+    clientId: string;
+    clientSecret: string;
+    orgId: string;
+}
+
+export interface EmulatorOptions {
+    /** TCP port; default 0 (the system picks a free one). */
+    port?: number;
+    /** Interface to listen on; default 127.0.0.1. */
+    host?: string;
+    /** JSON file holding every object: loaded at start, rewritten atomically after every change. */
+    storeFile?: string;
+    /** File that receives one JSON line per exchange; default `process.env.AEP_TRAFFIC_LOG`. */
+    trafficLog?: string;
+    /** Clients the emulated IMS accepts; default `[DEMO_CREDENTIALS]`. */
+    clients?: EmulatorClient[];
+    /** The organisation's tenant id (field namespace `_{tenantId}`); default "acme". */
+    tenantId?: string;
+    /** Sandbox names; default ["prod", "dev"]. The first production-like name ("prod") is the default sandbox. */
+    sandboxes?: string[];
+    /** Milliseconds added to every request (benchmarks). */
+    latencyMs?: number;
+    /** Lifetime of an access token; default 86399 seconds, as in Adobe's IMS example. */
+    tokenTtlSeconds?: number;
+    /**
+     * Addition: after a dataflow is created, enabled, disabled or patched it shows a transitional state
+     * (enabling, disabling, updating) for this many milliseconds, during which Flow Service refuses
+     * updates (1416/1420/1421-400) and actions (1422-400), and the inlet refuses data while enabling.
+     * Adobe documents such states but not their duration (aep-api.md §4.7). Default 0: changes settle at once.
+     */
+    flowSettleMs?: number;
+}
+
+/**
+ * A fault to inject. A rule matches when its method (if any) equals the request's and its path matches:
+ * a string matches as a prefix of the path without the query, a RegExp is tested against it.
+ * - `status` (with optional `body` and `retryAfter`): answer that instead of performing the operation.
+ * - `commit: true` with `status` (addition): perform and store the operation first, then answer the status,
+ *   as a gateway that times out (504) after AEP committed.
+ * - `delayMs`: answer late. Without `status`, the operation is performed first and the answer is held back.
+ * - `reset: "before"`: drop the connection before doing anything.
+ * - `reset: "after-commit"`: perform and store the operation, then drop the connection without answering.
+ * - `count`: how many requests the rule applies to (default 1; `Infinity` for always).
+ */
+export interface FaultRule {
+    method?: string;
+    path: string | RegExp;
+    status?: number;
+    body?: unknown;
+    retryAfter?: string;
+    delayMs?: number;
+    reset?: "before" | "after-commit";
+    commit?: boolean;
+    count?: number;
+}
+
+export type ObjectKind = "fieldGroup" | "schema" | "descriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
+
+export interface LogEntry {
+    method: string;
+    path: string;
+    query: string;
+    status: number;
+    family: string;
+    kind: "token" | "read" | "write";
+}
+
+export interface EmulatorObject {
+    kind: ObjectKind;
+    id: string;
+    name: string;
+    sandbox: string;
+}
+
+export interface Emulator {
+    /** Platform, IMS and the DCS inlet are all served here, e.g. "http://127.0.0.1:41234". */
+    url: string;
+    close(): Promise<void>;
+    faults: { add(rule: FaultRule): void; clear(): void; injected: number };
+    /** Every request seen since start or the last resetLog() (control routes excluded). */
+    log: LogEntry[];
+    resetLog(): void;
+    /** Every AEP object held, for orphan and duplicate checks. */
+    objects(sandbox?: string): EmulatorObject[];
+    /** Change an object as a person would in the AEP UI (drift). Shallow-merges `changes`. */
+    editObject(kind: string, id: string, changes: Record<string, unknown>): void;
+    /** Delete an object as a person would in the AEP UI, whatever still refers to it. */
+    deleteObject(kind: string, id: string): void;
+    /** Records that the inlet stored in a dataset. */
+    records(datasetId: string): unknown[];
+    /** Addition: the full stored object (as a GET would return it), or undefined. */
+    getObject(kind: string, id: string): Record<string, unknown> | undefined;
+    /**
+     * Addition (test hook): shows the flow `id` in a transitional state ("updating", "enabling", "disabling"
+     * or "delete-finalizing") for `forMs` milliseconds, or until it has refused `refusals` calls (whichever
+     * comes first), as AEP does while it works on a flow (aep-api.md §4.7). Meanwhile Flow Service refuses
+     * its updates, actions and delete (1416, 1420, 1421, 1457, 1458).
+     */
+    holdFlowState(id: string, state: "updating" | "enabling" | "disabling" | "delete-finalizing", forMs: number, refusals?: number): void;
+    /** Addition: the demo credentials and the env vars a client needs to talk to this emulator. */
+    env(client?: EmulatorClient, sandbox?: string): Record<string, string>;
+}

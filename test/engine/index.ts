@@ -1,8 +1,0 @@
-// The local engine: runs a Pulumi TypeScript program through the SDK's own runtime and dynamic-provider
-// host, without the Pulumi CLI. See docs/CONTRACTS.md ("test/engine") for the stable API.
-
-export { LocalEngine } from "./engine";
-export type { ConfigValue, EngineOptions, OutputValue, RunResult, StepRecord } from "./types";
-export { renderValue, displayType } from "./display";
-export { LocalConfigStore, loadProject, loadStackConfigFile } from "./project";
-export { SECRET_SIG, SIG_KEY, UNKNOWN } from "./values";
