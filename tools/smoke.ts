@@ -10,6 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHATLIO_SAMPLES } from "../provider/chatlio/samples";
+import { sendTestEvents } from "../provider/tools/send-test-event";
 import { LocalEngine } from "./engine";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -68,13 +69,10 @@ async function main(argv: string[]): Promise<number> {
     let failures = 0;
     try {
         console.log(`Posting ${events.length} sample Chatlio event(s) to the webhook URL of ${target.source}`);
-        for (const event of events) {
-            const res = await fetch(target.url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(CHATLIO_SAMPLES[event]) });
-            // The inlet id is the secret part of the streaming URL: keep it out of the report.
-            const text = (await res.text()).replace(/[0-9a-f]{64}/g, "[secret]");
-            if (!res.ok) failures++;
-            console.log(`  ${event}: ${res.status} ${res.statusText}`);
-            console.log(`    ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`);
+        for (const r of await sendTestEvents(target.url, events)) {
+            if (!r.ok) failures++;
+            console.log(`  ${r.event}: ${r.status}`);
+            console.log(`    ${r.answer}`);
         }
     } finally {
         await stop?.();

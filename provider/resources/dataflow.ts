@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AepError, OutcomeUnknownError } from "../client";
-import { CheckFailure, CommonInputs, CallContext, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, clean } from "./lifecycle";
+import { CheckFailure, CommonInputs, CallContext, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, clean, isUnknown } from "./lifecycle";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
@@ -205,6 +205,15 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         return { ...outs, ...clean(toOutputs(await readUntilInlet(ctx, id, news.name!))) } as DataflowOutputs;
     },
     delete: (ctx, id) => deleteItem(ctx, "flows", id, "dataflow"),
+    changeWarnings: (olds, news) => {
+        const changed = (["name", "description", "mappingSetId", "mappingVersion", "enabled"] as const).filter(
+            (k) => isUnknown(news[k]) || JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+        );
+        return [
+            `dataflow "${olds.name}" is updated in place (${changed.join(", ")}): AEP pauses ingestion for about 5 minutes after a streaming ` +
+                "dataflow changes, so events Chatlio sends meanwhile are taken in late; the webhook URL stays the same.",
+        ];
+    },
     replaceWarning: (olds, replaces) =>
         `dataflow "${olds.name}" will be replaced (${replaces.join(", ")} changed): AEP gives the new dataflow a new streaming URL. ` +
         "After the update, paste the new webhookUrl into Chatlio (pulumi stack output --show-secrets webhookUrl); the old URL stops working.",

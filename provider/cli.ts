@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The package's command: `npx pulumi-aep-chatlio send-test-event` posts a sample Chatlio event to the
+ * stack's webhook URL (from `pulumi stack output --show-secrets webhookUrl`, or `--url`) and prints AEP's
+ * answer, never the URL.
+ */
+import { TEST_EVENTS, sendTestEvents, stackWebhookUrl } from "./tools/send-test-event";
+
+const USAGE = [
+    "usage: pulumi-aep-chatlio send-test-event [--event NAME | --all] [--url URL] [--stack STACK] [--output NAME]",
+    "",
+    "Posts a sample Chatlio webhook event to the stack's webhook URL and prints AEP's answer. Without --url, the URL",
+    "comes from `pulumi stack output --show-secrets webhookUrl` in the current folder (--stack and --output choose",
+    `the stack and the output). Events: ${TEST_EVENTS.map((e) => `"${e}"`).join(", ")} (default "new conversation"); --all sends each.`,
+].join("\n");
+
+function flag(argv: string[], name: string): string | undefined {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
+    return v;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    if (argv[0] !== "send-test-event" || argv.includes("--help") || argv.includes("-h")) {
+        console.log(USAGE);
+        return argv.length === 0 || argv.includes("--help") || argv.includes("-h") ? 0 : 2;
+    }
+    const args = argv.slice(1);
+    const events = args.includes("--all") ? TEST_EVENTS : [flag(args, "event") ?? "new conversation"];
+    const given = flag(args, "url") ?? process.env.CHATLIO_WEBHOOK_URL;
+    const url = given ?? stackWebhookUrl(flag(args, "stack"), flag(args, "output"));
+    console.log(`Posting ${events.length} sample Chatlio event(s) to ${given ? "the given webhook URL" : "the stack's webhookUrl"}`);
+    const results = await sendTestEvents(url, events);
+    for (const r of results) console.log(`  ${r.event}: ${r.status}\n    ${r.answer}`);
+    const failed = results.filter((r) => !r.ok).length;
+    console.log(
+        failed
+            ? `${failed} of ${results.length} refused by AEP`
+            : "AEP accepted every event (AEP pauses ingestion for about 5 minutes after a dataflow is created or changed)",
+    );
+    return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err) => {
+            console.error(`pulumi-aep-chatlio: ${(err as Error).message}`);
+            process.exit(2);
+        },
+    );
+}

@@ -1,0 +1,155 @@
+/**
+ * The real Pulumi CLI in project folders, as users run it: the repository's root project (what `npm start`
+ * deploys with the local engine), `examples/chatlio` set up as its README says, the pull-request workflows of
+ * `examples/pr-preview` step by step, and a project made with `pulumi new` from the example as a template.
+ * Every command is the CLI's own (`pulumi stack init`, `config set`, `preview --diff`, `up --yes`,
+ * `stack output`, `refresh`, `destroy`), against the emulator, through Pulumi's Node.js language host.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator, startEmulator } from "aep-emulator";
+import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
+import { Project, ProjectHome, foldPreview, languageHostInstalled, must, previewText } from "./project";
+
+const GOLDEN = path.join(__dirname, "golden");
+/** Set AEP_UPDATE_GOLDEN=1 to write the golden previews anew (then review the diff before committing). */
+const UPDATE = !!process.env.AEP_UPDATE_GOLDEN;
+
+function golden(name: string, text: string): void {
+    const file = path.join(GOLDEN, `${name}.txt`);
+    if (UPDATE) {
+        fs.mkdirSync(GOLDEN, { recursive: true });
+        fs.writeFileSync(file, `${text}\n`);
+    }
+    expect(text, `golden preview ${name} (AEP_UPDATE_GOLDEN=1 rewrites it)`).to.equal(fs.readFileSync(file, "utf8").trimEnd());
+}
+
+/** The stack's random suffix (the RandomString all ChatlioSource names share), for folding. */
+async function suffixOf(p: Project): Promise<string | undefined> {
+    const state = await p.export();
+    return state.deployment.resources?.find((r) => r.type === "random:index/randomString:RandomString")?.outputs?.result;
+}
+
+const writes = (emu: Emulator) => emu.log.filter((e) => e.kind === "write");
+
+describe("The real Pulumi CLI in project folders", function () {
+    if (!cliInstalled() || !languageHostInstalled()) {
+        console.log(`\n  ${INSTALL_HINT}\n`);
+        if (process.env.AEP_REQUIRE_PULUMI_CLI) it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
+        return;
+    }
+    this.timeout(600_000);
+
+    describe("the repository's root project (Pulumi.yaml: examples/chatlio's program)", function () {
+        const home = new ProjectHome();
+        let emu: Emulator;
+        let p: Project;
+
+        before(async () => {
+            emu = await startEmulator();
+            p = new Project(home, ROOT, `root-${process.pid}`);
+            await p.init({
+                "aep:clientId": emu.env().AEP_CLIENT_ID,
+                "aep:clientSecret": { value: emu.env().AEP_CLIENT_SECRET, secret: true },
+                "aep:orgId": emu.env().AEP_ORG_ID,
+                "aep:platformUrl": emu.url,
+                "aep:imsUrl": emu.url,
+            });
+        });
+        after(async () => {
+            await p?.remove();
+            await emu?.close();
+            home.remove();
+        });
+
+        it("previews a new stack without a single AEP request, then creates it with `pulumi up --yes`", async () => {
+            const preview = await must(p.pulumi(["preview"]), "preview");
+            expect(preview.stdout).to.match(/\+ 10 to create/);
+            expect(emu.log).to.deep.equal([]);
+            const up = await must(p.pulumi(["up", "--yes"]), "up");
+            expect(up.stdout).to.match(/\+ 10 created/);
+            expect(writes(emu).filter((e) => e.method === "POST")).to.have.length(7);
+        });
+
+        it("exports the webhook URL as a secret, and an event posted to it lands (npm run smoke -- --url)", async () => {
+            const shown = await p.outputs();
+            expect(shown.webhookUrl).to.equal("[secret]");
+            const url = String((await p.outputs(true)).webhookUrl);
+            expect(url).to.match(/\/collection\/[0-9a-f]{64}\?x-adobe-flow-id=/);
+            const smoke = await must(p.run("npm", ["run", "--silent", "smoke", "--", "--url", url]), "smoke");
+            expect(smoke.stdout).to.contain("new conversation: 200").and.not.contain(url);
+            expect(emu.records(String(shown.datasetId))).to.have.length(1);
+        });
+
+        it("previews and applies an unchanged stack with 0 AEP requests", async () => {
+            emu.resetLog();
+            const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
+            expect(preview.stdout).to.match(/10 unchanged/);
+            const up = await must(p.pulumi(["up", "--yes"]), "up");
+            expect(up.stdout).to.match(/10 unchanged/);
+            expect(emu.log).to.deep.equal([]);
+        });
+
+        it("previews a display-name change as renames only: no removed mapping, nothing unknown, no warning (golden)", async () => {
+            await must(p.pulumi(["config", "set", "chatlio:displayName", "Support"]), "config set");
+            emu.resetLog();
+            const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
+            expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
+            const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
+            expect(text).to.match(/~ 5 to update/);
+            expect(text).to.not.match(/- mappings|\[unknown\]|output<|warning/);
+            golden("display-name-change", text);
+        });
+
+        it("applies it: the five renames, no new mapping version, the dataflow untouched", async () => {
+            emu.resetLog();
+            const up = await must(p.pulumi(["up", "--yes"]), "up");
+            expect(up.stdout).to.match(/~ 5 updated/);
+            const w = writes(emu).map((e) => `${e.method} ${e.path.split("/").slice(3, 5).join("/")}`);
+            expect(w.filter((x) => /\/(mappingSets|flows)\b/.test(x))).to.deep.equal([]);
+        });
+
+        it("previews a new field as an update of the field group alone: nothing unknown, no removed mapping (golden)", async () => {
+            await must(p.pulumi(["config", "set", "chatlio:extraFields", JSON.stringify({ rating: { type: "string", title: "Rating" } })]), "config set");
+            emu.resetLog();
+            const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
+            expect(writes(emu)).to.deep.equal([]);
+            const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
+            expect(text).to.match(/~ 1 to update/).and.match(/\+ +rating +: \{/);
+            expect(text).to.not.match(/- mappings|\[unknown\]|output</);
+            golden("new-field", text);
+            await must(p.pulumi(["up", "--yes"]), "up");
+        });
+
+        it("previews a mapping change: the mapping set updates, and the dataflow follows its new version, saying that ingestion pauses (golden)", async () => {
+            await must(p.pulumi(["config", "set", "chatlio:mappings", JSON.stringify([{ source: "rating", destination: "_tenant.chatlio.rating" }])]), "config set");
+            emu.resetLog();
+            const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
+            expect(writes(emu)).to.deep.equal([]);
+            const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
+            expect(text).to.match(/~ 2 to update/);
+            // AEP gives the mapping set a new version (unknown until it answers); no mapping is shown removed.
+            expect(text).to.match(/~ mappingVersion +: 0 => \[unknown\]/).and.not.match(/- mappings/);
+            expect(text).to.match(/warning: dataflow "Chatlio dataflow <suffix>" is updated in place \(mappingVersion\): AEP pauses ingestion/);
+            golden("mapping-change", text);
+            const up = await must(p.pulumi(["up", "--yes"]), "up");
+            expect(up.stdout).to.match(/~ 2 updated/);
+            expect(up.stdout).to.match(/Diagnostics:\n(.*\n)*  pulumi-nodejs:dynamic\/aep:Dataflow \(chatlio-dataflow\):\n    warning: dataflow "Chatlio dataflow [a-z0-9]{6}" is updated in place \(mappingVersion\)/);
+        });
+
+        it("refreshes with no change, then destroys, leaving only the mapping set", async () => {
+            const refresh = await must(p.pulumi(["refresh", "--yes"]), "refresh");
+            expect(refresh.stdout).to.match(/10 unchanged/);
+            // The dataset holds the event posted above: destroying it needs the opt-in (the safety spec shows the refusal).
+            await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
+            emu.resetLog();
+            const up = await must(p.pulumi(["up", "--yes"]), "up");
+            expect(up.stdout).to.match(/~ 1 updated/);
+            expect(writes(emu), "the opt-in alone sends nothing to AEP").to.deep.equal([]);
+            const destroy = await must(p.pulumi(["destroy", "--yes"]), "destroy");
+            expect(destroy.stdout).to.match(/- 10 deleted/);
+            expect(emu.objects().map((o) => o.kind)).to.deep.equal(["mappingSet"]);
+        });
+    });
+});
