@@ -1,0 +1,228 @@
+/**
+ * Safe for a production pipeline, through the real Pulumi CLI in project folders: a dataset holding data
+ * is never deleted or replaced without the opt-in; misspelt inputs fail at preview; an automatic name is the
+ * same in every preview and in the up; a rotated secret reaches refresh after the documented step, and a
+ * wrong one is reported once per resource, in one line naming the setting, without a stack trace.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { NEW_CONVERSATION } from "../../provider/internal";
+import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
+import { Project, ProjectHome, languageHostInstalled, must } from "./project";
+
+const JS_PROJECT = path.join(ROOT, "test", "fixtures", "js-project");
+const writes = (emu: Emulator) => emu.log.filter((e) => e.kind === "write");
+
+function stackConfig(emu: Emulator, secret = DEMO_CREDENTIALS.clientSecret) {
+    return {
+        "aep:clientId": DEMO_CREDENTIALS.clientId,
+        "aep:clientSecret": { value: secret, secret: true },
+        "aep:orgId": DEMO_CREDENTIALS.orgId,
+        "aep:platformUrl": emu.url,
+        "aep:imsUrl": emu.url,
+    };
+}
+
+async function post(url: string): Promise<number> {
+    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(NEW_CONVERSATION) });
+    return res.status;
+}
+
+describe("Safe for a production pipeline (real CLI, project folders)", function () {
+    if (!cliInstalled() || !languageHostInstalled()) {
+        console.log(`\n  ${INSTALL_HINT}\n`);
+        if (process.env.AEP_REQUIRE_PULUMI_CLI) it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
+        return;
+    }
+    this.timeout(600_000);
+
+    describe("a ChatlioSource whose dataset holds events", function () {
+        const home = new ProjectHome();
+        let emu: Emulator;
+        let p: Project;
+        let datasetId = "";
+
+        before(async () => {
+            emu = await startEmulator();
+            p = new Project(home, ROOT, `safety-${process.pid}`);
+            await p.init(stackConfig(emu));
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            const out = await p.outputs(true);
+            datasetId = String(out.datasetId);
+            expect(await post(String(out.webhookUrl))).to.equal(200);
+            expect(emu.records(datasetId)).to.have.length(1);
+        });
+        after(async () => {
+            await p?.remove();
+            await emu?.close();
+            home.remove();
+        });
+
+        const refusal = (text: string) => {
+            expect(text).to.match(new RegExp(`dataset "Chatlio events dataset [a-z0-9]{6}" \\(${datasetId}\\) holds data`));
+            expect(text).to.contain("set `forceDestroy: true`").and.contain("ChatlioSource: forceDestroy");
+        };
+
+        it("refuses a sandbox switch at preview, naming the dataset, its data and the opt-in", async () => {
+            await must(p.pulumi(["config", "set", "aep:sandboxName", "dev"]), "config set");
+            emu.resetLog();
+            const preview = await p.pulumi(["preview", "--diff"]);
+            expect(preview.code).to.not.equal(0);
+            refusal(preview.stdout + preview.stderr);
+            expect(writes(emu)).to.deep.equal([]);
+        });
+
+        it("refuses it at up too, changing nothing in AEP", async () => {
+            const before = emu.objects();
+            const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+            expect(up.code).to.not.equal(0);
+            refusal(up.stdout + up.stderr);
+            expect(emu.objects()).to.deep.equal(before);
+            expect(emu.records(datasetId)).to.have.length(1);
+        });
+
+        it("with the opt-in, previews the loss as a warning under the dataset and the new URL under the dataflow, then replaces everything", async () => {
+            await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
+            const json = JSON.parse((await must(p.pulumi(["preview", "--json"]), "preview")).stdout);
+            const warnings = (json.diagnostics ?? []).filter((d: any) => d.severity === "warning");
+            const under = (type: string) => warnings.filter((d: any) => String(d.urn).endsWith(`$pulumi-nodejs:dynamic/aep:${type}::chatlio-${type === "Dataset" ? "dataset" : "dataflow"}`));
+            expect(under("Dataset").map((d: any) => d.message).join("")).to.match(/holds data .*replacing it deletes that data for good \(forceDestroy is set\)/);
+            expect(under("Dataflow").map((d: any) => d.message).join("")).to.match(/will be replaced .*new streaming URL/);
+            expect(json.changeSummary.replace).to.equal(7);
+            const up = await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            expect(up.stdout).to.match(/\+-7 replaced/);
+            expect(emu.objects("prod").filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
+        });
+
+        it("refuses to destroy a dataset holding data without the opt-in, and destroys with it", async () => {
+            const out = await p.outputs(true);
+            const newDataset = String(out.datasetId);
+            expect(await post(String(out.webhookUrl))).to.equal(200);
+            await must(p.pulumi(["config", "rm", "chatlio:forceDestroy"]), "config rm");
+            emu.resetLog();
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            expect(writes(emu), "taking the opt-in back sends nothing to AEP").to.deep.equal([]);
+            const destroy = await p.pulumi(["destroy", "--yes", "--skip-preview"]);
+            expect(destroy.code).to.not.equal(0);
+            expect(destroy.stdout + destroy.stderr).to.match(new RegExp(`dataset "Chatlio events dataset [a-z0-9]{6}" \\(${newDataset}\\) holds data`));
+            expect(emu.objects("dev").map((o) => o.id)).to.include(newDataset);
+            expect(emu.records(newDataset)).to.have.length(1);
+            await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
+            expect(emu.objects("dev").filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
+        });
+    });
+
+    describe("a JavaScript program", function () {
+        const home = new ProjectHome();
+        let emu: Emulator;
+        let p: Project;
+
+        before(async () => {
+            emu = await startEmulator();
+            p = new Project(home, JS_PROJECT, `js-${process.pid}`);
+            await p.init(stackConfig(emu));
+        });
+        after(async () => {
+            await p?.remove();
+            await emu?.close();
+            home.remove();
+        });
+
+        it("shows one and the same automatic name in two previews and the up", async () => {
+            const names: string[] = [];
+            for (let i = 0; i < 2; i++) {
+                const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
+                names.push(/name\s*: "(notes-[a-z0-9]{7})"/.exec(preview.stdout)?.[1] ?? "none");
+            }
+            await must(p.pulumi(["up", "--yes"]), "up");
+            names.push(String((await p.outputs()).notesName));
+            expect(names[0]).to.match(/^notes-[a-z0-9]{7}$/);
+            expect(names).to.deep.equal([names[0], names[0], names[0]]);
+            expect(emu.objects().map((o) => o.name)).to.deep.equal([names[0]]);
+        });
+
+        for (const [misspell, key, near] of [
+            ["resource", "descripton", "description"],
+            ["sandbox", "sandboxname", "sandboxName"],
+            ["component", "displayname", "displayName"],
+        ]) {
+            it(`fails at preview on a misspelt input (${key}), naming it and "${near}", without a request`, async () => {
+                await must(p.pulumi(["config", "set", "test:misspell", misspell]), "config set");
+                emu.resetLog();
+                const preview = await p.pulumi(["preview"]);
+                expect(preview.code).to.not.equal(0);
+                expect(preview.stdout + preview.stderr).to.contain(`has no input "${key}": did you mean "${near}"?`);
+                expect(writes(emu)).to.deep.equal([]);
+                await must(p.pulumi(["config", "rm", "test:misspell"]), "config rm");
+            });
+        }
+    });
+
+    describe("credentials", function () {
+        const home = new ProjectHome();
+        const store = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aep-rotate-")), "store.json");
+        const OLD = DEMO_CREDENTIALS.clientSecret;
+        const NEW = `${OLD}.rotated`;
+        let emu: Emulator;
+        let p: Project;
+        let port = 0;
+        // The credential is rotated in the Developer Console: AEP takes the old secret and the new one for a
+        // while, then only the new one (a restart of the emulator on the same store and port).
+        const serve = async (secrets: string[]) => {
+            await emu?.close();
+            emu = await startEmulator({ port, storeFile: store, clients: secrets.map((clientSecret) => ({ ...DEMO_CREDENTIALS, clientSecret })) });
+            port = Number(new URL(emu.url).port);
+        };
+
+        before(async () => {
+            await serve([OLD, NEW]);
+            p = new Project(home, JS_PROJECT, `rotate-${process.pid}`);
+            await p.init(stackConfig(emu, OLD));
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+        });
+        after(async () => {
+            await p?.remove();
+            await emu?.close();
+            home.remove();
+            fs.rmSync(path.dirname(store), { recursive: true, force: true });
+        });
+
+        it("a refresh after the secret changed in config alone uses the stored one, and says so in one line per resource", async () => {
+            await must(p.pulumi(["config", "set", "--secret", "aep:clientSecret", NEW]), "config set");
+            await serve([NEW]);
+            const refresh = await p.pulumi(["refresh", "--yes"]);
+            expect(refresh.code).to.not.equal(0);
+            const text = refresh.stdout + refresh.stderr;
+            const errors = text.split("\n").filter((l) => /error: .*AEP refused/.test(l));
+            expect(errors.length).to.be.at.least(1);
+            for (const line of errors) {
+                expect(line).to.contain("check aep:clientId and aep:clientSecret (AEP_CLIENT_ID, AEP_CLIENT_SECRET)");
+                expect(line).to.contain("Pulumi ran this refresh with the provider configuration stored in the stack's state by its last `pulumi up`");
+                expect(line.match(/AEP refused/g)).to.have.length(1);
+            }
+            expect(text).to.not.match(/\n\s+at .*\.(js|ts):\d+/);
+            expect(text).to.not.contain(NEW).and.not.contain(OLD);
+        });
+
+        it("the documented step (pulumi up) stores the new secret, and the next refresh uses it", async () => {
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            const refresh = await must(p.pulumi(["refresh", "--yes"]), "refresh");
+            expect(refresh.stdout).to.match(/unchanged/);
+        });
+
+        it("a wrong organization points at aep:orgId", async () => {
+            await must(p.pulumi(["config", "set", "aep:orgId", "FFFFFFFFFFFFFFFFFFFFFFFF@AdobeOrg"]), "config set");
+            // --run-program: the refresh takes the current configuration (the documented way, besides `pulumi up`).
+            const refresh = await p.pulumi(["refresh", "--yes", "--run-program"]);
+            expect(refresh.code).to.not.equal(0);
+            expect(refresh.stdout + refresh.stderr).to.match(/403 403025 Profile is not valid\): check aep:orgId \(AEP_ORG_ID\)/);
+            await must(p.pulumi(["config", "set", "aep:orgId", DEMO_CREDENTIALS.orgId]), "config set");
+            await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
+        });
+    });
+});
