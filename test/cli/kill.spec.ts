@@ -1,0 +1,191 @@
+/**
+ * A pipeline killed in the middle of `pulumi up` converges on the next run, with nothing left behind.
+ *
+ * The real Pulumi CLI runs a project folder; the emulator holds one request (a create, an update, a
+ * delete) as it arrives, the test kills the CLI's whole process group with SIGKILL right then (a cancelled
+ * CI job), and AEP goes on to act on the request nobody waits for any more. Then, as a pipeline's next run
+ * would: `pulumi cancel` (a file backend keeps the dead run's lock) and the same command again. AEP is
+ * compared with the stack's state: one object per resource, no orphan, nothing lost.
+ */
+import { expect } from "chai";
+import * as path from "path";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
+import { Project, ProjectHome, languageHostInstalled, must } from "./project";
+
+const JS_CHATLIO = path.join(ROOT, "test", "fixtures", "js-chatlio");
+const JS_PROJECT = path.join(ROOT, "test", "fixtures", "js-project");
+
+/** Each kind's create, as the emulator sees it. */
+const CREATES: Array<{ kind: string; object: string; path: RegExp }> = [
+    { kind: "field group", object: "fieldGroup", path: /^\/data\/foundation\/schemaregistry\/tenant\/fieldgroups\/?$/ },
+    { kind: "schema", object: "schema", path: /^\/data\/foundation\/schemaregistry\/tenant\/schemas\/?$/ },
+    { kind: "identity descriptor", object: "descriptor", path: /^\/data\/foundation\/schemaregistry\/tenant\/descriptors\/?$/ },
+    { kind: "dataset", object: "dataset", path: /^\/data\/foundation\/catalog\/dataSets$/ },
+    { kind: "source connection", object: "sourceConnection", path: /^\/data\/foundation\/flowservice\/sourceConnections$/ },
+    { kind: "target connection", object: "targetConnection", path: /^\/data\/foundation\/flowservice\/targetConnections$/ },
+    { kind: "mapping set", object: "mappingSet", path: /^\/data\/foundation\/conversion\/mappingSets$/ },
+    { kind: "dataflow", object: "flow", path: /^\/data\/foundation\/flowservice\/flows$/ },
+];
+
+function stackConfig(emu: Emulator) {
+    return {
+        "aep:clientId": DEMO_CREDENTIALS.clientId,
+        "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
+        "aep:orgId": DEMO_CREDENTIALS.orgId,
+        "aep:platformUrl": emu.url,
+        "aep:imsUrl": emu.url,
+    };
+}
+
+/** Runs `args`, and kills the CLI's process group when the emulator sees the first request matching `method path`, which AEP then carries out. */
+async function killDuring(emu: Emulator, p: Project, args: string[], method: string, reqPath: RegExp): Promise<void> {
+    let seen = false;
+    emu.faults.add({
+        method,
+        path: reqPath,
+        count: 1,
+        delayMs: 1500,
+        onMatch: () => {
+            seen = true;
+            p.kill();
+        },
+    });
+    const r = await p.pulumi(args);
+    emu.faults.clear();
+    expect(seen, `the CLI never sent ${method} ${reqPath}:\n${r.stdout}\n${r.stderr}`).to.equal(true);
+    expect(r.code, "the CLI was killed").to.not.equal(0);
+    // AEP acts on the held request after the kill.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+}
+
+/** The next run of a pipeline: cancel the dead run's lock (a file backend keeps it), then the same command. */
+async function rerun(p: Project, args: string[]): Promise<string> {
+    await p.pulumi(["cancel", "--yes"]);
+    const r = await must(p.pulumi(args), args.join(" "));
+    return r.stdout + r.stderr;
+}
+
+/** AEP against the stack's state: every resource's object exists, and AEP holds nothing else in the sandbox (mapping sets left by destroy aside). */
+async function matchesState(emu: Emulator, p: Project, sandbox = "prod"): Promise<void> {
+    const state = await p.export();
+    const ids = (state.deployment.resources ?? []).filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic/aep:")).map((r) => String(r.id));
+    const held = emu.objects(sandbox).map((o) => o.id);
+    expect([...held].sort(), "AEP holds exactly the stack's objects").to.deep.equal([...ids].sort());
+}
+
+describe("A pipeline killed in the middle of `pulumi up` converges on the next run (real CLI)", function () {
+    if (!cliInstalled() || !languageHostInstalled()) {
+        console.log(`\n  ${INSTALL_HINT}\n`);
+        if (process.env.AEP_REQUIRE_PULUMI_CLI) it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
+        return;
+    }
+    this.timeout(900_000);
+    const home = new ProjectHome();
+    after(() => home.remove());
+
+    for (const c of CREATES) {
+        it(`killed while AEP creates the ${c.kind}: the next up takes it over (no duplicate), a second up changes nothing, destroy leaves only the mapping set`, async () => {
+            const emu = await startEmulator();
+            const p = new Project(home, JS_CHATLIO, `kill-${c.object}-${process.pid}`);
+            try {
+                await p.init(stackConfig(emu));
+                await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", c.path);
+                expect(emu.objects().some((o) => o.kind === c.object), `AEP made the ${c.kind}`).to.equal(true);
+                const out = await rerun(p, ["up", "--yes", "--skip-preview"]);
+                expect(out).to.match(new RegExp(`${c.kind} .*already exists in AEP .*under the name this stack gave it: an earlier run of this stack made it and was interrupted`));
+                await matchesState(emu, p);
+                expect(emu.objects().filter((o) => o.kind === c.object)).to.have.length(1);
+                emu.resetLog();
+                const again = await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+                expect(again.stdout).to.match(/11 unchanged/);
+                expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
+                await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
+                expect(emu.objects().map((o) => o.kind)).to.deep.equal(["mappingSet"]);
+            } finally {
+                await p.remove();
+                await emu.close();
+            }
+        });
+    }
+
+    it("killed during an update (AEP applies the dataset's change), the next up converges", async () => {
+        const emu = await startEmulator();
+        const p = new Project(home, JS_CHATLIO, `kill-update-${process.pid}`);
+        try {
+            await p.init(stackConfig(emu));
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            await must(p.pulumi(["config", "set", "chatlio:displayName", "Support"]), "config set");
+            await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "PATCH", /^\/data\/foundation\/catalog\/dataSets\//);
+            const out = await rerun(p, ["up", "--yes", "--skip-preview"]);
+            expect(out).to.match(/updated/);
+            await matchesState(emu, p);
+            expect(emu.objects().find((o) => o.kind === "dataset")!.name).to.match(/^Support events dataset /);
+            expect((await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up")).stdout).to.match(/11 unchanged/);
+        } finally {
+            await p.pulumi(["destroy", "--yes", "--skip-preview"]);
+            await p.remove();
+            await emu.close();
+        }
+    });
+
+    it("killed during a destroy (AEP deletes the dataflow), the next destroy converges", async () => {
+        const emu = await startEmulator();
+        const p = new Project(home, JS_CHATLIO, `kill-destroy-${process.pid}`);
+        try {
+            await p.init(stackConfig(emu));
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            await killDuring(emu, p, ["destroy", "--yes", "--skip-preview"], "DELETE", /^\/data\/foundation\/flowservice\/flows\//);
+            await rerun(p, ["destroy", "--yes", "--skip-preview"]);
+            expect(emu.objects().map((o) => o.kind)).to.deep.equal(["mappingSet"]);
+            expect((await p.export()).deployment.resources ?? []).to.deep.equal([]);
+        } finally {
+            await p.remove();
+            await emu.close();
+        }
+    });
+
+    it("an automatic name: the next up finds the object under the same name and takes it over", async () => {
+        const emu = await startEmulator();
+        const p = new Project(home, JS_PROJECT, `kill-auto-${process.pid}`);
+        try {
+            await p.init(stackConfig(emu));
+            await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", CREATES[4].path);
+            const made = emu.objects();
+            expect(made).to.have.length(1);
+            await rerun(p, ["up", "--yes", "--skip-preview"]);
+            expect(emu.objects()).to.deep.equal(made);
+            expect((await p.outputs()).notesName).to.equal(made[0].name);
+            await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
+        } finally {
+            await p.remove();
+            await emu.close();
+        }
+    });
+
+    it("a name the user wrote is refused, naming Pulumi's pending-create commands, and the import it names converges", async () => {
+        const emu = await startEmulator();
+        const p = new Project(home, JS_PROJECT, `kill-named-${process.pid}`);
+        try {
+            await p.init({ ...stackConfig(emu), "test:notesName": "Chatlio notes (hand-picked)" });
+            await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", CREATES[4].path);
+            await p.pulumi(["cancel", "--yes"]);
+            const refused = await p.pulumi(["up", "--yes", "--skip-preview"]);
+            expect(refused.code).to.not.equal(0);
+            const text = refused.stdout + refused.stderr;
+            const id = emu.objects()[0].id;
+            const urn = `urn:pulumi:${p.stack}::aep-js::pulumi-nodejs:dynamic/aep:SourceConnection::notes`;
+            expect(text).to.contain(`AEP already has a source connection with this name (${id})`);
+            expect(text).to.contain(`pulumi refresh --import-pending-creates '${urn}' ${id} --yes`).and.contain("pulumi refresh --clear-pending-creates --yes");
+            await must(p.pulumi(["refresh", "--import-pending-creates", urn, id, "--yes"]), "refresh --import-pending-creates");
+            const up = await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            void up;
+            await matchesState(emu, p);
+            expect(emu.objects()).to.have.length(1);
+            await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
+        } finally {
+            await p.remove();
+            await emu.close();
+        }
+    });
+});
