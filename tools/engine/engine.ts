@@ -3,11 +3,12 @@
 // dynamic resources to the SDK's own dynamic-provider host and keeps the stack's state in a JSON file.
 
 import * as path from "path";
-import { Deployment, STACK_TYPE } from "./deployment";
+import { Deployment } from "./deployment";
 import { Display, Kind } from "./display";
 import { MonitorServer } from "./monitor";
 import { eachLine, spawnNode, Spawned } from "./processes";
 import { loadProject, loadStackConfigFile, normaliseConfig, Project } from "./project";
+import { STACK_TYPE } from "./resources";
 import { loadSdk, Sdk } from "./sdk";
 import { StateFile } from "./state";
 import { ConfigValue, EngineOptions, OutputValue, RunResult } from "./types";

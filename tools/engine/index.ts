@@ -8,5 +8,6 @@ export { LocalConfigStore, loadProject, loadStackConfigFile } from "./project";
 export { SECRET_SIG, SIG_KEY, UNKNOWN } from "./values";
 // For the bench, which times and patches these in its own process (tools/bench: hops.ts, run.ts, what-if.ts).
 export { Deployment } from "./deployment";
+export { deleteOrder } from "./deletes";
 export { DynamicHost } from "./host";
 export { StateFile } from "./state";
