@@ -1,12 +1,18 @@
 // The local engine runs a real Pulumi program (test/fixtures/engine-basic) through the SDK's own
-// runtime and dynamic-provider host, against a loopback fake REST API that counts every request.
+// runtime and dynamic-provider host, against a loopback fake REST API that counts every request; and the
+// seven AEP resources (test/fixtures/aep-stack) against the emulator, for what the product's provider
+// relies on: its messages to the engine.
 
 import { expect } from "chai";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import { Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
+import { Diagnostics } from "../tools/engine/diagnostics";
+import { Display } from "../tools/engine/display";
+import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 
 const FIXTURE = path.join(__dirname, "fixtures", "engine-basic");
 const TOKEN = "s3cr3t-api-token-7f2c";
@@ -355,5 +361,101 @@ describe("local engine (tools/engine)", function () {
             const itemCreates = again.steps.filter((s) => s.op === "create" && s.type.includes("Item")).length;
             expect(api.writes(api.take())).to.deep.equal(Array(itemCreates).fill("POST /items"));
         });
+    });
+});
+
+describe("local engine with the AEP provider (test/fixtures/aep-stack)", function () {
+    this.timeout(120_000);
+    const AEP_STACK = path.join(__dirname, "fixtures", "aep-stack");
+    let emu: Emulator;
+    let stateDir: string;
+    let config: StackConfig;
+    let out: string[] = [];
+    const urn = (stack: string, kind: string, name: string) => `urn:pulumi:${stack}::aep-stack::pulumi-nodejs:dynamic/aep:${kind}::${name}`;
+    const engine = (stack: string) => new LocalEngine({ projectDir: AEP_STACK, stack, stateDir, config, log: (l) => out.push(l) });
+    const run = async (stack: string, op: "preview" | "up" | "destroy"): Promise<RunResult> => {
+        out = [];
+        const r = await engine(stack)[op]();
+        expectOk(r);
+        return r;
+    };
+
+    before(async () => {
+        emu = await startEmulator();
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-aep-"));
+        config = emulatorConfig(emu);
+    });
+    after(async () => {
+        await emu?.close();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    /**
+     * The run's one kept message is a warning of the resource `name` of kind `kind`: under it as it came and
+     * in the Diagnostics section, counted in the summary, once in the run's diagnostics, no stderr copy.
+     */
+    function expectOneWarningOf(r: RunResult, kind: string, name: string, text: RegExp): void {
+        expect(r.resourceDiagnostics).to.have.length(1);
+        const [w] = r.resourceDiagnostics;
+        expect(w.severity).to.equal("warning");
+        expect(w.urn).to.equal(urn("diag", kind, name));
+        expect(w.message).to.match(text);
+        const type = `pulumi-nodejs:dynamic/aep:${kind}`;
+        expect(out).to.include(`    ${type} ${name} warning: ${w.message}`);
+        const section = out.indexOf("Diagnostics:");
+        expect(section, "a Diagnostics section").to.be.greaterThan(0);
+        expect(out.slice(section + 1, section + 3)).to.deep.equal([`  ${type} (${name}):`, `    warning: ${w.message}`]);
+        expect(out).to.include("    1 warning");
+        // Once, with its severity, and not again as the host's stderr ("warning: ..." / "aep: ...").
+        expect(r.diagnostics.filter((l) => l.includes(w.message))).to.deep.equal([`warning: ${w.message}`]);
+        expect(r.diagnostics.filter((l) => /^aep: /.test(l))).to.deep.equal([]);
+    }
+
+    it("shows the provider's warnings as the CLI does: of their resource, counted, once; progress shown, not kept", async () => {
+        // A create refused once with 429: the provider's retry is progress (ephemeral).
+        emu.faults.add({ method: "POST", path: /^\/data\/foundation\/catalog\/dataSets$/, status: 429, retryAfter: "0" });
+        const up = await run("diag", "up");
+        const progress = up.diagnostics.filter((l) => /create dataset: 429.*; retrying in/.test(l));
+        expect(progress).to.have.length(1);
+        expect(progress[0]).to.match(/^info: /);
+        expect(out.some((l) => /^    pulumi-nodejs:dynamic\/aep:Dataset dataset create dataset: 429.*; retrying in/.test(l)), "shown under the dataset").to.equal(true);
+        expect(up.resourceDiagnostics).to.deep.equal([]);
+        expect(out).not.to.include("Diagnostics:");
+        expect(out.some((l) => /warning/.test(l))).to.equal(false);
+
+        // A sandbox change: the dataflow's Diff warns at preview that its URL changes.
+        config = { ...config, "test:sandbox": "dev" };
+        const preview = await run("diag", "preview");
+        expectOneWarningOf(preview, "Dataflow", "flow", /^dataflow "flow-[a-z0-9]+" will be replaced .*new streaming URL/);
+
+        // Destroy: the mapping set is left in AEP, and its Delete says so.
+        const destroy = await run("diag", "destroy");
+        expectOneWarningOf(destroy, "MappingSet", "mapping", /^mapping set "mapping-[a-z0-9]+" \([0-9a-f]+\) is left in AEP/);
+    });
+
+    it("attributes a message without a URN to the stack, drops debug, and keeps errors but not after a failed step", () => {
+        const lines: string[] = [];
+        const recorded: string[] = [];
+        let cancelled = false;
+        const stack = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+        const d = new Diagnostics({ display: new Display((l) => lines.push(l), "up", false), stackUrn: () => stack, record: (l) => recorded.push(l), cancelled: () => cancelled });
+        d.log(2, "about nothing in particular", "", false);
+        d.log(0, "debug detail", stack, false);
+        d.log(1, "waiting", urn("dev", "Dataset", "ds"), true);
+        d.log(3, "went wrong", urn("dev", "Dataset", "ds"), false);
+        cancelled = true;
+        d.log(3, "the echo of the cancellation", "", false);
+        expect(d.kept).to.deep.equal([
+            { severity: "warning", message: "about nothing in particular", urn: stack },
+            { severity: "error", message: "went wrong", urn: urn("dev", "Dataset", "ds") },
+        ]);
+        expect(d.warnings).to.equal(1);
+        expect(d.errors).to.deep.equal(["went wrong"]);
+        expect(recorded).to.deep.equal(["warning: about nothing in particular", "info: waiting", "error: went wrong", "error: the echo of the cancellation"]);
+        expect(lines).to.deep.equal([
+            "    pulumi:pulumi:Stack proj-dev warning: about nothing in particular",
+            "    pulumi-nodejs:dynamic/aep:Dataset ds waiting",
+            "    pulumi-nodejs:dynamic/aep:Dataset ds error: went wrong",
+        ]);
     });
 });

@@ -74,6 +74,8 @@ export interface DeploymentOptions {
     stack: string;
     config: Record<string, ConfigValue>;
     hostEnv: NodeJS.ProcessEnv;
+    /** The run's Engine service (engine-service.ts), given to the dynamic-provider host. */
+    engineAddress: string;
     stateFile: StateFile;
     display: Display;
     onDiagnostic: (line: string, print?: boolean) => void;
@@ -134,6 +136,12 @@ export class Deployment {
             }
         }
         return `urn:pulumi:${this.o.stack}::${this.o.project.name}::${qualified}::${name}`;
+    }
+
+    /** The stack's URN: as the program registered it, else as the state has it, else the one it will have. */
+    stackUrn(): string {
+        const inState = this.old.resources.find((r) => r.type === STACK_TYPE)?.urn;
+        return this.rootUrn || inState || this.urnFor(STACK_TYPE, `${this.o.project.name}-${this.o.stack}`, "");
     }
 
     /** Tracks a promise so shutdown can wait for every step in flight. */
@@ -371,6 +379,7 @@ export class Deployment {
                     projectDir: this.o.project.dir,
                     project: this.o.project.name,
                     env: this.o.hostEnv,
+                    engineAddress: this.o.engineAddress,
                     onSpawn: this.o.onSpawn,
                     onOutput: (line) => this.o.onDiagnostic(line),
                 });

@@ -1,10 +1,13 @@
 // LocalEngine: runs a Pulumi TypeScript program under the SDK's real runtime (`cmd/run`, as the
-// Pulumi CLI's nodejs language host does), serves it a ResourceMonitor/Engine over gRPC, sends
-// dynamic resources to the SDK's own dynamic-provider host and keeps the stack's state in a JSON file.
+// Pulumi CLI's nodejs language host does), serves it a ResourceMonitor over gRPC, sends dynamic
+// resources to the SDK's own dynamic-provider host, serves both an Engine service for their messages
+// and keeps the stack's state in a JSON file.
 
 import * as path from "path";
 import { Deployment } from "./deployment";
+import { Diagnostics } from "./diagnostics";
 import { Display, Kind } from "./display";
+import { EngineServer } from "./engine-service";
 import { MonitorServer } from "./monitor";
 import { eachLine, spawnNode, Spawned } from "./processes";
 import { loadProject, loadStackConfigFile, normaliseConfig, Project } from "./project";
@@ -67,6 +70,14 @@ export class LocalEngine {
         const diagnostics: string[] = [];
         const pids: number[] = [];
         const display = new Display(log, kind, !!this.options.showSames);
+        // What the program and the providers send to the Engine service (deployment: once there is one).
+        let deployment: Deployment | undefined;
+        const messages = new Diagnostics({
+            display,
+            stackUrn: () => deployment?.stackUrn() ?? "",
+            record: (line) => diagnostics.push(line),
+            cancelled: () => !!deployment?.cancelled && deployment.errors.length > 0,
+        });
         const result = (ok: boolean, error: string | undefined, d: Deployment | undefined, outputs: Record<string, OutputValue>): RunResult => ({
             ok,
             error,
@@ -74,6 +85,7 @@ export class LocalEngine {
             changes: d?.changes ?? {},
             outputs,
             diagnostics,
+            resourceDiagnostics: messages.kept,
             pids,
             durationMs: Date.now() - t0,
         });
@@ -107,8 +119,12 @@ export class LocalEngine {
                 Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("pulumi-nodejs:")).map(([k, v]) => [k, v.value])),
             ),
         };
+        // The Engine service the program and the dynamic-provider host send their messages to.
+        const engineServer = new EngineServer(sdk, (severity, message, urn, ephemeral) => messages.log(severity, message, urn, ephemeral));
+        let engineAddress: string;
         let d: Deployment;
         try {
+            engineAddress = await engineServer.start();
             d = new Deployment({
                 kind,
                 sdk,
@@ -116,6 +132,7 @@ export class LocalEngine {
                 stack: this.options.stack,
                 config,
                 hostEnv,
+                engineAddress,
                 stateFile: this.stateFile,
                 display,
                 onDiagnostic: (line, print) => onDiagnostic(line, print ?? (!cancelled || line.startsWith("error:"))),
@@ -123,33 +140,28 @@ export class LocalEngine {
             });
         } catch (e) {
             // e.g. an unreadable state file or a missing secrets key
+            engineServer.stop();
             const msg = (e as Error).message;
             onDiagnostic(`error: ${msg}`);
             return result(false, msg, undefined, {});
         }
+        deployment = d;
 
         let error: string | undefined;
         let program: Spawned | undefined;
         let server: MonitorServer | undefined;
         try {
             if (kind === "preview" || kind === "up") {
-                const programErrors: string[] = [];
                 server = new MonitorServer(sdk, {
                     deployment: d,
                     project: project.name,
                     stack: this.options.stack,
                     dryRun: kind === "preview",
-                    onLog: (severity, message) => {
-                        const shown = d.cancelled && d.errors.length > 0;
-                        if (severity === 0) return;
-                        const line = severity === 3 ? `error: ${message}` : severity === 2 ? `warning: ${message}` : message;
-                        if (severity === 3 && !shown) programErrors.push(message);
-                        onDiagnostic(line, !shown);
-                    },
+                    onError: (message) => messages.log(3, message, "", false),
                 });
                 d.prestartHost();
                 const port = await server.start();
-                program = this.spawnProgram(sdk, project, port, kind === "preview", config);
+                program = this.spawnProgram(sdk, project, `127.0.0.1:${port}`, engineAddress, kind === "preview", config);
                 pids.push(program.pid);
                 eachLine(program.child.stdout!, (line) => onDiagnostic(line, !d.cancelled));
                 eachLine(program.child.stderr!, (line) => onDiagnostic(line, !d.cancelled));
@@ -171,9 +183,9 @@ export class LocalEngine {
                 server = undefined;
                 if (d.errors.length) {
                     error = d.errors.join("\n");
-                } else if (code !== 0 || programErrors.length) {
-                    error = programErrors.length ? programErrors.join("\n") : `the program exited with code ${code}`;
-                    if (!programErrors.length) onDiagnostic(`error: ${error}`);
+                } else if (code !== 0 || messages.errors.length) {
+                    error = messages.errors.length ? messages.errors.join("\n") : `the program exited with code ${code}`;
+                    if (!messages.errors.length) onDiagnostic(`error: ${error}`);
                 } else {
                     await d.deleteAll(d.condemnedAfterUp());
                 }
@@ -191,6 +203,7 @@ export class LocalEngine {
             server?.stop();
             await program?.kill();
             await d.stopHost();
+            engineServer.stop();
             // The run's last state write, awaited: the state on disk holds every step that finished.
             d.save();
             try {
@@ -205,11 +218,12 @@ export class LocalEngine {
         const outputs =
             kind === "destroy" ? {} : Deployment.outputsOf(kind === "refresh" ? d.stackOutputsFromState() : d.stackOutputs ?? d.stackOutputsFromState());
         log("");
+        messages.show();
         if (kind !== "destroy") {
             const raw = kind === "refresh" ? d.stackOutputsFromState() : d.stackOutputs;
             display.outputs(raw ?? {});
         }
-        display.summary(d.changes);
+        display.summary(d.changes, messages.warnings);
         display.duration(Date.now() - t0);
         if (error) {
             log(`error: ${kind === "preview" ? "preview" : kind === "destroy" ? "destroy" : kind === "refresh" ? "refresh" : "update"} failed`);
@@ -217,12 +231,11 @@ export class LocalEngine {
         return result(!error, error, d, outputs);
     }
 
-    private spawnProgram(sdk: Sdk, project: Project, port: number, dryRun: boolean, config: Record<string, ConfigValue>): Spawned {
-        const addr = `127.0.0.1:${port}`;
+    private spawnProgram(sdk: Sdk, project: Project, monitorAddress: string, engineAddress: string, dryRun: boolean, config: Record<string, ConfigValue>): Spawned {
         const args = [
             sdk.runScript,
-            `--monitor=${addr}`,
-            `--engine=${addr}`,
+            `--monitor=${monitorAddress}`,
+            `--engine=${engineAddress}`,
             `--project=${project.name}`,
             `--stack=${this.options.stack}`,
             ...(dryRun ? ["--dry-run"] : []),

@@ -15,6 +15,12 @@ export function nameOf(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
+/** The resource's type: the part of its URN before the name, without its parents' types (`parent$type`). */
+export function typeOf(urn: string): string {
+    const qualified = urn.split("::")[2] ?? "";
+    return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
 /** A default provider: recorded in state, hidden in the display. */
 export function isHiddenProvider(r: ResourceState): boolean {
     return r.type.startsWith(PROVIDER_PREFIX) && /::default(_[0-9_a-z]+)?$/.test(r.urn);
