@@ -8,10 +8,12 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { Emulator, startEmulator } from "aep-emulator";
+import { ChildProcess, spawn } from "child_process";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
 import { Diagnostics } from "../tools/engine/diagnostics";
 import { Display } from "../tools/engine/display";
+import { StateFile } from "../tools/engine/state";
 import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 
 const FIXTURE = path.join(__dirname, "fixtures", "engine-basic");
@@ -83,6 +85,41 @@ class FakeApi {
     byTitle(title: string): any {
         return [...this.items.values()].find((i) => i.title === title);
     }
+}
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** Resolves when `ok()` holds (checked every 50 ms); fails after `ms`, naming `what`. */
+async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
+    const t0 = Date.now();
+    while (!ok()) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+/** A TypeScript entry of this repository in a process group of its own (so the group can be killed). */
+function spawnGroup(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess & { output: string[] } {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const output: string[] = [];
+    child.stdout!.on("data", (b) => output.push(String(b)));
+    child.stderr!.on("data", (b) => output.push(String(b)));
+    return Object.assign(child, { output });
+}
+
+/** SIGKILL to every process of the group; resolves once none is left. */
+async function killGroup(child: ChildProcess): Promise<void> {
+    const exited = new Promise((r) => child.once("exit", r));
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
+    await until("the killed process group to be gone", () => {
+        try {
+            process.kill(-child.pid!, 0);
+            return false;
+        } catch {
+            return true;
+        }
+    }, 10_000);
 }
 
 function alive(pid: number): boolean {
@@ -433,6 +470,63 @@ describe("local engine with the AEP provider (test/fixtures/aep-stack)", functio
         expectOneWarningOf(destroy, "MappingSet", "mapping", /^mapping set "mapping-[a-z0-9]+" \([0-9a-f]+\) is left in AEP/);
     });
 
+    it("keeps a state that loads when `npm start` is killed (SIGKILL, whole process group) during a create, and the next up converges", async () => {
+        const stack = "killed";
+        config = emulatorConfig(emu); // the default sandbox, as the killed run has it (no config beyond its environment)
+        const statePath = path.join(stateDir, `${stack}.json`);
+        const env: NodeJS.ProcessEnv = { ...process.env };
+        for (const k of Object.keys(env)) if (k.startsWith("AEP_")) delete env[k];
+        Object.assign(env, {
+            AEP_PLATFORM_URL: emu.url,
+            AEP_IMS_URL: emu.url,
+            AEP_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+            AEP_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
+            AEP_ORG_ID: DEMO_CREDENTIALS.orgId,
+        });
+        // Objects earlier specs left in AEP (mapping sets cannot be deleted) are not this stack's.
+        const earlier = new Set(emu.objects().map((o) => o.id));
+        const made = () => emu.objects().filter((o) => !earlier.has(o.id));
+        // AEP makes the dataset, then holds its answer back: the create is in flight until the kill.
+        emu.faults.add({ method: "POST", path: /^\/data\/foundation\/catalog\/dataSets$/, delayMs: 30_000 });
+        const injected = emu.faults.injected;
+        const cli = spawnGroup(["tools/engine/cli.ts", "up", "--yes", "--cwd", AEP_STACK, "--stack", stack, "--state-dir", stateDir], env);
+        const inState = (name: string) => {
+            if (!fs.existsSync(statePath)) return false;
+            // Every look at the file while the run writes it finds it whole.
+            return JSON.parse(fs.readFileSync(statePath, "utf8")).resources.some((r: { urn: string }) => r.urn.endsWith(`::${name}`));
+        };
+        try {
+            await until("the dataset's create to reach AEP", () => emu.faults.injected > injected);
+            await until("the schema's create to be in the state", () => inState("schema"));
+        } catch (e) {
+            throw new Error(`${(e as Error).message}\n${cli.output.join("")}`);
+        } finally {
+            await killGroup(cli);
+            emu.faults.clear();
+        }
+        expect(cli.signalCode).to.equal("SIGKILL");
+
+        // The state loads: what finished before the kill is in it, the dataset (made, not answered) is not.
+        const kept = new StateFile(stateDir, stack).load("aep-stack", stack).resources.map((r) => r.urn);
+        expect(kept).to.include.members([urn(stack, "FieldGroup", "fg"), urn(stack, "Schema", "schema")]);
+        expect(kept).not.to.include(urn(stack, "Dataset", "dataset"));
+        expect(made().filter((o) => o.kind === "dataset")).to.have.length(1);
+        expect(fs.readdirSync(stateDir).filter((f) => f.endsWith(".tmp"))).to.deep.equal([]);
+
+        // The next up converges: finished creates are not made again, the dataset AEP made is taken over.
+        const again = await run(stack, "up");
+        expect(again.steps.filter((x) => x.name === "fg" || x.name === "schema").map((x) => x.op)).to.deep.equal(["same", "same"]);
+        expect(again.steps.find((x) => x.name === "dataset")!.op).to.equal("create");
+        expect(again.resourceDiagnostics.map((m) => `${m.severity} ${m.urn}`)).to.include(`warning ${urn(stack, "Dataset", "dataset")}`);
+        const kinds = ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet", "flow"];
+        expect(made().filter((o) => kinds.includes(o.kind)).map((o) => o.kind).sort()).to.deep.equal([...kinds].sort());
+        emu.resetLog();
+        const quiet = await run(stack, "up");
+        expect(Object.keys(quiet.changes)).to.deep.equal(["same"]);
+        expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
+        await run(stack, "destroy");
+    });
+
     it("attributes a message without a URN to the stack, drops debug, and keeps errors but not after a failed step", () => {
         const lines: string[] = [];
         const recorded: string[] = [];
@@ -457,5 +551,43 @@ describe("local engine with the AEP provider (test/fixtures/aep-stack)", functio
             "    pulumi-nodejs:dynamic/aep:Dataset ds waiting",
             "    pulumi-nodejs:dynamic/aep:Dataset ds error: went wrong",
         ]);
+    });
+});
+
+describe("local engine state file (tools/engine/state.ts)", function () {
+    this.timeout(120_000);
+
+    it("is always whole: a process writing it in a loop, killed with SIGKILL at random moments, leaves a state that loads", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-state-kill-"));
+        // Big values, few keys: the time goes to writing the file, not to making its text.
+        const writer = `
+            const { StateFile } = require(${JSON.stringify(path.join(ROOT, "tools", "engine", "state"))});
+            const file = new StateFile(process.argv[1], "loop");
+            const big = "x".repeat(200000);
+            const resources = Array.from({ length: 20 }, (_, i) => ({
+                urn: "urn:pulumi:loop::p::t::r" + i, type: "t", custom: true, id: String(i),
+                inputs: { big }, outputs: { big, n: 0 }, dependencies: [], propertyDependencies: {},
+            }));
+            (async () => {
+                for (let n = 1; ; n++) {
+                    for (const r of resources) r.outputs.n = n;
+                    await file.write({ version: 1, project: "p", stack: "loop", updated: "", resources });
+                    if (n === 1) process.stdout.write("written\\n");
+                }
+            })();`;
+        try {
+            for (let i = 0; i < 20; i++) {
+                const child = spawnGroup(["-e", writer, dir]);
+                await until("the first write", () => child.output.join("").includes("written"), 30_000);
+                await new Promise((r) => setTimeout(r, Math.random() * 100));
+                await killGroup(child);
+                const state = new StateFile(dir, "loop").load("p", "loop");
+                expect(state.resources).to.have.length(20);
+                expect(new Set(state.resources.map((r) => r.outputs.n)).size, "every resource from the same write").to.equal(1);
+                expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), "temp files of the killed writer, removed by the load").to.deep.equal([]);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
