@@ -1,12 +1,20 @@
 // The local engine runs a real Pulumi program (test/fixtures/engine-basic) through the SDK's own
-// runtime and dynamic-provider host, against a loopback fake REST API that counts every request.
+// runtime and dynamic-provider host, against a loopback fake REST API that counts every request; and the
+// seven AEP resources (test/fixtures/aep-stack) against the emulator, for what the product's provider
+// relies on: its messages to the engine.
 
 import { expect } from "chai";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import { ChildProcess, spawn } from "child_process";
+import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { LocalEngine, RunResult } from "../tools/engine";
+import { Diagnostics } from "../tools/engine/diagnostics";
+import { Display } from "../tools/engine/display";
+import { StateFile } from "../tools/engine/state";
+import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 
 const FIXTURE = path.join(__dirname, "fixtures", "engine-basic");
 const TOKEN = "s3cr3t-api-token-7f2c";
@@ -77,6 +85,41 @@ class FakeApi {
     byTitle(title: string): any {
         return [...this.items.values()].find((i) => i.title === title);
     }
+}
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** Resolves when `ok()` holds (checked every 50 ms); fails after `ms`, naming `what`. */
+async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
+    const t0 = Date.now();
+    while (!ok()) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+/** A TypeScript entry of this repository in a process group of its own (so the group can be killed). */
+function spawnGroup(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess & { output: string[] } {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const output: string[] = [];
+    child.stdout!.on("data", (b) => output.push(String(b)));
+    child.stderr!.on("data", (b) => output.push(String(b)));
+    return Object.assign(child, { output });
+}
+
+/** SIGKILL to every process of the group; resolves once none is left. */
+async function killGroup(child: ChildProcess): Promise<void> {
+    const exited = new Promise((r) => child.once("exit", r));
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
+    await until("the killed process group to be gone", () => {
+        try {
+            process.kill(-child.pid!, 0);
+            return false;
+        } catch {
+            return true;
+        }
+    }, 10_000);
 }
 
 function alive(pid: number): boolean {
@@ -355,5 +398,196 @@ describe("local engine (tools/engine)", function () {
             const itemCreates = again.steps.filter((s) => s.op === "create" && s.type.includes("Item")).length;
             expect(api.writes(api.take())).to.deep.equal(Array(itemCreates).fill("POST /items"));
         });
+    });
+});
+
+describe("local engine with the AEP provider (test/fixtures/aep-stack)", function () {
+    this.timeout(120_000);
+    const AEP_STACK = path.join(__dirname, "fixtures", "aep-stack");
+    let emu: Emulator;
+    let stateDir: string;
+    let config: StackConfig;
+    let out: string[] = [];
+    const urn = (stack: string, kind: string, name: string) => `urn:pulumi:${stack}::aep-stack::pulumi-nodejs:dynamic/aep:${kind}::${name}`;
+    const engine = (stack: string) => new LocalEngine({ projectDir: AEP_STACK, stack, stateDir, config, log: (l) => out.push(l) });
+    const run = async (stack: string, op: "preview" | "up" | "destroy"): Promise<RunResult> => {
+        out = [];
+        const r = await engine(stack)[op]();
+        expectOk(r);
+        return r;
+    };
+
+    before(async () => {
+        emu = await startEmulator();
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-aep-"));
+        config = emulatorConfig(emu);
+    });
+    after(async () => {
+        await emu?.close();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    /**
+     * The run's one kept message is a warning of the resource `name` of kind `kind`: under it as it came and
+     * in the Diagnostics section, counted in the summary, once in the run's diagnostics, no stderr copy.
+     */
+    function expectOneWarningOf(r: RunResult, kind: string, name: string, text: RegExp): void {
+        expect(r.resourceDiagnostics).to.have.length(1);
+        const [w] = r.resourceDiagnostics;
+        expect(w.severity).to.equal("warning");
+        expect(w.urn).to.equal(urn("diag", kind, name));
+        expect(w.message).to.match(text);
+        const type = `pulumi-nodejs:dynamic/aep:${kind}`;
+        expect(out).to.include(`    ${type} ${name} warning: ${w.message}`);
+        const section = out.indexOf("Diagnostics:");
+        expect(section, "a Diagnostics section").to.be.greaterThan(0);
+        expect(out.slice(section + 1, section + 3)).to.deep.equal([`  ${type} (${name}):`, `    warning: ${w.message}`]);
+        expect(out).to.include("    1 warning");
+        // Once, with its severity, and not again as the host's stderr ("warning: ..." / "aep: ...").
+        expect(r.diagnostics.filter((l) => l.includes(w.message))).to.deep.equal([`warning: ${w.message}`]);
+        expect(r.diagnostics.filter((l) => /^aep: /.test(l))).to.deep.equal([]);
+    }
+
+    it("shows the provider's warnings as the CLI does: of their resource, counted, once; progress shown, not kept", async () => {
+        // A create refused once with 429: the provider's retry is progress (ephemeral).
+        emu.faults.add({ method: "POST", path: /^\/data\/foundation\/catalog\/dataSets$/, status: 429, retryAfter: "0" });
+        const up = await run("diag", "up");
+        const progress = up.diagnostics.filter((l) => /create dataset: 429.*; retrying in/.test(l));
+        expect(progress).to.have.length(1);
+        expect(progress[0]).to.match(/^info: /);
+        expect(out.some((l) => /^    pulumi-nodejs:dynamic\/aep:Dataset dataset create dataset: 429.*; retrying in/.test(l)), "shown under the dataset").to.equal(true);
+        expect(up.resourceDiagnostics).to.deep.equal([]);
+        expect(out).not.to.include("Diagnostics:");
+        expect(out.some((l) => /warning/.test(l))).to.equal(false);
+
+        // A sandbox change: the dataflow's Diff warns at preview that its URL changes.
+        config = { ...config, "test:sandbox": "dev" };
+        const preview = await run("diag", "preview");
+        expectOneWarningOf(preview, "Dataflow", "flow", /^dataflow "flow-[a-z0-9]+" will be replaced .*new streaming URL/);
+
+        // Destroy: the mapping set is left in AEP, and its Delete says so.
+        const destroy = await run("diag", "destroy");
+        expectOneWarningOf(destroy, "MappingSet", "mapping", /^mapping set "mapping-[a-z0-9]+" \([0-9a-f]+\) is left in AEP/);
+    });
+
+    it("keeps a state that loads when `npm start` is killed (SIGKILL, whole process group) during a create, and the next up converges", async () => {
+        const stack = "killed";
+        config = emulatorConfig(emu); // the default sandbox, as the killed run has it (no config beyond its environment)
+        const statePath = path.join(stateDir, `${stack}.json`);
+        const env: NodeJS.ProcessEnv = { ...process.env };
+        for (const k of Object.keys(env)) if (k.startsWith("AEP_")) delete env[k];
+        Object.assign(env, {
+            AEP_PLATFORM_URL: emu.url,
+            AEP_IMS_URL: emu.url,
+            AEP_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+            AEP_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
+            AEP_ORG_ID: DEMO_CREDENTIALS.orgId,
+        });
+        // Objects earlier specs left in AEP (mapping sets cannot be deleted) are not this stack's.
+        const earlier = new Set(emu.objects().map((o) => o.id));
+        const made = () => emu.objects().filter((o) => !earlier.has(o.id));
+        // AEP makes the dataset, then holds its answer back: the create is in flight until the kill.
+        emu.faults.add({ method: "POST", path: /^\/data\/foundation\/catalog\/dataSets$/, delayMs: 30_000 });
+        const injected = emu.faults.injected;
+        const cli = spawnGroup(["tools/engine/cli.ts", "up", "--yes", "--cwd", AEP_STACK, "--stack", stack, "--state-dir", stateDir], env);
+        const inState = (name: string) => {
+            if (!fs.existsSync(statePath)) return false;
+            // Every look at the file while the run writes it finds it whole.
+            return JSON.parse(fs.readFileSync(statePath, "utf8")).resources.some((r: { urn: string }) => r.urn.endsWith(`::${name}`));
+        };
+        try {
+            await until("the dataset's create to reach AEP", () => emu.faults.injected > injected);
+            await until("the schema's create to be in the state", () => inState("schema"));
+        } catch (e) {
+            throw new Error(`${(e as Error).message}\n${cli.output.join("")}`);
+        } finally {
+            await killGroup(cli);
+            emu.faults.clear();
+        }
+        expect(cli.signalCode).to.equal("SIGKILL");
+
+        // The state loads: what finished before the kill is in it, the dataset (made, not answered) is not.
+        const kept = new StateFile(stateDir, stack).load("aep-stack", stack).resources.map((r) => r.urn);
+        expect(kept).to.include.members([urn(stack, "FieldGroup", "fg"), urn(stack, "Schema", "schema")]);
+        expect(kept).not.to.include(urn(stack, "Dataset", "dataset"));
+        expect(made().filter((o) => o.kind === "dataset")).to.have.length(1);
+        expect(fs.readdirSync(stateDir).filter((f) => f.endsWith(".tmp"))).to.deep.equal([]);
+
+        // The next up converges: finished creates are not made again, the dataset AEP made is taken over.
+        const again = await run(stack, "up");
+        expect(again.steps.filter((x) => x.name === "fg" || x.name === "schema").map((x) => x.op)).to.deep.equal(["same", "same"]);
+        expect(again.steps.find((x) => x.name === "dataset")!.op).to.equal("create");
+        expect(again.resourceDiagnostics.map((m) => `${m.severity} ${m.urn}`)).to.include(`warning ${urn(stack, "Dataset", "dataset")}`);
+        const kinds = ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet", "flow"];
+        expect(made().filter((o) => kinds.includes(o.kind)).map((o) => o.kind).sort()).to.deep.equal([...kinds].sort());
+        emu.resetLog();
+        const quiet = await run(stack, "up");
+        expect(Object.keys(quiet.changes)).to.deep.equal(["same"]);
+        expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
+        await run(stack, "destroy");
+    });
+
+    it("attributes a message without a URN to the stack, drops debug, and keeps errors but not after a failed step", () => {
+        const lines: string[] = [];
+        const recorded: string[] = [];
+        let cancelled = false;
+        const stack = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+        const d = new Diagnostics({ display: new Display((l) => lines.push(l), "up", false), stackUrn: () => stack, record: (l) => recorded.push(l), cancelled: () => cancelled });
+        d.log(2, "about nothing in particular", "", false);
+        d.log(0, "debug detail", stack, false);
+        d.log(1, "waiting", urn("dev", "Dataset", "ds"), true);
+        d.log(3, "went wrong", urn("dev", "Dataset", "ds"), false);
+        cancelled = true;
+        d.log(3, "the echo of the cancellation", "", false);
+        expect(d.kept).to.deep.equal([
+            { severity: "warning", message: "about nothing in particular", urn: stack },
+            { severity: "error", message: "went wrong", urn: urn("dev", "Dataset", "ds") },
+        ]);
+        expect(d.warnings).to.equal(1);
+        expect(d.errors).to.deep.equal(["went wrong"]);
+        expect(recorded).to.deep.equal(["warning: about nothing in particular", "info: waiting", "error: went wrong", "error: the echo of the cancellation"]);
+        expect(lines).to.deep.equal([
+            "    pulumi:pulumi:Stack proj-dev warning: about nothing in particular",
+            "    pulumi-nodejs:dynamic/aep:Dataset ds waiting",
+            "    pulumi-nodejs:dynamic/aep:Dataset ds error: went wrong",
+        ]);
+    });
+});
+
+describe("local engine state file (tools/engine/state.ts)", function () {
+    this.timeout(120_000);
+
+    it("is always whole: a process writing it in a loop, killed with SIGKILL at random moments, leaves a state that loads", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-state-kill-"));
+        // Big values, few keys: the time goes to writing the file, not to making its text.
+        const writer = `
+            const { StateFile } = require(${JSON.stringify(path.join(ROOT, "tools", "engine", "state"))});
+            const file = new StateFile(process.argv[1], "loop");
+            const big = "x".repeat(200000);
+            const resources = Array.from({ length: 20 }, (_, i) => ({
+                urn: "urn:pulumi:loop::p::t::r" + i, type: "t", custom: true, id: String(i),
+                inputs: { big }, outputs: { big, n: 0 }, dependencies: [], propertyDependencies: {},
+            }));
+            (async () => {
+                for (let n = 1; ; n++) {
+                    for (const r of resources) r.outputs.n = n;
+                    await file.write({ version: 1, project: "p", stack: "loop", updated: "", resources });
+                    if (n === 1) process.stdout.write("written\\n");
+                }
+            })();`;
+        try {
+            for (let i = 0; i < 20; i++) {
+                const child = spawnGroup(["-e", writer, dir]);
+                await until("the first write", () => child.output.join("").includes("written"), 30_000);
+                await new Promise((r) => setTimeout(r, Math.random() * 100));
+                await killGroup(child);
+                const state = new StateFile(dir, "loop").load("p", "loop");
+                expect(state.resources).to.have.length(20);
+                expect(new Set(state.resources.map((r) => r.outputs.n)).size, "every resource from the same write").to.equal(1);
+                expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), "temp files of the killed writer, removed by the load").to.deep.equal([]);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

@@ -13,17 +13,20 @@
  * Its figures are quoted in docs/BENCHMARK.md ("what would meet it"). It asserts nothing.
  */
 import { performance } from "perf_hooks";
-import { Deployment } from "../engine";
+import { deleteOrder, Deployment } from "../engine";
 import { Bench, RunFigures } from "./run";
 import { runTable } from "./report";
 
 type Variant = "base" | "writes" | "writes+deletes";
 
+/** A resource in the engine's state, as its deletes see it. */
+type StateEntry = Parameters<typeof deleteOrder>[0][number];
+
 interface Patchable {
     save(): void;
     stopHost(): Promise<void>;
     deleteAll(condemned: unknown[]): Promise<void>;
-    deleteOrder(condemned: unknown[]): Array<{ urn: string; parent?: string; provider?: string; dependencies?: string[]; propertyDependencies?: Record<string, string[]> }>;
+    old: { resources: StateEntry[] };
 }
 
 const proto = Deployment.prototype as unknown as Patchable;
@@ -64,7 +67,7 @@ function coalesceWrites(): void {
 /** Deletes in dependency waves, each wave at once (the engine's own single delete, per resource). */
 function parallelDeletes(): void {
     proto.deleteAll = async function (this: Patchable, condemned: unknown[]) {
-        const order = this.deleteOrder(condemned);
+        const order = deleteOrder(condemned as StateEntry[], this.old.resources);
         const depsOf = (r: (typeof order)[number]) => {
             const s = new Set<string>(r.dependencies ?? []);
             if (r.parent) s.add(r.parent);

@@ -3,6 +3,7 @@
 // "Outputs:", "Resources:" and "Duration:". Property values are never printed except stack outputs,
 // and secrets show as [secret].
 
+import { Severity } from "./types";
 import { isSecret, UNKNOWN } from "./values";
 
 export type Op = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "read";
@@ -50,6 +51,9 @@ export function displayType(type: string): string {
     }
     return type;
 }
+
+/** How a message starts, by severity (the CLI's diagnostic prefixes: none for info). */
+const PREFIX: Record<Severity, string> = { info: "", warning: "warning: ", error: "error: " };
 
 function seconds(ms: number): string {
     return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
@@ -122,6 +126,27 @@ export class Display {
         this.log(` ${SYMBOL[op]} ${displayType(type)} ${name} ${what ?? ING[op]} failed (${seconds(ms)}) error`);
     }
 
+    /**
+     * A message about a resource as it arrives: a line naming the resource, then the message's first line
+     * after its severity (the CLI's row for the resource with the message in its info column).
+     */
+    message(severity: Severity, type: string, name: string, text: string): void {
+        this.log(`    ${displayType(type)} ${name} ${PREFIX[severity]}${text.split("\n")[0]}`);
+    }
+
+    /** "Diagnostics:": the kept messages again, whole, under their resource, as the CLI lists them before the outputs. */
+    diagnostics(groups: Array<{ type: string; name: string; messages: Array<{ severity: Severity; message: string }> }>): void {
+        if (groups.length === 0) return;
+        this.log("Diagnostics:");
+        for (const g of groups) {
+            this.log(`  ${displayType(g.type)} (${g.name}):`);
+            for (const m of g.messages) {
+                for (const line of `${PREFIX[m.severity]}${m.message}`.split("\n")) this.log(`    ${line}`.trimEnd());
+            }
+            this.log("");
+        }
+    }
+
     outputs(outputs: Record<string, unknown>): void {
         const keys = Object.keys(outputs).sort();
         if (keys.length === 0) return;
@@ -133,7 +158,8 @@ export class Display {
         this.log("");
     }
 
-    summary(counts: Record<string, number>): void {
+    /** "Resources:": the steps by kind, then how many warnings the run kept. */
+    summary(counts: Record<string, number>, warnings = 0): void {
         const preview = this.kind === "preview";
         const rows: Array<[string, string, string]> = [
             ["create", "+ ", preview ? "to create" : "created"],
@@ -157,6 +183,9 @@ export class Display {
             this.log(`    ${same} unchanged`);
         } else if (changes === 0) {
             this.log("    no changes");
+        }
+        if (warnings > 0) {
+            this.log(`    ${warnings} warning${warnings === 1 ? "" : "s"}`);
         }
         this.log("");
     }

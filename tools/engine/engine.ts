@@ -1,19 +1,26 @@
 // LocalEngine: runs a Pulumi TypeScript program under the SDK's real runtime (`cmd/run`, as the
-// Pulumi CLI's nodejs language host does), serves it a ResourceMonitor/Engine over gRPC, sends
-// dynamic resources to the SDK's own dynamic-provider host and keeps the stack's state in a JSON file.
+// Pulumi CLI's nodejs language host does), serves it a ResourceMonitor over gRPC, sends dynamic
+// resources to the SDK's own dynamic-provider host, serves both an Engine service for their messages
+// and keeps the stack's state in a JSON file.
 
 import * as path from "path";
-import { Deployment, STACK_TYPE } from "./deployment";
+import { Deployment } from "./deployment";
+import { Diagnostics } from "./diagnostics";
 import { Display, Kind } from "./display";
+import { EngineServer } from "./engine-service";
 import { MonitorServer } from "./monitor";
 import { eachLine, spawnNode, Spawned } from "./processes";
 import { loadProject, loadStackConfigFile, normaliseConfig, Project } from "./project";
+import { STACK_TYPE } from "./resources";
 import { loadSdk, Sdk } from "./sdk";
 import { StateFile } from "./state";
 import { ConfigValue, EngineOptions, OutputValue, RunResult } from "./types";
 
 /** How long a program may keep running after a failed step before it is stopped. */
 const CANCEL_GRACE_MS = 10_000;
+
+/** What "error: <what> failed" names at the end of a failed run. */
+const OPERATION: Record<Kind, string> = { preview: "preview", up: "update", refresh: "refresh", destroy: "destroy" };
 
 export class LocalEngine {
     readonly statePath: string;
@@ -60,171 +67,230 @@ export class LocalEngine {
         };
     }
 
-    private async run(kind: Kind): Promise<RunResult> {
-        const t0 = Date.now();
-        const log = this.options.log ?? ((line: string) => process.stdout.write(line + "\n"));
-        const diagnostics: string[] = [];
-        const pids: number[] = [];
-        const display = new Display(log, kind, !!this.options.showSames);
-        const result = (ok: boolean, error: string | undefined, d: Deployment | undefined, outputs: Record<string, OutputValue>): RunResult => ({
-            ok,
-            error,
-            steps: d?.steps ?? [],
-            changes: d?.changes ?? {},
-            outputs,
-            diagnostics,
-            pids,
-            durationMs: Date.now() - t0,
-        });
+    private run(kind: Kind): Promise<RunResult> {
+        return new Run(this, this.options, this.stateFile, kind).run();
+    }
+}
 
+/**
+ * One run: what it prints and records, the Engine service the program and the provider host send their
+ * messages to, the deployment and, for preview and up, the program.
+ */
+class Run {
+    private readonly t0 = Date.now();
+    private readonly log: (line: string) => void;
+    private readonly display: Display;
+    private readonly diagnostics: string[] = [];
+    private readonly pids: number[] = [];
+    /** What arrives at the Engine service (diagnostics.ts). */
+    private readonly messages: Diagnostics;
+    private d: Deployment | undefined;
+    /** Set when the program is being stopped or the run ends: the host's output is recorded, not printed (errors aside). */
+    private quiet = false;
+
+    constructor(
+        private readonly engine: LocalEngine,
+        private readonly options: EngineOptions,
+        private readonly stateFile: StateFile,
+        private readonly kind: Kind,
+    ) {
+        this.log = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
+        this.display = new Display(this.log, kind, !!options.showSames);
+        this.messages = new Diagnostics({
+            display: this.display,
+            stackUrn: () => this.d?.stackUrn() ?? "",
+            record: (line) => this.diagnostics.push(line),
+            cancelled: () => !!this.d?.cancelled && this.d.errors.length > 0,
+        });
+    }
+
+    async run(): Promise<RunResult> {
         let project: Project;
         let sdk: Sdk;
         try {
             project = loadProject(this.options.projectDir);
             sdk = loadSdk(this.options.projectDir);
         } catch (e) {
-            const msg = (e as Error).message;
-            diagnostics.push(`error: ${msg}`);
-            log(`error: ${msg}`);
-            return result(false, msg, undefined, {});
+            return this.failedToStart(e);
         }
-        const config = this.stackConfig(project);
-        const skipped = loadStackConfigFile(project, this.options.stack).skipped;
-        display.header(this.options.stack, project.name);
-        let cancelled = false;
-        const onDiagnostic = (line: string, print = true) => {
-            diagnostics.push(line);
-            if (print) log(line);
+        const config = this.engine.stackConfig(project);
+        this.display.header(this.options.stack, project.name);
+        for (const key of loadStackConfigFile(project, this.options.stack).skipped) {
+            this.say(`warning: config ${key} in Pulumi.${this.options.stack}.yaml is encrypted (secure:) and cannot be read by the local engine; set it with "config set ${key} <value> --secret"`);
+        }
+        const engineServer = new EngineServer(sdk, (severity, message, urn, ephemeral) => this.messages.log(severity, message, urn, ephemeral));
+        let engineAddress: string;
+        let d: Deployment;
+        try {
+            engineAddress = await engineServer.start();
+            d = this.d = new Deployment({
+                kind: this.kind,
+                sdk,
+                project,
+                stack: this.options.stack,
+                config,
+                hostEnv: this.hostEnv(config),
+                engineAddress,
+                stateFile: this.stateFile,
+                display: this.display,
+                onDiagnostic: (line, print) => this.say(line, print ?? (!this.quiet || line.startsWith("error:"))),
+                onSpawn: (pid) => this.pids.push(pid),
+            });
+        } catch (e) {
+            // e.g. an unreadable state file or a missing secrets key
+            engineServer.stop();
+            return this.failedToStart(e);
+        }
+
+        let error: string | undefined;
+        try {
+            if (this.kind === "refresh") {
+                await d.refreshAll();
+            } else if (this.kind === "destroy") {
+                await d.deleteAll(d.condemnedForDestroy());
+            } else {
+                error = await this.runProgram(d, sdk, project, config, engineAddress);
+            }
+        } catch (e) {
+            d.report(e);
+            error = d.errors.length ? d.errors.join("\n") : (e as Error).message;
+            if (!d.errors.length) this.say(`error: ${error}`);
+        } finally {
+            this.quiet = true;
+            await d.stopHost();
+            engineServer.stop();
+            // The run's last state write, awaited: the state on disk holds every step that finished.
+            d.save();
+            try {
+                await d.flushState();
+            } catch (e) {
+                const msg = `cannot write the state file ${this.stateFile.path}: ${(e as Error).message}`;
+                this.say(`error: ${msg}`);
+                error = error ? `${error}\n${msg}` : msg;
+            }
+        }
+        return this.end(d, error);
+    }
+
+    /**
+     * preview and up: the program runs, each registration a step; after the program, if it and every step
+     * succeeded, up's deletes. Resolves with the run's error, if any.
+     */
+    private async runProgram(d: Deployment, sdk: Sdk, project: Project, config: Record<string, ConfigValue>, engineAddress: string): Promise<string | undefined> {
+        const server = new MonitorServer(sdk, {
+            deployment: d,
+            project: project.name,
+            stack: this.options.stack,
+            dryRun: this.kind === "preview",
+            onError: (message) => this.messages.log(3, message, "", false),
+        });
+        let program: Spawned | undefined;
+        let code: number;
+        try {
+            d.prestartHost();
+            const port = await server.start();
+            program = this.spawnProgram(sdk, project, `127.0.0.1:${port}`, engineAddress, config);
+            this.pids.push(program.pid);
+            eachLine(program.child.stdout!, (line) => this.say(line, !d.cancelled));
+            eachLine(program.child.stderr!, (line) => this.say(line, !d.cancelled));
+            code = await this.exitOf(program, d);
+            await d.settle();
+        } finally {
+            server.stop();
+            await program?.kill();
+        }
+        if (d.errors.length) {
+            return d.errors.join("\n");
+        }
+        if (code !== 0 || this.messages.errors.length) {
+            const error = this.messages.errors.length ? this.messages.errors.join("\n") : `the program exited with code ${code}`;
+            if (!this.messages.errors.length) this.say(`error: ${error}`);
+            return error;
+        }
+        await d.deleteAll(d.condemnedAfterUp());
+        return undefined;
+    }
+
+    /** The program's exit code. After a failed step it has CANCEL_GRACE_MS to end before it is stopped. */
+    private async exitOf(program: Spawned, d: Deployment): Promise<number> {
+        const watchdog = setInterval(() => {
+            if (d.cancelled && !this.quiet) {
+                this.quiet = true;
+                setTimeout(() => void program.kill(), CANCEL_GRACE_MS).unref();
+            }
+        }, 200);
+        try {
+            return await program.exited;
+        } finally {
+            clearInterval(watchdog);
+        }
+    }
+
+    /** The end of the run, as the CLI prints it: the Diagnostics section, the outputs, the summary, the duration. */
+    private end(d: Deployment, error: string | undefined): RunResult {
+        const { kind } = this;
+        const outputs = kind === "destroy" ? {} : Deployment.outputsOf(kind === "refresh" ? d.stackOutputsFromState() : d.stackOutputs ?? d.stackOutputsFromState());
+        this.log("");
+        this.messages.show();
+        if (kind !== "destroy") {
+            const raw = kind === "refresh" ? d.stackOutputsFromState() : d.stackOutputs;
+            this.display.outputs(raw ?? {});
+        }
+        this.display.summary(d.changes, this.messages.warnings);
+        this.display.duration(Date.now() - this.t0);
+        if (error) {
+            this.log(`error: ${OPERATION[kind]} failed`);
+        }
+        return this.result(!error, error, outputs);
+    }
+
+    /** A run that could not start (no project, no SDK, an unreadable state file, ...). */
+    private failedToStart(e: unknown): RunResult {
+        const msg = (e as Error).message;
+        this.say(`error: ${msg}`);
+        return this.result(false, msg, {});
+    }
+
+    private result(ok: boolean, error: string | undefined, outputs: Record<string, OutputValue>): RunResult {
+        return {
+            ok,
+            error,
+            steps: this.d?.steps ?? [],
+            changes: this.d?.changes ?? {},
+            outputs,
+            diagnostics: this.diagnostics,
+            resourceDiagnostics: this.messages.kept,
+            pids: this.pids,
+            durationMs: Date.now() - this.t0,
         };
-        for (const key of skipped) {
-            onDiagnostic(`warning: config ${key} in Pulumi.${this.options.stack}.yaml is encrypted (secure:) and cannot be read by the local engine; set it with "config set ${key} <value> --secret"`);
-        }
-        const hostEnv: NodeJS.ProcessEnv = {
+    }
+
+    /** A line of the run's diagnostics, printed unless `print` is false. */
+    private say(line: string, print = true): void {
+        this.diagnostics.push(line);
+        if (print) this.log(line);
+    }
+
+    /** The dynamic-provider host's environment: the run's, and the `pulumi-nodejs:*` config as PULUMI_CONFIG. */
+    private hostEnv(config: Record<string, ConfigValue>): NodeJS.ProcessEnv {
+        return {
             ...process.env,
             ...this.options.env,
             PULUMI_CONFIG: JSON.stringify(
                 Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("pulumi-nodejs:")).map(([k, v]) => [k, v.value])),
             ),
         };
-        let d: Deployment;
-        try {
-            d = new Deployment({
-                kind,
-                sdk,
-                project,
-                stack: this.options.stack,
-                config,
-                hostEnv,
-                stateFile: this.stateFile,
-                display,
-                onDiagnostic: (line, print) => onDiagnostic(line, print ?? (!cancelled || line.startsWith("error:"))),
-                onSpawn: (pid) => pids.push(pid),
-            });
-        } catch (e) {
-            // e.g. an unreadable state file or a missing secrets key
-            const msg = (e as Error).message;
-            onDiagnostic(`error: ${msg}`);
-            return result(false, msg, undefined, {});
-        }
-
-        let error: string | undefined;
-        let program: Spawned | undefined;
-        let server: MonitorServer | undefined;
-        try {
-            if (kind === "preview" || kind === "up") {
-                const programErrors: string[] = [];
-                server = new MonitorServer(sdk, {
-                    deployment: d,
-                    project: project.name,
-                    stack: this.options.stack,
-                    dryRun: kind === "preview",
-                    onLog: (severity, message) => {
-                        const shown = d.cancelled && d.errors.length > 0;
-                        if (severity === 0) return;
-                        const line = severity === 3 ? `error: ${message}` : severity === 2 ? `warning: ${message}` : message;
-                        if (severity === 3 && !shown) programErrors.push(message);
-                        onDiagnostic(line, !shown);
-                    },
-                });
-                d.prestartHost();
-                const port = await server.start();
-                program = this.spawnProgram(sdk, project, port, kind === "preview", config);
-                pids.push(program.pid);
-                eachLine(program.child.stdout!, (line) => onDiagnostic(line, !d.cancelled));
-                eachLine(program.child.stderr!, (line) => onDiagnostic(line, !d.cancelled));
-                const watchdog = setInterval(() => {
-                    if (d.cancelled && !cancelled) {
-                        cancelled = true;
-                        const p = program;
-                        setTimeout(() => void p?.kill(), CANCEL_GRACE_MS).unref();
-                    }
-                }, 200);
-                let code: number;
-                try {
-                    code = await program.exited;
-                } finally {
-                    clearInterval(watchdog);
-                }
-                await d.settle();
-                server.stop();
-                server = undefined;
-                if (d.errors.length) {
-                    error = d.errors.join("\n");
-                } else if (code !== 0 || programErrors.length) {
-                    error = programErrors.length ? programErrors.join("\n") : `the program exited with code ${code}`;
-                    if (!programErrors.length) onDiagnostic(`error: ${error}`);
-                } else {
-                    await d.deleteAll(d.condemnedAfterUp());
-                }
-            } else if (kind === "refresh") {
-                await d.refreshAll();
-            } else {
-                await d.deleteAll(d.condemnedForDestroy());
-            }
-        } catch (e) {
-            d.report(e);
-            error = d.errors.length ? d.errors.join("\n") : (e as Error).message;
-            if (!d.errors.length) onDiagnostic(`error: ${error}`);
-        } finally {
-            cancelled = true;
-            server?.stop();
-            await program?.kill();
-            await d.stopHost();
-            // The run's last state write, awaited: the state on disk holds every step that finished.
-            d.save();
-            try {
-                await d.flushState();
-            } catch (e) {
-                const msg = `cannot write the state file ${this.statePath}: ${(e as Error).message}`;
-                onDiagnostic(`error: ${msg}`);
-                error = error ? `${error}\n${msg}` : msg;
-            }
-        }
-
-        const outputs =
-            kind === "destroy" ? {} : Deployment.outputsOf(kind === "refresh" ? d.stackOutputsFromState() : d.stackOutputs ?? d.stackOutputsFromState());
-        log("");
-        if (kind !== "destroy") {
-            const raw = kind === "refresh" ? d.stackOutputsFromState() : d.stackOutputs;
-            display.outputs(raw ?? {});
-        }
-        display.summary(d.changes);
-        display.duration(Date.now() - t0);
-        if (error) {
-            log(`error: ${kind === "preview" ? "preview" : kind === "destroy" ? "destroy" : kind === "refresh" ? "refresh" : "update"} failed`);
-        }
-        return result(!error, error, d, outputs);
     }
 
-    private spawnProgram(sdk: Sdk, project: Project, port: number, dryRun: boolean, config: Record<string, ConfigValue>): Spawned {
-        const addr = `127.0.0.1:${port}`;
+    /** `cmd/run` with the language host's flags and environment. */
+    private spawnProgram(sdk: Sdk, project: Project, monitorAddress: string, engineAddress: string, config: Record<string, ConfigValue>): Spawned {
         const args = [
             sdk.runScript,
-            `--monitor=${addr}`,
-            `--engine=${addr}`,
+            `--monitor=${monitorAddress}`,
+            `--engine=${engineAddress}`,
             `--project=${project.name}`,
             `--stack=${this.options.stack}`,
-            ...(dryRun ? ["--dry-run"] : []),
+            ...(this.kind === "preview" ? ["--dry-run"] : []),
             `--root-directory=${project.dir}`,
             `--pwd=${project.dir}`,
             project.main,

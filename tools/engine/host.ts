@@ -1,8 +1,9 @@
 // The SDK's own dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`), started and driven the
 // way the Pulumi engine drives the `pulumi-nodejs` resource plugin (see
-// shared/reference/pulumi-dynamic.md §2.3-2.4): spawned with one (never dialled) engine address, cwd =
-// project dir, PULUMI_NODEJS_PROJECT set; the port is the first stdout line; later stdout/stderr lines
-// are the provider's own output and are passed on as diagnostics.
+// shared/reference/pulumi-dynamic.md §2.3-2.4): spawned with the engine's address as its one argument
+// (the SDK's host never dials it; provider code may, to send Engine.Log messages: engine-service.ts),
+// cwd = project dir, PULUMI_NODEJS_PROJECT set; the port is the first stdout line; later stdout/stderr
+// lines are the provider's own output and are passed on as diagnostics.
 
 import { Sdk } from "./sdk";
 import { eachLine, spawnNode, Spawned } from "./processes";
@@ -57,9 +58,11 @@ export class DynamicHost {
         env: NodeJS.ProcessEnv;
         onOutput: (line: string, stream: "stdout" | "stderr") => void;
         onSpawn?: (pid: number) => void;
+        /** The Engine service's address (default: one nothing listens on, so Engine calls fail). */
+        engineAddress?: string;
     }): Promise<DynamicHost> {
         const { sdk } = opts;
-        const proc = spawnNode([sdk.dynamicProviderScript, "127.0.0.1:1"], {
+        const proc = spawnNode([sdk.dynamicProviderScript, opts.engineAddress ?? "127.0.0.1:1"], {
             cwd: opts.projectDir,
             env: { ...opts.env, PULUMI_NODEJS_PROJECT: opts.project, PULUMI_PROJECT: opts.project },
         });

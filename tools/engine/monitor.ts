@@ -1,5 +1,6 @@
-// The gRPC side the program talks to: a ResourceMonitor and an Engine service on one loopback port,
-// as the Pulumi engine serves them to the nodejs language host's `cmd/run`.
+// The ResourceMonitor the program talks to, on a loopback port of its own, as the Pulumi engine serves it
+// to the nodejs language host's `cmd/run` (the Engine service, for the program's log calls, is in
+// engine-service.ts).
 //
 // RPCs the SDK 3.270 calls and how they are answered:
 //   GetDeploymentInfo        features: secrets only (older SDKs probe SupportsFeature instead: same answer)
@@ -12,9 +13,6 @@
 //   SignalAndWaitForShutdown answered once every step in flight has finished
 //   ReadResource, Invoke, Call  refused with a clear UNIMPLEMENTED error (.get()/import and provider
 //                            functions need real provider plugins)
-//   Engine.Log               diagnostics (debug dropped; info, warning, error collected and shown)
-//   Engine.SetRootResource / GetRootResource  the stack URN
-//   Engine.RequirePulumiVersion  accepted
 // Anything else (transforms, hooks, packages) is UNIMPLEMENTED; the SDK only calls those after a
 // feature check that said no.
 
@@ -29,7 +27,8 @@ export interface MonitorHooks {
     project: string;
     stack: string;
     dryRun: boolean;
-    onLog: (severity: number, message: string, urn: string) => void;
+    /** A registration failed with an unexpected error (not a step's own, already reported). */
+    onError: (message: string) => void;
 }
 
 export class MonitorServer {
@@ -39,10 +38,9 @@ export class MonitorServer {
     constructor(private readonly sdk: Sdk, private readonly hooks: MonitorHooks) {}
 
     async start(): Promise<number> {
-        const { grpc, resrpc, engrpc } = this.sdk;
+        const { grpc, resrpc } = this.sdk;
         const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
         server.addService(resrpc.ResourceMonitorService, this.monitorImpl() as any);
-        server.addService(engrpc.EngineService, this.engineImpl() as any);
         this.port = await new Promise<number>((resolve, reject) =>
             server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
         );
@@ -103,7 +101,7 @@ export class MonitorServer {
                         if (!(e instanceof StepError)) {
                             d.errors.push((e as Error).message);
                             d.cancelled = true;
-                            this.hooks.onLog(3, `${goal.type} (${goal.name}): ${(e as Error).message}`, "");
+                            this.hooks.onError(`${goal.type} (${goal.name}): ${(e as Error).message}`);
                         }
                         // Like the engine after a failed step: the deployment is over for the program.
                         cb({ code: this.sdk.grpc.status.UNAVAILABLE, details: (e as Error).message });
@@ -132,31 +130,6 @@ export class MonitorServer {
             },
             call: (call, cb) => {
                 cb(this.unimplemented(`method call ${call.request.getTok()} is not supported by the local engine`));
-            },
-        };
-    }
-
-    private engineImpl(): Record<string, Unary> {
-        const { engproto, emptyproto } = this.sdk;
-        let root = "";
-        return {
-            log: (call, cb) => {
-                const r = call.request as InstanceType<typeof engproto.LogRequest>;
-                // Ephemeral messages are status updates the CLI shows only while a step runs.
-                if (!r.getEphemeral()) this.hooks.onLog(r.getSeverity(), r.getMessage(), r.getUrn());
-                cb(null, new emptyproto.Empty());
-            },
-            getRootResource: (_call, cb) => {
-                const resp = new engproto.GetRootResourceResponse();
-                resp.setUrn(root);
-                cb(null, resp);
-            },
-            setRootResource: (call, cb) => {
-                root = call.request.getUrn();
-                cb(null, new engproto.SetRootResourceResponse());
-            },
-            requirePulumiVersion: (_call, cb) => {
-                cb(null, new engproto.RequirePulumiVersionResponse());
             },
         };
     }

@@ -1,7 +1,11 @@
-// The stack's state: one JSON file, `<stateDir>/<stack>.json`, rewritten atomically (temp file +
-// rename) after the steps of a run, so a failed run keeps everything that did succeed. A run writes
-// through a StateWriter: asynchronous writes, at most one in flight, the requests made meanwhile merged
-// into one follow-up write of the state as it is then, and the last write awaited before the run ends.
+// The stack's state: one JSON file, `<stateDir>/<stack>.json`, rewritten after the steps of a run, so a
+// failed run keeps everything that did succeed. Every write is atomic and durable: the text goes to a
+// temp file in the same folder, is flushed to disk (fsync), renamed over the state file, and the folder
+// is flushed too; so whenever the process dies (SIGKILL included) or the machine stops, the file is the
+// previous state or the new one, whole, never a part of one. Temp files a killed run left behind are
+// removed by the next load. A run writes through a StateWriter: asynchronous writes, at most one in
+// flight, the requests made meanwhile merged into one follow-up write of the state as it is then, and
+// the last write awaited before the run ends.
 //
 // Secret values are never written in plaintext. Like the Pulumi CLI's checkpoints, a secret is stored
 // as `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "..." }`.
@@ -71,10 +75,16 @@ export class StateFile {
     }
 
     load(project: string, stack: string): StackState {
+        this.removeStaleTemps();
         if (!this.exists()) {
             return emptyState(project, stack);
         }
-        const raw = JSON.parse(fs.readFileSync(this.path, "utf8")) as StackState;
+        let raw: StackState;
+        try {
+            raw = JSON.parse(fs.readFileSync(this.path, "utf8")) as StackState;
+        } catch (e) {
+            throw new Error(`cannot read the state file ${this.path}: ${(e as Error).message}`);
+        }
         raw.resources = raw.resources.map((r) => ({
             ...r,
             inputs: this.decrypt(r.inputs) as PropertyMap,
@@ -106,39 +116,32 @@ export class StateFile {
 
     /** Writes the state at once (synchronously), atomically. */
     save(state: StackState): void {
-        const text = this.serialize(state);
-        fs.mkdirSync(path.dirname(this.path), { recursive: true });
-        const tmp = this.tempPath();
-        try {
-            fs.writeFileSync(tmp, text);
-            fs.renameSync(tmp, this.path);
-        } catch (e) {
-            fs.rmSync(tmp, { force: true });
-            throw e;
-        }
+        writeAtomicSync(this.path, this.serialize(state));
     }
 
     /**
      * Writes the state atomically without blocking on the disk: the text is made now (so it is the
-     * state as it is at the call), written to a temp file, then renamed over the state file.
+     * state as it is at the call), then written (writeAtomic).
      */
     write(state: StackState): Promise<void> {
-        const text = this.serialize(state);
-        const tmp = this.tempPath();
-        return (async () => {
-            try {
-                await fs.promises.mkdir(path.dirname(this.path), { recursive: true });
-                await fs.promises.writeFile(tmp, text);
-                await fs.promises.rename(tmp, this.path);
-            } catch (e) {
-                await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-                throw e;
-            }
-        })();
+        return writeAtomic(this.path, this.serialize(state));
     }
 
-    private tempPath(): string {
-        return `${this.path}.${process.pid}.${++tempCounter}.tmp`;
+    /** Removes the temp files of the state and key files that a process no longer running left behind (killed mid-write). */
+    private removeStaleTemps(): void {
+        const dir = path.dirname(this.path);
+        let names: string[];
+        try {
+            names = fs.readdirSync(dir);
+        } catch {
+            return; // no folder yet
+        }
+        for (const prefix of [`${path.basename(this.path)}.`, `${path.basename(this.keyPath)}.`]) {
+            for (const name of names) {
+                const m = /^(\d+)\.\d+\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : "");
+                if (m && !isRunning(Number(m[1]))) fs.rmSync(path.join(dir, name), { force: true });
+            }
+        }
     }
 
     private secretKey(create: boolean): Buffer | undefined {
@@ -147,8 +150,8 @@ export class StateFile {
                 this.key = Buffer.from(fs.readFileSync(this.keyPath, "utf8").trim(), "base64");
             } else if (create) {
                 this.key = crypto.randomBytes(32);
-                fs.mkdirSync(path.dirname(this.keyPath), { recursive: true });
-                fs.writeFileSync(this.keyPath, this.key.toString("base64") + "\n", { mode: 0o600 });
+                // Atomic too: a key file cut short would make every secret in the state unreadable.
+                writeAtomicSync(this.keyPath, this.key.toString("base64") + "\n", 0o600);
             }
         }
         return this.key;
@@ -194,6 +197,91 @@ export class StateFile {
 }
 
 let tempCounter = 0;
+
+/** A temp file beside `file` (same folder, so the rename stays on one file system), unique to this process. */
+function tempPath(file: string): string {
+    return `${file}.${process.pid}.${++tempCounter}.tmp`;
+}
+
+function isRunning(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+/** Flushes a folder's entries (a rename) to disk; not every platform can (Windows), which is then left as is. */
+async function syncFolder(dir: string): Promise<void> {
+    let handle: fs.promises.FileHandle | undefined;
+    try {
+        handle = await fs.promises.open(dir, "r");
+        await handle.sync();
+    } catch {
+        // cannot open or flush a folder here
+    } finally {
+        await handle?.close().catch(() => undefined);
+    }
+}
+
+function syncFolderSync(dir: string): void {
+    let fd: number | undefined;
+    try {
+        fd = fs.openSync(dir, "r");
+        fs.fsyncSync(fd);
+    } catch {
+        // cannot open or flush a folder here
+    } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+    }
+}
+
+/**
+ * Replaces `file` with `text` so that `file` is, at every moment, its old content or the new one, whole:
+ * a temp file in the same folder is written and flushed to disk, then renamed over `file`, and the folder
+ * is flushed so the rename itself survives a crash.
+ */
+export async function writeAtomic(file: string, text: string, mode?: number): Promise<void> {
+    const dir = path.dirname(file);
+    const tmp = tempPath(file);
+    try {
+        await fs.promises.mkdir(dir, { recursive: true });
+        const handle = await fs.promises.open(tmp, "w", mode);
+        try {
+            await handle.writeFile(text);
+            await handle.sync();
+        } finally {
+            await handle.close();
+        }
+        await fs.promises.rename(tmp, file);
+    } catch (e) {
+        await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+        throw e;
+    }
+    await syncFolder(dir);
+}
+
+/** writeAtomic, synchronously. */
+export function writeAtomicSync(file: string, text: string, mode?: number): void {
+    const dir = path.dirname(file);
+    const tmp = tempPath(file);
+    try {
+        fs.mkdirSync(dir, { recursive: true });
+        const fd = fs.openSync(tmp, "w", mode);
+        try {
+            fs.writeFileSync(fd, text);
+            fs.fsyncSync(fd);
+        } finally {
+            fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, file);
+    } catch (e) {
+        fs.rmSync(tmp, { force: true });
+        throw e;
+    }
+    syncFolderSync(dir);
+}
 
 /**
  * The state writes of one run. `request()` after a step: if no write is in flight one starts at once

@@ -38,12 +38,29 @@ export interface RunResult {
     changes: Record<string, number>;
     /** Stack outputs; in a preview a value not known yet has `unknown: true` and value undefined. */
     outputs: Record<string, OutputValue>;
-    /** Warnings, errors and host/program output, in order ("warning: ...", "error: ...", plain lines). */
+    /**
+     * What the run said besides its steps, in order: messages and progress the program and the providers
+     * sent to the engine ("warning: ...", "error: ...", "info: ..."), the run's own errors and warnings,
+     * and the host's and program's output (plain lines).
+     */
     diagnostics: string[];
+    /**
+     * (addition) The messages the run kept (progress excluded), in order, each with the resource it is
+     * about (the stack's URN when the message named none): what the "Diagnostics:" section lists.
+     */
+    resourceDiagnostics: ResourceDiagnostic[];
     /** (addition) The process ids this run spawned (program, dynamic-provider host); all gone when the run returns. */
     pids: number[];
     /** (addition) Wall time of the run in milliseconds. */
     durationMs: number;
+}
+
+export type Severity = "info" | "warning" | "error";
+
+export interface ResourceDiagnostic {
+    severity: Severity;
+    message: string;
+    urn: string;
 }
 
 export interface OutputValue {
