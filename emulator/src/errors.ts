@@ -62,7 +62,10 @@ export function xdmError(code: string, title: string, message: string): ApiError
  * choice, kept in one place so a reader can tell them from documented ones.
  */
 export const XDM_CODES = {
-    /** Body validation (missing required field, bad type, unknown reference): no code documented. */
+    /**
+     * Request validation (a missing required field, a bad type, an unknown reference; `limit` or `start`
+     * without `orderby` on a list): no code documented.
+     */
     invalid: "XDM-1000-400",
     /** Missing x-sandbox-name: no code documented for Schema Registry. */
     sandboxMissing: "XDM-1001-400",

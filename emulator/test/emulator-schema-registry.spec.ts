@@ -199,6 +199,48 @@ describe("emulated Schema Registry", () => {
         });
     });
 
+    describe("paging needs orderby (the spec's limit and start: \"cannot be used without an orderby parameter\")", () => {
+        const lists = ["/tenant/fieldgroups", "/tenant/mixins", "/tenant/schemas", "/global/fieldgroups", "/global/schemas"];
+
+        it("refuses limit, start or both without orderby on every registry list", async () => {
+            await createFieldGroup();
+            for (const list of lists) {
+                for (const query of ["limit=1", "start=A", "limit=1&start=A", "orderby=&limit=1"]) {
+                    const res = await api.call("GET", `${SR}${list}?${query}`, { headers: { Accept: XED_ID_LIST } });
+                    expectXdmError(res, "XDM-1000-400");
+                    expect(res.body.detail, `${list}?${query}`).to.contain("orderby");
+                }
+            }
+            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?limit=1`, { headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" } });
+            expectXdmError(descriptors, "XDM-1000-400");
+        });
+
+        it("accepts them with orderby, and a list without any of them", async () => {
+            for (const list of lists) {
+                for (const query of ["", "orderby=title", "orderby=title&limit=1", "orderby=-title&start=zzz", "orderby=title&start=A&limit=2"]) {
+                    const res = await api.call("GET", `${SR}${list}?${query}`, { headers: { Accept: XED_ID_LIST } });
+                    expect(res.status, `${list}?${query} ${JSON.stringify(res.body)}`).to.equal(200);
+                }
+            }
+            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?orderby=@id&limit=1`, { headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" } });
+            expect(descriptors.status).to.equal(200);
+        });
+
+        it("links the next page with the filters, the order and the limit, and start", async () => {
+            for (const t of ["Linked A", "Linked B", "Linked C"]) await createFieldGroup(t);
+            const filter = `property=${enc("title>=Linked")}&property=${enc("title<=Linked Z")}`;
+            const first = await api.call("GET", `${SR}/tenant/fieldgroups?orderby=-title&limit=2&${filter}`, { headers: { Accept: XED_ID_LIST } });
+            expect(first.body.results.map((r: any) => r.title)).to.deep.equal(["Linked C", "Linked B"]);
+            const next = new URL(first.body._links.next);
+            expect(Object.fromEntries(next.searchParams)).to.include({ orderby: "-title", start: "Linked B", limit: "2" });
+            expect(next.searchParams.getAll("property")).to.deep.equal(["title>=Linked", "title<=Linked Z"]);
+            const second = await api.call("GET", `${next.pathname}${next.search}`, { headers: { Accept: XED_ID_LIST } });
+            expect(second.body.results.map((r: any) => r.title)).to.deep.equal(["Linked A"]);
+            expect(second.body._page).to.deep.equal({ orderby: "-title", next: null, count: 1 });
+            expect(second.body._links.next).to.equal(null);
+        });
+    });
+
     describe("schemas", () => {
         it("creates an ExperienceEvent schema with its class, extensions and sandbox (201)", async () => {
             const fg = await createFieldGroup();
