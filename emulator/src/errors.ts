@@ -77,6 +77,8 @@ export const XDM_CODES = {
     schemaNotFound: "XDM-1012-404",
     /** Class not found. */
     classNotFound: "XDM-1013-404",
+    /** Data type not found (the emulator holds none). */
+    dataTypeNotFound: "XDM-1015-404",
     /** Deleting a resource that is still in use: undocumented (aep-api.md §5.20). */
     inUse: "XDM-1002-400",
     /** Descriptor not found: in the XDM-1010…1017-404 range; which number is which is not stated. */

@@ -1,8 +1,9 @@
 /**
  * Schema Registry (/data/foundation/schemaregistry): tenant field groups (also under the deprecated
- * /tenant/mixins paths), tenant schemas, descriptors, /stats and the ExperienceEvent class (aep-api.md
- * §2.2). Schemas carry immutable tags (`union` enables Profile, §2.2.4); once a schema's dataset has
- * ingested records or is Profile-enabled, only non-destructive changes to it or its field groups pass.
+ * /tenant/mixins paths), tenant schemas, descriptors, /stats, the classes lists and lookups, and the global
+ * container's lists (aep-api.md §2.2). Schemas carry immutable tags (`union` enables Profile, §2.2.4); once
+ * a schema's dataset has ingested records or is Profile-enabled, only non-destructive changes to it or its
+ * field groups pass.
  */
 import { ApiError, XDM_CODES, problem, problemError, xdmError } from "./errors";
 import { Core, Ctx, Reply, Router, SandboxRef, header, requireSandbox, sandboxId, sandboxType, userOf } from "./http";
@@ -812,28 +813,60 @@ function stats(ctx: Ctx): Reply {
     };
 }
 
-function globalClass(ctx: Ctx, p: Record<string, string>): Reply {
-    sandboxOf(ctx);
-    const variant = lookupAccept(ctx);
-    const cls = Object.values(CLASSES).find((c) => c.id === p.id || c.altId === p.id);
-    if (!cls) throw xdmError(XDM_CODES.classNotFound, "Resource Not Found", `The class ${p.id} was not found (the emulator knows ${Object.keys(CLASSES).join(", ")}).`);
-    const r = classResource(cls);
-    if (variant.startsWith("xed-full")) {
-        delete r.definitions;
-        delete r.allOf;
-        r.properties = cls.fields;
-    }
-    return { status: 200, body: r };
+// ---------------------------------------------------------------------------------------------------
+// Classes, data types and the global container (aep-api.md §2.2.1: "global holds Adobe's resources and
+// is GET-only"; the spec's /{CONTAINER_ID}/… list and lookup paths)
+//
+// The emulator's global container holds the standard classes it knows (CLASSES in xdm.ts: XDM
+// ExperienceEvent) and nothing else: no standard field groups, schemas, data types or descriptors. The
+// tenant container holds no classes or data types: creating them is not served (501). So the global and
+// class lists are served from what the emulator holds, and a lookup of anything else is a 404 that says so.
+
+const GLOBAL_HOLDS = `the emulator's global container holds only the class${Object.keys(CLASSES).length > 1 ? "es" : ""} ${Object.keys(CLASSES).join(", ")}`;
+
+function findClass(id: string) {
+    return Object.values(CLASSES).find((c) => c.id === id || c.altId === id);
 }
 
-function globalList(kind: "classes" | "other") {
+function classLookup(container: "global" | "tenant") {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        sandboxOf(ctx);
+        const variant = lookupAccept(ctx);
+        const cls = container === "global" ? findClass(p.id) : undefined;
+        if (!cls) {
+            const where = container === "global" ? GLOBAL_HOLDS : `the tenant container holds no classes (${findClass(p.id) ? "this is a global class: look it up under /global/classes" : GLOBAL_HOLDS})`;
+            throw xdmError(XDM_CODES.classNotFound, "Resource Not Found", `The class ${p.id} was not found: ${where}.`);
+        }
+        const r = classResource(cls);
+        if (variant.startsWith("xed-full")) {
+            delete r.definitions;
+            delete r.allOf;
+            r.properties = cls.fields;
+        }
+        return { status: 200, body: r };
+    };
+}
+
+/** A list of the resources the emulator holds in a container it does not write to (classes, globals). */
+function fixedList(rows: () => Array<Record<string, any>>) {
     return (ctx: Ctx): Reply => {
         const variant = listAccept(ctx);
         sandboxOf(ctx);
-        const rows = kind === "classes" ? Object.values(CLASSES).map(classResource) : [];
-        return { status: 200, body: listBody(ctx, variant, rows, ctx.path.replace(/\/+$/, ""), (r) => r) };
+        return { status: 200, body: listBody(ctx, variant, rows(), ctx.path.replace(/\/+$/, ""), (r) => r) };
     };
 }
+
+/** A lookup in a container where the emulator holds nothing of this kind. */
+function emptyLookup(what: string, code: string) {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        sandboxOf(ctx);
+        lookupAccept(ctx);
+        throw xdmError(code, "Resource Not Found", `The ${what} ${p.id} was not found: ${GLOBAL_HOLDS}, and the tenant container holds the field groups and schemas created in it.`);
+    };
+}
+
+const knownClasses = () => Object.values(CLASSES).map(classResource);
+const nothing = () => [];
 
 for (const seg of ["fieldgroups", "mixins"]) {
     router
@@ -843,7 +876,8 @@ for (const seg of ["fieldgroups", "mixins"]) {
         .on("PUT", `/tenant/${seg}/:id`, replace("fieldGroup"))
         .on("PATCH", `/tenant/${seg}/:id`, patch("fieldGroup"))
         .on("DELETE", `/tenant/${seg}/:id`, remove("fieldGroup"))
-        .on("GET", `/global/${seg}`, globalList("other"));
+        .on("GET", `/global/${seg}`, fixedList(nothing))
+        .on("GET", `/global/${seg}/:id`, emptyLookup("field group", XDM_CODES.fieldGroupNotFound));
 }
 router
     .on("GET", "/tenant/schemas", (ctx) => list(ctx, "schema", Object.values(sandboxOf(ctx).data.schemas), "/tenant/schemas"))
@@ -852,9 +886,16 @@ router
     .on("PUT", "/tenant/schemas/:id", replace("schema"))
     .on("PATCH", "/tenant/schemas/:id", patch("schema"))
     .on("DELETE", "/tenant/schemas/:id", remove("schema"))
-    .on("GET", "/global/schemas", globalList("other"))
-    .on("GET", "/global/classes", globalList("classes"))
-    .on("GET", "/global/classes/:id", globalClass)
+    .on("GET", "/global/schemas", fixedList(nothing))
+    .on("GET", "/global/schemas/:id", emptyLookup("schema", XDM_CODES.schemaNotFound))
+    .on("GET", "/global/classes", fixedList(knownClasses))
+    .on("GET", "/global/classes/:id", classLookup("global"))
+    .on("GET", "/tenant/classes", fixedList(nothing))
+    .on("GET", "/tenant/classes/:id", classLookup("tenant"))
+    .on("GET", "/global/datatypes", fixedList(nothing))
+    .on("GET", "/global/datatypes/:id", emptyLookup("data type", XDM_CODES.dataTypeNotFound))
+    .on("GET", "/tenant/datatypes", fixedList(nothing))
+    .on("GET", "/tenant/datatypes/:id", emptyLookup("data type", XDM_CODES.dataTypeNotFound))
     .on("GET", "/stats", stats)
     .on("GET", "/tenant/descriptors", listDescriptors)
     .on("POST", "/tenant/descriptors", createDescriptor)

@@ -321,10 +321,52 @@ describe("emulated Schema Registry", () => {
         expect(res.body.recentlyCreatedResources).to.be.an("array");
     });
 
-    it("serves the ExperienceEvent class from the global container", async () => {
-        const res = await api.call("GET", `${SR}/global/classes/_xdm.context.experienceevent`, { headers: { Accept: XED_FULL } });
-        expect(res.status).to.equal(200);
-        expect(res.body.$id).to.equal(EXPERIENCE_EVENT);
-        expect(res.body.properties).to.include.keys(["_id", "timestamp", "eventType", "eventMergeId", "producedBy", "identityMap"]);
+    describe("classes and the global container", () => {
+        it("serves the ExperienceEvent class from the global container", async () => {
+            const res = await api.call("GET", `${SR}/global/classes/_xdm.context.experienceevent`, { headers: { Accept: XED_FULL } });
+            expect(res.status).to.equal(200);
+            expect(res.body.$id).to.equal(EXPERIENCE_EVENT);
+            expect(res.body.properties).to.include.keys(["_id", "timestamp", "eventType", "eventMergeId", "producedBy", "identityMap"]);
+        });
+
+        it("lists the tenant's classes (none: the emulator creates none) in the list shape, with the list Accept rules", async () => {
+            for (const path of ["/tenant/classes", "/tenant/classes/"]) {
+                const res = await api.call("GET", `${SR}${path}`, { headers: { Accept: XED_ID_LIST } });
+                expect(res.status, JSON.stringify(res.body)).to.equal(200);
+                expect(res.body).to.deep.equal({ results: [], _page: { orderby: "title", next: null, count: 0 }, _links: { next: null } });
+            }
+            expectXdmError(await api.call("GET", `${SR}/tenant/classes`, { headers: { Accept: "application/vnd.adobe.xed-id+json; version=1" } }), "XDM-1006-400");
+            expectXdmError(await api.call("GET", `${SR}/tenant/classes`), "XDM-1006-400");
+            expectXdmError(await api.call("GET", `${SR}/tenant/classes?limit=5`, { headers: { Accept: XED_ID_LIST } }), "XDM-1000-400");
+            const lookup = await api.call("GET", `${SR}/tenant/classes/${enc(EXPERIENCE_EVENT)}`, { headers: { Accept: XED_LOOKUP } });
+            expectXdmError(lookup, "XDM-1013-404");
+            expect(lookup.body.detail).to.contain("/global/classes");
+        });
+
+        it("lists the global classes the emulator knows: summaries with xed-id+json, whole classes with xed+json, paged with orderby", async () => {
+            const ids = await api.call("GET", `${SR}/global/classes`, { headers: { Accept: XED_ID_LIST } });
+            expect(ids.status).to.equal(200);
+            expect(ids.body.results).to.deep.equal([{ $id: EXPERIENCE_EVENT, "meta:altId": "_xdm.context.experienceevent", version: "1.0", title: "XDM ExperienceEvent" }]);
+            expect(ids.body._page).to.deep.equal({ orderby: "title", next: null, count: 1 });
+            const full = await api.call("GET", `${SR}/global/classes?orderby=title&limit=1`, { headers: { Accept: "application/vnd.adobe.xed+json" } });
+            expect(full.body.results[0]).to.include({ $id: EXPERIENCE_EVENT, "meta:resourceType": "classes", "meta:containerId": "global" });
+            expect(full.body.results[0].definitions).to.be.an("object");
+            const after = await api.call("GET", `${SR}/global/classes?orderby=title&start=${enc("XDM ExperienceEvent")}`, { headers: { Accept: XED_ID_LIST } });
+            expect(after.body.results).to.deep.equal([]);
+        });
+
+        it("lists global field groups, schemas and data types, and tenant data types: the emulator holds none; their lookups say so", async () => {
+            for (const path of ["/global/fieldgroups", "/global/mixins", "/global/schemas", "/global/datatypes", "/tenant/datatypes"]) {
+                const res = await api.call("GET", `${SR}${path}`, { headers: { Accept: XED_ID_LIST } });
+                expect(res.status, path).to.equal(200);
+                expect(res.body.results, path).to.deep.equal([]);
+                expect(res.body._page, path).to.deep.equal({ orderby: "title", next: null, count: 0 });
+            }
+            const fg = await api.call("GET", `${SR}/global/fieldgroups/${enc("https://ns.adobe.com/xdm/context/identitymap")}`, { headers: { Accept: XED_LOOKUP } });
+            expectXdmError(fg, "XDM-1011-404");
+            expect(fg.body.detail).to.contain("global container holds only");
+            expectXdmError(await api.call("GET", `${SR}/global/datatypes/x`, { headers: { Accept: XED_LOOKUP } }), "XDM-1015-404");
+            expectXdmError(await api.call("GET", `${SR}/global/schemas/x`, { headers: { Accept: XED_LOOKUP } }), "XDM-1012-404");
+        });
     });
 });
