@@ -3,20 +3,21 @@
  * (§5.18); errors use the generic Platform problem shape (see errors.ts).
  */
 import { ApiError, problem } from "./errors";
-import { Ctx, Reply, Router, SandboxRef, requireSandbox, userOf } from "./http";
+import { Ctx, Reply, RouteInfo, Router, SandboxRef, requireSandbox, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
 import { bumpPatch, clone, hex, isObject, nowMs } from "./util";
 
 export const CATALOG_BASE = "/data/foundation/catalog";
 
-const router = new Router();
+const router = new Router("Catalog", CATALOG_BASE);
 
 export function handleCatalog(ctx: Ctx): Reply {
-    return router.dispatch(
-        ctx,
-        () => problem(404, `no Catalog route for ${ctx.method} ${ctx.path}`),
-        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
-    );
+    return router.dispatch(ctx, () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`));
+}
+
+/** The family's routes: served, and described by Adobe but not served. */
+export function catalogRoutes(): RouteInfo[] {
+    return router.table();
 }
 
 function sandboxOf(ctx: Ctx): SandboxRef {
@@ -247,6 +248,24 @@ router
     .on("PATCH", "/dataSets/:id", patchDataset)
     .on("PUT", "/dataSets/:id", putDataset)
     .on("DELETE", "/dataSets/:id", deleteDataset);
+
+// Described in the spec, not served: batch ingestion's writes, the other Catalog objects and views.
+const CATALOG_SPEC = "catalog.yaml";
+router
+    .notServed("GET", "/", CATALOG_SPEC)
+    .notServed("POST", "/", CATALOG_SPEC)
+    .notServed("GET", "/batches", CATALOG_SPEC)
+    .notServed("GET", "/batches/:id", CATALOG_SPEC)
+    .notServed("POST", "/batches", CATALOG_SPEC)
+    .notServed("PUT", "/batches/:id", CATALOG_SPEC)
+    .notServed("POST", "/batches/:id", CATALOG_SPEC)
+    .notServed("PATCH", "/batches/:id", CATALOG_SPEC)
+    .notServed("DELETE", "/batches/:id", CATALOG_SPEC)
+    .notServed("GET", "/batches/uniques/:field", CATALOG_SPEC)
+    .notServed("GET", "/lastBatches", CATALOG_SPEC)
+    .notServed("GET", "/dataSets/:id/credentials", CATALOG_SPEC)
+    .notServed("GET", "/tags/:namespace", CATALOG_SPEC)
+    .notServed("PATCH", "/v2/dataSets/:id", CATALOG_SPEC);
 
 /** Applies a UI-style edit to a stored dataset. */
 export function editDataset(ds: Record<string, any>, changes: Record<string, unknown>): Record<string, any> {

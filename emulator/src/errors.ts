@@ -115,8 +115,8 @@ export function flowError(code: string, title: string, message: string, report: 
 export const FLOW_CODES = {
     /** A body that fails validation for a reason the error catalogue does not list. */
     invalid: "1400-400",
-    /** An unknown route below /flowservice. */
-    noRoute: "1102-404",
+    /** A method a Flow Service path does not take. */
+    notAllowed: "1102-405",
 } as const;
 
 /**

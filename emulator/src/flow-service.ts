@@ -3,7 +3,7 @@
  * enable/disable action, and the connection and flow specifications (aep-api.md §2.4).
  */
 import { ApiError, FLOW_CODES, flowError } from "./errors";
-import { Core, Ctx, Reply, Router, SandboxRef, header, requireSandbox, sandboxId, userOf } from "./http";
+import { Core, Ctx, Reply, RouteInfo, Router, SandboxRef, header, requireSandbox, sandboxId, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
 import {
     CONNECTION_SPECS,
@@ -41,21 +41,22 @@ const TITLES: Record<string, string> = {
     "2100-404": "Sandbox not found",
     "2105-400": "Missing sandbox header",
     [FLOW_CODES.invalid]: "Bad request",
-    [FLOW_CODES.noRoute]: "Not found",
+    [FLOW_CODES.notAllowed]: "Method not allowed",
 };
 
 function err(code: string, message: string, report: Record<string, unknown> = {}): ApiError {
     return flowError(code, TITLES[code] ?? "Error", message, report);
 }
 
-const router = new Router();
+const router = new Router("Flow Service", FLOW_SERVICE_BASE);
 
 export function handleFlowService(ctx: Ctx): Reply {
-    return router.dispatch(
-        ctx,
-        () => err(FLOW_CODES.noRoute, `No Flow Service route for ${ctx.method} ${ctx.path}.`),
-        () => err(FLOW_CODES.noRoute, `${ctx.method} is not allowed on ${ctx.path}.`),
-    );
+    return router.dispatch(ctx, () => err(FLOW_CODES.notAllowed, `${ctx.method} is not allowed on ${ctx.path}.`));
+}
+
+/** The family's routes: served, and described by Adobe but not served. */
+export function flowServiceRoutes(): RouteInfo[] {
+    return router.table();
 }
 
 /**
@@ -632,6 +633,35 @@ router
         sandboxOf(ctx);
         return listItems(ctx, [], "/runs");
     });
+
+// Described in the spec, not served: base connections, searches, writing specs, runs' details and the
+// actions on connections.
+const FLOW_SPEC = "flow-service.yaml";
+router
+    .notServed("GET", "/connections", FLOW_SPEC)
+    .notServed("POST", "/connections", FLOW_SPEC)
+    .notServed("GET", "/connections/:id", FLOW_SPEC)
+    .notServed("PATCH", "/connections/:id", FLOW_SPEC)
+    .notServed("DELETE", "/connections/:id", FLOW_SPEC)
+    .notServed("GET", "/connections/:id/test", FLOW_SPEC)
+    .notServed("GET", "/connections/:id/explore", FLOW_SPEC)
+    .notServed("GET", "/connections/:id/configs", FLOW_SPEC)
+    .notServed("POST", "/connections/:id/action", FLOW_SPEC)
+    .notServed("POST", "/connections/search", FLOW_SPEC)
+    .notServed("POST", "/connectionSpecs", FLOW_SPEC)
+    .notServed("PUT", "/connectionSpecs/:id", FLOW_SPEC)
+    .notServed("GET", "/connectionSpecs/:id/explore", FLOW_SPEC)
+    .notServed("GET", "/connectionSpecs/:id/configs", FLOW_SPEC)
+    .notServed("POST", "/flows/search", FLOW_SPEC)
+    .notServed("POST", "/flowSpecs", FLOW_SPEC)
+    .notServed("PUT", "/flowSpecs/:id", FLOW_SPEC)
+    .notServed("POST", "/flowSpecs/search", FLOW_SPEC)
+    .notServed("POST", "/runs", FLOW_SPEC)
+    .notServed("GET", "/runs/:id", FLOW_SPEC)
+    .notServed("PUT", "/runs/:id", FLOW_SPEC)
+    .notServed("POST", "/runs/:id/action", FLOW_SPEC)
+    .notServed("POST", "/sourceConnections/:id/action", FLOW_SPEC)
+    .notServed("POST", "/targetConnections/:id/action", FLOW_SPEC);
 
 /** Applies a UI-style edit to a stored connection or flow: shallow merge, new etag and update time. */
 export function editFlowItem(item: Record<string, any>, changes: Record<string, unknown>): Record<string, any> {

@@ -15,7 +15,9 @@ import { holdFlowState } from "./flow-service";
 import { DEMO_CREDENTIALS, EmulatorServer } from "./server";
 import { Emulator, EmulatorClient, EmulatorOptions } from "./types";
 
-export { DEMO_CREDENTIALS } from "./server";
+export { DEMO_CREDENTIALS, routeTable } from "./server";
+export type { FamilyRoutes } from "./server";
+export type { RouteInfo } from "./http";
 export * from "./types";
 export { CHATLIO_CONNECTION_SPEC_ID, DATA_LAKE_CONNECTION_SPEC_ID, STREAMING_FLOW_SPEC_ID, STREAMING_PROVIDER_ID } from "./specs";
 export { EXPERIENCE_EVENT } from "./xdm";

@@ -3,18 +3,19 @@
  * pre-flight check, and the lists (aep-api.md §2.7). The sandboxes are those given in EmulatorOptions.
  */
 import { problem } from "./errors";
-import { Core, Ctx, Reply, Router, sandboxId, sandboxType } from "./http";
+import { Core, Ctx, Reply, RouteInfo, Router, sandboxId, sandboxType } from "./http";
 
 export const SANDBOX_BASE = "/data/foundation/sandbox-management";
 
-const router = new Router();
+const router = new Router("Sandbox", SANDBOX_BASE);
 
 export function handleSandbox(ctx: Ctx): Reply {
-    return router.dispatch(
-        ctx,
-        () => problem(404, `no sandbox-management route for ${ctx.method} ${ctx.path}`),
-        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
-    );
+    return router.dispatch(ctx, () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`));
+}
+
+/** The family's routes: served, and described by Adobe but not served. */
+export function sandboxRoutes(): RouteInfo[] {
+    return router.table();
 }
 
 /** A fixed creation date, so a sandbox looks the same from one run to the next. */
@@ -55,3 +56,51 @@ router
         if (!ctx.core.sandboxes.includes(p.name)) throw problem(404, `The sandbox "${p.name}" was not found.`);
         return { status: 200, body: describe(ctx.core, p.name, true) };
     });
+
+// Described in the spec, not served: sandbox types and changes to sandboxes (the emulator's sandboxes are
+// the ones it was started with).
+const SANDBOX_SPEC = "sandbox.yaml";
+router
+    .notServed("GET", "/sandboxTypes", SANDBOX_SPEC)
+    .notServed("POST", "/sandboxes", SANDBOX_SPEC)
+    .notServed("PUT", "/sandboxes/:name", SANDBOX_SPEC)
+    .notServed("PATCH", "/sandboxes/:name", SANDBOX_SPEC)
+    .notServed("DELETE", "/sandboxes/:name", SANDBOX_SPEC);
+
+/** Sandbox tooling (packages, imports, transfers), the other half of Adobe's sandbox spec: not served. */
+export const SANDBOX_TOOLING_BASE = "/data/foundation/exim";
+
+const tooling = new Router("Sandbox tooling", SANDBOX_TOOLING_BASE);
+for (const [method, path] of [
+    ["GET", "/packages"],
+    ["POST", "/packages"],
+    ["PUT", "/packages"],
+    ["PUT", "/packages/import"],
+    ["GET", "/packages/jobs"],
+    ["PUT", "/packages/update"],
+    ["GET", "/packages/:id"],
+    ["DELETE", "/packages/:id"],
+    ["GET", "/packages/:id/export"],
+    ["GET", "/packages/:id/import"],
+    ["POST", "/packages/:id/children"],
+    ["GET", "/packages/payload/:id"],
+    ["GET", "/packages/preflight/:id/export"],
+    ["POST", "/handshake/bulkCreate"],
+    ["POST", "/handshake/action"],
+    ["GET", "/handshake/list"],
+    ["POST", "/transfer"],
+    ["GET", "/transfer/:id"],
+    ["GET", "/transfer/list"],
+    ["POST", "/transfer/pullRequest"],
+    ["GET", "/tools/job/:id"],
+]) {
+    tooling.notServed(method, path, SANDBOX_SPEC);
+}
+
+export function handleSandboxTooling(ctx: Ctx): Reply {
+    return tooling.dispatch(ctx, () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`));
+}
+
+export function sandboxToolingRoutes(): RouteInfo[] {
+    return tooling.table();
+}

@@ -6,7 +6,7 @@
  * field groups pass.
  */
 import { ApiError, XDM_CODES, problem, problemError, xdmError } from "./errors";
-import { Core, Ctx, Reply, Router, SandboxRef, header, requireSandbox, sandboxId, sandboxType, userOf } from "./http";
+import { Core, Ctx, Reply, RouteInfo, Router, SandboxRef, header, requireSandbox, sandboxId, sandboxType, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
 import { SandboxData } from "./store";
 import { bumpMinor, clone, hex, isObject, nowMs, sha256 } from "./util";
@@ -29,15 +29,16 @@ export const SCHEMA_REGISTRY_BASE = "/data/foundation/schemaregistry";
 
 type Kind = "fieldGroup" | "schema";
 
-const router = new Router();
+const router = new Router("Schema Registry", SCHEMA_REGISTRY_BASE);
 
 /** Handles a request below {@link SCHEMA_REGISTRY_BASE}; the gateway checks have passed. */
 export function handleSchemaRegistry(ctx: Ctx): Reply {
-    return router.dispatch(
-        ctx,
-        () => problem(404, `no Schema Registry route for ${ctx.method} ${ctx.path}`),
-        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
-    );
+    return router.dispatch(ctx, () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`));
+}
+
+/** The family's routes: served, and described by Adobe but not served. */
+export function schemaRegistryRoutes(): RouteInfo[] {
+    return router.table();
 }
 
 function sandboxOf(ctx: Ctx): SandboxRef {
@@ -736,14 +737,15 @@ function buildDescriptor(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Rec
 function listDescriptors(ctx: Ctx): Reply {
     const sb = sandboxOf(ctx);
     const { v2, form } = descriptorListAccept(ctx);
-    let rows = filterRows(ctx, Object.values(sb.data.descriptors));
+    // The global container holds no descriptors.
+    let rows = filterRows(ctx, ctx.path.startsWith("/global/") ? [] : Object.values(sb.data.descriptors));
     const shown = (d: Record<string, any>) =>
         form === "id" ? d["@id"] : form === "link" ? `${SCHEMA_REGISTRY_BASE}/tenant/descriptors/${d["@id"]}` : clone(d);
     if (v2) {
         // The -v2 forms page with a results array and _page (spec acceptDescriptors). The list takes the
         // same orderby, start and limit as the other lists (the spec shares their definitions), so limit
         // and start need orderby here too; without one the order is by @id.
-        const { page, orderby, next } = pageRows(ctx, rows, "/tenant/descriptors", "@id");
+        const { page, orderby, next } = pageRows(ctx, rows, ctx.path.replace(/\/+$/, ""), "@id");
         return { status: 200, body: { results: page.map(shown), _page: { orderby, next, count: page.length } } };
     }
     rows = [...rows].sort((a, b) => (a["@id"] < b["@id"] ? -1 : 1));
@@ -756,7 +758,7 @@ function listDescriptors(ctx: Ctx): Reply {
 function lookupDescriptor(ctx: Ctx, p: Record<string, string>): Reply {
     const sb = sandboxOf(ctx);
     descriptorLookupAccept(ctx);
-    const d = sb.data.descriptors[p.id];
+    const d = ctx.path.startsWith("/global/") ? undefined : sb.data.descriptors[p.id];
     if (!d) throw descriptorNotFound(p.id);
     return { status: 200, body: clone(d) };
 }
@@ -901,7 +903,29 @@ router
     .on("POST", "/tenant/descriptors", createDescriptor)
     .on("GET", "/tenant/descriptors/:id", lookupDescriptor)
     .on("PUT", "/tenant/descriptors/:id", replaceDescriptor)
-    .on("DELETE", "/tenant/descriptors/:id", deleteDescriptor);
+    .on("DELETE", "/tenant/descriptors/:id", deleteDescriptor)
+    .on("GET", "/global/descriptors", listDescriptors)
+    .on("GET", "/global/descriptors/:id", lookupDescriptor);
+
+// Described in the spec, not served: behaviors, writing classes and data types, unions, the rpc routes.
+const SR_SPEC = "schema-registry.yaml";
+router
+    .notServed("GET", "/global/behaviors", SR_SPEC)
+    .notServed("GET", "/global/behaviors/:id", SR_SPEC)
+    .notServed("POST", "/tenant/classes", SR_SPEC)
+    .notServed("PUT", "/tenant/classes/:id", SR_SPEC)
+    .notServed("PATCH", "/tenant/classes/:id", SR_SPEC)
+    .notServed("DELETE", "/tenant/classes/:id", SR_SPEC)
+    .notServed("POST", "/tenant/datatypes", SR_SPEC)
+    .notServed("PUT", "/tenant/datatypes/:id", SR_SPEC)
+    .notServed("PATCH", "/tenant/datatypes/:id", SR_SPEC)
+    .notServed("DELETE", "/tenant/datatypes/:id", SR_SPEC)
+    .notServed("GET", "/tenant/unions", SR_SPEC)
+    .notServed("GET", "/tenant/unions/:id", SR_SPEC)
+    .notServed("GET", "/rpc/export/:id", SR_SPEC)
+    .notServed("POST", "/rpc/import", SR_SPEC)
+    .notServed("GET", "/rpc/sampledata/:id", SR_SPEC)
+    .notServed("GET", "/rpc/auditlog/:id", SR_SPEC);
 
 // ---------------------------------------------------------------------------------------------------
 // For the other families and the drift helpers

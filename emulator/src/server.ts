@@ -6,16 +6,16 @@
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { CATALOG_BASE, handleCatalog } from "./catalog";
-import { DATA_PREP_BASE, handleDataPrep } from "./data-prep";
+import { CATALOG_BASE, catalogRoutes, handleCatalog } from "./catalog";
+import { DATA_PREP_BASE, dataPrepRoutes, handleDataPrep } from "./data-prep";
 import { ApiError, dcsError, imsError, problem, problemError } from "./errors";
-import { FLOW_SERVICE_BASE, handleFlowService } from "./flow-service";
-import { Core, Ctx, Reply } from "./http";
+import { FLOW_SERVICE_BASE, flowServiceRoutes, handleFlowService } from "./flow-service";
+import { Core, Ctx, Reply, RouteInfo, notServed } from "./http";
 import { checkGateway, issueToken } from "./ims";
 import { handleInlet } from "./inlet";
 import { deleteObject, editObject, getObject, listObjects, recordsOf } from "./objects";
-import { SANDBOX_BASE, handleSandbox } from "./sandbox";
-import { SCHEMA_REGISTRY_BASE, handleSchemaRegistry } from "./schema-registry";
+import { SANDBOX_BASE, SANDBOX_TOOLING_BASE, handleSandbox, handleSandboxTooling, sandboxRoutes, sandboxToolingRoutes } from "./sandbox";
+import { SCHEMA_REGISTRY_BASE, handleSchemaRegistry, schemaRegistryRoutes } from "./schema-registry";
 import { Store } from "./store";
 import { EmulatorClient, EmulatorOptions, FaultRule, LogEntry } from "./types";
 import { isObject, sleep, uuid } from "./util";
@@ -26,22 +26,56 @@ export const DEMO_CREDENTIALS: EmulatorClient = Object.freeze({
     orgId: "0123456789ABCDEF01234567@AdobeOrg",
 });
 
-const FAMILIES: Array<{ name: string; base: string; handle: (ctx: Ctx) => Reply }> = [
-    { name: "schemaRegistry", base: SCHEMA_REGISTRY_BASE, handle: handleSchemaRegistry },
-    { name: "catalog", base: CATALOG_BASE, handle: handleCatalog },
-    { name: "flowService", base: FLOW_SERVICE_BASE, handle: handleFlowService },
-    { name: "dataPrep", base: DATA_PREP_BASE, handle: handleDataPrep },
-    { name: "sandbox", base: SANDBOX_BASE, handle: handleSandbox },
+interface Family {
+    /** The name the request log shows. */
+    name: string;
+    /** Adobe's title for the API, as the route table shows it. */
+    title: string;
+    base: string;
+    handle: (ctx: Ctx) => Reply;
+    routes: () => RouteInfo[];
+}
+
+const FAMILIES: Family[] = [
+    { name: "schemaRegistry", title: "Schema Registry", base: SCHEMA_REGISTRY_BASE, handle: handleSchemaRegistry, routes: schemaRegistryRoutes },
+    { name: "catalog", title: "Catalog", base: CATALOG_BASE, handle: handleCatalog, routes: catalogRoutes },
+    { name: "flowService", title: "Flow Service", base: FLOW_SERVICE_BASE, handle: handleFlowService, routes: flowServiceRoutes },
+    { name: "dataPrep", title: "Data Prep", base: DATA_PREP_BASE, handle: handleDataPrep, routes: dataPrepRoutes },
+    { name: "sandbox", title: "Sandbox", base: SANDBOX_BASE, handle: handleSandbox, routes: sandboxRoutes },
+    { name: "sandbox", title: "Sandbox tooling", base: SANDBOX_TOOLING_BASE, handle: handleSandboxTooling, routes: sandboxToolingRoutes },
 ];
+
+/** One API family's routes as the emulator knows them: those it serves and those it does not (501). */
+export interface FamilyRoutes {
+    family: string;
+    base: string;
+    routes: RouteInfo[];
+}
+
+/**
+ * Every route the emulator serves, and every route of Adobe's references it does not serve (answered
+ * 501), by family. IMS and the inlet come first; their paths are whole.
+ */
+export function routeTable(): FamilyRoutes[] {
+    return [
+        { family: "IMS", base: "", routes: [{ method: "POST", path: IMS_PATH }] },
+        { family: "Streaming ingestion (DCS inlet)", base: "", routes: [{ method: "POST", path: "/collection/:inletId" }, { method: "POST", path: "/collection/batch/:inletId" }] },
+        ...FAMILIES.map((f) => ({ family: f.title, base: f.base, routes: f.routes() })),
+    ];
+}
 
 const IMS_PATH = "/ims/token/v3";
 /** Bodies beyond this are refused outright (the inlet's own limit is far lower). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+function platformFamily(path: string): Family | undefined {
+    return FAMILIES.find((f) => path === f.base || path.startsWith(f.base + "/"));
+}
+
 function familyOf(path: string): string {
     if (path === IMS_PATH) return "ims";
     if (path.startsWith("/collection/")) return "inlet";
-    return FAMILIES.find((f) => path === f.base || path.startsWith(f.base + "/"))?.name ?? "unknown";
+    return platformFamily(path)?.name ?? "unknown";
 }
 
 /** Media type without parameters, lowercase. */
@@ -244,10 +278,10 @@ export class EmulatorServer {
             return issueToken(ctx);
         }
         if (family === "inlet") return handleInlet(ctx);
-        const fam = FAMILIES.find((f) => f.name === family);
+        const fam = platformFamily(path);
         if (!fam) {
             if (path === "/" && method === "GET") return { status: 200, body: { service: "AEP emulator", url: this.core.url } };
-            throw problem(404, `Nothing is served at ${path}.`);
+            throw notServed(method, path);
         }
         ctx.path = path.slice(fam.base.length) || "/";
         ctx.auth = checkGateway(ctx);

@@ -345,7 +345,7 @@ describe("emulated Flow Service", () => {
             const seen = first.body.items.map((i: any) => i.id);
             let token: string | undefined = href.slice(href.indexOf("=") + 1);
             while (token) {
-                const page = await caller.call("GET", `${FS}/sourceConnections?continuationToken=${token}`);
+                const page: any = await caller.call("GET", `${FS}/sourceConnections?continuationToken=${token}`);
                 expect(page.status, JSON.stringify(page.body)).to.equal(200);
                 expect(page.body.items.length).to.be.at.most(2);
                 seen.push(...page.body.items.map((i: any) => i.id));
