@@ -5,7 +5,7 @@
 import { ApiError, problem } from "./errors";
 import { Ctx, Reply, RouteInfo, Router, SandboxRef, requireSandbox, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
-import { bumpPatch, clone, hex, isObject, nowMs } from "./util";
+import { bumpPatch, clone, hex, isObject, matchesProperty, nowMs } from "./util";
 
 export const CATALOG_BASE = "/data/foundation/catalog";
 
@@ -84,31 +84,6 @@ function matchesName(value: unknown, filter: string): boolean {
         const hit = typeof value === "string" && re.test(value);
         return negate ? !hit : hit;
     });
-}
-
-function matchesProperty(ds: Record<string, any>, expr: string): boolean {
-    const m = /^(.+?)(==|!=|<=|>=|<|>|~)(.*)$/.exec(expr);
-    const get = (key: string) => key.split(".").reduce<any>((o, k) => (o == null ? undefined : o[k]), ds);
-    if (!m) return expr.startsWith("!") ? get(expr.slice(1)) === undefined : get(expr) !== undefined;
-    const [, key, op, value] = m;
-    const v = get(key);
-    const s = v === undefined ? undefined : typeof v === "object" ? JSON.stringify(v) : String(v);
-    switch (op) {
-        case "==":
-            return s === value;
-        case "!=":
-            return s !== value;
-        case "~":
-            return s !== undefined && new RegExp(value).test(s);
-        case "<":
-            return s !== undefined && (typeof v === "number" ? v < Number(value) : s < value);
-        case ">":
-            return s !== undefined && (typeof v === "number" ? v > Number(value) : s > value);
-        case "<=":
-            return s !== undefined && (typeof v === "number" ? v <= Number(value) : s <= value);
-        default:
-            return s !== undefined && (typeof v === "number" ? v >= Number(value) : s >= value);
-    }
 }
 
 function listDatasets(ctx: Ctx): Reply {

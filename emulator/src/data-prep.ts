@@ -198,7 +198,19 @@ function listSets(ctx: Ctx): Reply {
         rows = [...rows].sort((a, b) => (a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : 0) * (desc ? -1 : 1));
     }
     const page = rows.slice(start, start + limit);
-    return { status: 200, body: { data: page.map(clone), _page: { count: page.length, limit }, _links: {} } };
+    // The spec's MapperSetPage: `data`, `_page: {count, limit}` (count: the sets in this answer) and
+    // `_links`, a map of Links ({href}). Adobe shows no next link for this list; when more sets follow, the
+    // emulator links the next page as `_links.next.href`, an absolute URI repeating the query with the
+    // next `start` (the shape of the Links the other Platform lists carry). The last page: `_links: {}`.
+    const links: Record<string, unknown> = {};
+    if (start + page.length < rows.length) {
+        const next = new URLSearchParams();
+        for (const [k, v] of q) if (k !== "start" && k !== "limit") next.append(k, v);
+        next.set("limit", String(limit));
+        next.set("start", String(start + page.length));
+        links.next = { href: `${ctx.core.url}${DATA_PREP_BASE}/mappingSets?${next}` };
+    }
+    return { status: 200, body: { data: page.map(clone), _page: { count: page.length, limit }, _links: links } };
 }
 
 /**

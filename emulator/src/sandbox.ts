@@ -3,6 +3,7 @@
  * pre-flight check, and the lists (aep-api.md §2.7). The sandboxes are those given in EmulatorOptions.
  */
 import { problem } from "./errors";
+import { matchesProperty } from "./util";
 import { Core, Ctx, Reply, RouteInfo, Router, sandboxId, sandboxType } from "./http";
 
 export const SANDBOX_BASE = "/data/foundation/sandbox-management";
@@ -42,10 +43,51 @@ function describe(core: Core, name: string, full: boolean): Record<string, unkno
     return out;
 }
 
+/**
+ * The sandbox lists: `{sandboxes, _page: {limit, count}, _links}` (sandbox.yaml ListSandboxes; Page,
+ * Page.Links).
+ * - Paging: `limit` and `offset`, which "have to be specified together" (an error otherwise); without them
+ *   limit 50 and offset 0. These come from Adobe's Sandbox API guide (its appendix on query parameters),
+ *   not from the spec, which lists only `property` and `orderBy` here.
+ * - `_links` as that guide's example shows it: `next` is the URI template
+ *   `…/sandboxes/?limit={limit}&offset={offset}` with `templated: true`, present while more sandboxes
+ *   follow; `page` is this page's URI and `prev` the previous page's (present past the first), each with
+ *   `templated: false` (the example shows null there, the spec's Link types it boolean: the spec is
+ *   followed). The last page has no `next`.
+ * - `property=name==x` (also `!=`, and `~` for a regex) filters, `orderBy=asc:name` / `desc:…` sorts.
+ */
 function list(full: boolean) {
     return (ctx: Ctx): Reply => {
-        const rows = ctx.core.sandboxes.map((n) => describe(ctx.core, n, full));
-        return { status: 200, body: { sandboxes: rows, _page: { limit: rows.length, count: rows.length }, _links: {} } };
+        const q = ctx.query;
+        const given = ["limit", "offset"].filter((k) => q.has(k));
+        if (given.length === 1) throw problem(400, `"limit" and "offset" have to be specified together; "${given[0]}" came alone.`);
+        let limit = 50;
+        let offset = 0;
+        if (given.length === 2) {
+            const l = q.get("limit") as string;
+            const o = q.get("offset") as string;
+            if (!/^\d+$/.test(l) || Number(l) < 1) throw problem(400, `"limit" must be a positive integer.`);
+            if (!/^\d+$/.test(o)) throw problem(400, `"offset" must be a non-negative integer.`);
+            limit = Number(l);
+            offset = Number(o);
+        }
+        let rows = ctx.core.sandboxes.map((n) => describe(ctx.core, n, full));
+        for (const p of q.getAll("property")) rows = rows.filter((r) => matchesProperty(r, p));
+        const orderBy = q.get("orderBy");
+        if (orderBy) {
+            const m = /^(asc|desc):([^,]+)/.exec(orderBy);
+            if (!m) throw problem(400, `"orderBy" must look like asc:name or desc:createdDate.`);
+            const [, dir, key] = m;
+            rows = [...rows].sort((a: any, b: any) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) * (dir === "desc" ? -1 : 1));
+        }
+        const page = rows.slice(offset, offset + limit);
+        const base = `${ctx.core.url}${SANDBOX_BASE}${full ? "/sandboxes" : ""}`;
+        const at = (o: number) => ({ href: `${base}?offset=${o}&limit=${limit}`, templated: false });
+        const links: Record<string, unknown> = {};
+        if (offset + page.length < rows.length) links.next = { href: `${base}/?limit={limit}&offset={offset}`, templated: true };
+        if (offset > 0) links.prev = at(Math.max(0, offset - limit));
+        links.page = at(offset);
+        return { status: 200, body: { sandboxes: page, _page: { limit, count: page.length }, _links: links } };
     };
 }
 

@@ -92,3 +92,32 @@ export function bumpPatch(version: unknown): string {
     const m = /^(\d+)\.(\d+)\.(\d+)/.exec(String(version ?? "1.0.0"));
     return m ? `${m[1]}.${m[2]}.${Number(m[3]) + 1}` : "1.0.1";
 }
+
+/**
+ * One `property=` expression of Catalog and sandbox lists (filter-data.md): `key==value`, `!=`, `<`, `>`,
+ * `<=`, `>=`, `~` (a regex), a bare key (it exists) or `!key` (it does not). Keys may be dotted paths.
+ */
+export function matchesProperty(ds: Record<string, any>, expr: string): boolean {
+    const m = /^(.+?)(==|!=|<=|>=|<|>|~)(.*)$/.exec(expr);
+    const get = (key: string) => key.split(".").reduce<any>((o, k) => (o == null ? undefined : o[k]), ds);
+    if (!m) return expr.startsWith("!") ? get(expr.slice(1)) === undefined : get(expr) !== undefined;
+    const [, key, op, value] = m;
+    const v = get(key);
+    const s = v === undefined ? undefined : typeof v === "object" ? JSON.stringify(v) : String(v);
+    switch (op) {
+        case "==":
+            return s === value;
+        case "!=":
+            return s !== value;
+        case "~":
+            return s !== undefined && new RegExp(value).test(s);
+        case "<":
+            return s !== undefined && (typeof v === "number" ? v < Number(value) : s < value);
+        case ">":
+            return s !== undefined && (typeof v === "number" ? v > Number(value) : s > value);
+        case "<=":
+            return s !== undefined && (typeof v === "number" ? v <= Number(value) : s <= value);
+        default:
+            return s !== undefined && (typeof v === "number" ? v >= Number(value) : s >= value);
+    }
+}
