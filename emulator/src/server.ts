@@ -234,6 +234,18 @@ export class EmulatorServer {
             req.socket.destroy();
             return;
         }
+        // The hold hook: tell the test, then hold the request before acting (FaultRule.onMatch). What
+        // follows runs whether or not the client is still there.
+        const held = !!fault?.onMatch;
+        if (fault?.onMatch) {
+            try {
+                await fault.onMatch({ method, path });
+            } catch {
+                // A failing callback is the test's business; the request goes on.
+            }
+            if (fault.delayMs) await sleep(fault.delayMs);
+            this.core.store.refresh();
+        }
         const injectedReply = (f: FaultRule): Reply => {
             const headers: Record<string, string> = {};
             if (f.retryAfter !== undefined) headers["Retry-After"] = f.retryAfter;
@@ -241,7 +253,7 @@ export class EmulatorServer {
             return { status: f.status!, body, headers };
         };
         if (fault?.status !== undefined && !fault.commit) {
-            if (fault.delayMs) await sleep(fault.delayMs);
+            if (fault.delayMs && !held) await sleep(fault.delayMs);
             const reply = injectedReply(fault);
             this.record(exchange, reply.status, reply.body);
             return this.send(res, reply);
@@ -265,7 +277,7 @@ export class EmulatorServer {
         }
         // The operation happened and is stored; the client hears the injected status instead.
         if (fault?.status !== undefined && fault.commit) reply = injectedReply(fault);
-        if (fault?.delayMs) await sleep(fault.delayMs);
+        if (fault?.delayMs && !held) await sleep(fault.delayMs);
         this.record(exchange, reply.status, reply.body);
         this.send(res, reply);
     }
@@ -298,6 +310,8 @@ export class EmulatorServer {
     }
 
     private send(res: http.ServerResponse, reply: Reply): void {
+        // The client may be gone (killed during a hold): the operation stands, nobody hears the answer.
+        if (res.destroyed || res.socket?.destroyed || !res.socket) return;
         const headers: Record<string, string> = { "x-request-id": uuid(), ...(reply.headers ?? {}) };
         if (reply.body === undefined || reply.status === 204) {
             res.writeHead(reply.status, headers);

@@ -38,16 +38,32 @@ export interface EmulatorOptions {
     flowSettleMs?: number;
 }
 
+/** The request a fault rule matched, as `onMatch` sees it. */
+export interface MatchedRequest {
+    method: string;
+    /** The path without the query, e.g. "/data/foundation/flowservice/flows". */
+    path: string;
+}
+
 /**
  * A fault to inject. A rule matches when its method (if any) equals the request's and its path matches:
- * a string matches as a prefix of the path without the query, a RegExp is tested against it.
+ * a string matches as a prefix of the path without the query, a RegExp is tested against it. The first
+ * rule that matches applies, and counts one use.
  * - `status` (with optional `body` and `retryAfter`): answer that instead of performing the operation.
  * - `commit: true` with `status` (addition): perform and store the operation first, then answer the status,
  *   as a gateway that times out (504) after AEP committed.
  * - `delayMs`: answer late. Without `status`, the operation is performed first and the answer is held back.
+ *   With `onMatch`, the request is held *before* the operation instead (see there).
  * - `reset: "before"`: drop the connection before doing anything.
  * - `reset: "after-commit"`: perform and store the operation, then drop the connection without answering.
  * - `count`: how many requests the rule applies to (default 1; `Infinity` for always).
+ * - `onMatch` (addition; in-process only, it cannot travel over the control API): called as soon as a
+ *   matching request arrives, before anything is done, and awaited when it returns a promise. Then the
+ *   request is held for `delayMs` before the emulator acts; then the operation is performed and stored
+ *   and answered as the other fields say (`status` with `commit`, `reset: "after-commit"`, or normally).
+ *   The operation happens even when the client is gone meanwhile: a test can kill the client (a Pulumi
+ *   process) from `onMatch` or during the hold, and AEP still makes the object, as it would once the
+ *   request reached it. Without `commit`, a `status` is answered after the hold, without acting.
  */
 export interface FaultRule {
     method?: string;
@@ -59,6 +75,7 @@ export interface FaultRule {
     reset?: "before" | "after-commit";
     commit?: boolean;
     count?: number;
+    onMatch?: (req: MatchedRequest) => void | Promise<void>;
 }
 
 export type ObjectKind = "fieldGroup" | "schema" | "descriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";

@@ -540,6 +540,65 @@ describe("AEP emulator fault injection", () => {
         expect(em.objects().some((o) => o.name === "Made but unanswered")).to.equal(true);
     });
 
+    describe("the hold hook (onMatch)", () => {
+        const fgPath = `${BASE.schemaRegistry}/tenant/fieldgroups`;
+        const made = (title: string) => em.objects().some((o) => o.name === title);
+
+        it("calls onMatch as a matching request arrives, then holds it for delayMs before acting, then acts and answers", async () => {
+            const seen: Array<{ method: string; path: string }> = [];
+            let madeAtCall: boolean | undefined;
+            let madeDuringHold: boolean | undefined;
+            em.faults.add({
+                method: "POST",
+                path: fgPath,
+                delayMs: 300,
+                onMatch: (req) => {
+                    seen.push(req);
+                    madeAtCall = made("Held one");
+                    setTimeout(() => (madeDuringHold = made("Held one")), 150);
+                },
+            });
+            const t0 = Date.now();
+            const res = await api.call("POST", fgPath, { body: chatlioFieldGroupBody("acme", "Held one") });
+            expect(Date.now() - t0).to.be.at.least(290);
+            expect(res.status).to.equal(201);
+            expect(seen).to.deep.equal([{ method: "POST", path: fgPath }]);
+            expect(madeAtCall).to.equal(false);
+            expect(madeDuringHold).to.equal(false);
+            expect(made("Held one")).to.equal(true);
+        });
+
+        it("still makes the object when the client is killed during the hold, and keeps serving", async () => {
+            const client = new AbortController();
+            em.faults.add({ method: "POST", path: fgPath, delayMs: 200, onMatch: () => client.abort() });
+            const token = await api.token();
+            const attempt = fetch(`${em.url}${fgPath}`, {
+                method: "POST",
+                signal: client.signal,
+                headers: { Authorization: `Bearer ${token}`, "x-api-key": DEMO_CREDENTIALS.clientId, "x-gw-ims-org-id": DEMO_CREDENTIALS.orgId, "x-sandbox-name": "dev", "Content-Type": "application/json" },
+                body: JSON.stringify(chatlioFieldGroupBody("acme", "Made for a dead client")),
+            });
+            await attempt.then(
+                () => expect.fail("the aborted request got an answer"),
+                (e) => expect((e as Error).name).to.equal("AbortError"),
+            );
+            expect(made("Made for a dead client")).to.equal(false);
+            await new Promise((r) => setTimeout(r, 350));
+            expect(made("Made for a dead client")).to.equal(true);
+            expect((await fetch(`${em.url}/__emulator/health`)).status).to.equal(200);
+            expect((await api.call("GET", fgPath, { headers: { Accept: "application/vnd.adobe.xed-id+json" } })).status).to.equal(200);
+        });
+
+        it("with status and commit, acts after the hold and answers the status", async () => {
+            let called = 0;
+            em.faults.add({ method: "POST", path: fgPath, delayMs: 100, status: 504, commit: true, onMatch: async () => void called++ });
+            const res = await api.call("POST", fgPath, { body: chatlioFieldGroupBody("acme", "Committed behind a 504") });
+            expect(res.status).to.equal(504);
+            expect(called).to.equal(1);
+            expect(made("Committed behind a 504")).to.equal(true);
+        });
+    });
+
     it("takes rules over HTTP from other processes", async () => {
         const add = await fetch(`${em.url}/__emulator/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ path: "/ims/token/v3", status: 503, retryAfter: "1" }) });
         expect(add.status).to.equal(201);
