@@ -4,7 +4,7 @@
  * for Content-Type errors complete the set. Handlers throw an {@link ApiError}; the server turns it into
  * the HTTP answer.
  */
-import { uuid } from "./util";
+import { requestId } from "./util";
 
 /** An HTTP error answer: status, JSON body and optional extra headers. */
 export class ApiError extends Error {
@@ -48,7 +48,7 @@ export function xdmError(code: string, title: string, message: string): ApiError
         title,
         status,
         report: {
-            registryRequestId: uuid(),
+            registryRequestId: requestId(),
             timestamp: registryTimestamp(),
             "detailed-message": message,
             "sub-errors": [],
@@ -103,7 +103,7 @@ export function flowError(code: string, title: string, message: string, report: 
         type: `https://ns.adobe.com/aep/errors/FLOW-${code}`,
         title,
         status,
-        report: { "detailed-message": message, "request-id": uuid(), ...report },
+        report: { "detailed-message": message, "request-id": requestId(), ...report },
         errorMessage: message,
         errorDetails: message,
     });

@@ -6,7 +6,7 @@ import * as http from "http";
 import { ApiError } from "./errors";
 import { SandboxData, Store, TokenInfo } from "./store";
 import { EmulatorClient } from "./types";
-import { stableUuid } from "./util";
+import { IdSource, stableUuid } from "./util";
 
 /** The emulator-wide state handlers work with. */
 export interface Core {
@@ -21,6 +21,8 @@ export interface Core {
     flowSettleMs: number;
     /** Flows in a transitional state: id → the state shown and when it ends. Not persisted. */
     transitions: Map<string, { state: string; until: number; refusals?: number }>;
+    /** Where object ids come from when the emulator is seeded (EmulatorOptions.seed); random otherwise. */
+    ids?: IdSource;
 }
 
 export interface Ctx {

@@ -12,7 +12,7 @@ import { Ctx, Reply, header } from "./http";
 import { applyMappingSet } from "./data-prep";
 import { liveItem, mappingFor } from "./flow-service";
 import { SandboxData } from "./store";
-import { isObject, nowMs, uuid } from "./util";
+import { isObject, nowMs, requestId } from "./util";
 import { recordProblems, schemaFields } from "./xdm";
 
 /** Payload limit: "larger than 1 MB" gets a 413 (dcs-spec); read here as 1 MiB. */
@@ -135,7 +135,7 @@ export function handleInlet(ctx: Ctx): Reply {
         const messages = isObject(payload) && Array.isArray(payload.messages) ? payload.messages : undefined;
         if (!messages) throw bad("Invalid batch", `A batch body is {"messages": [...]}.`);
         const responses = messages.map((msg) => {
-            const xactionId = uuid();
+            const xactionId = requestId();
             try {
                 ingest(ctx, ref, msg);
                 return { xactionId };
@@ -144,13 +144,13 @@ export function handleInlet(ctx: Ctx): Reply {
                 return { ...(e.body as object), xactionId, status: e.status };
             }
         });
-        return { status: 207, body: { inletId, batchId: uuid(), receivedTimeMs: received, responses } };
+        return { status: 207, body: { inletId, batchId: requestId(), receivedTimeMs: received, responses } };
     }
     ingest(ctx, ref, payload);
     // The 200 body is {inletId, xactionId, receivedTimeMs} in the docs (the spec spells inletID). The sync
     // validation flag is syncValidation in the spec and synchronousValidation in the tutorial
     // (aep-api.md §5.11): both are honoured.
-    const body: Record<string, unknown> = { inletId, xactionId: uuid(), receivedTimeMs: received };
+    const body: Record<string, unknown> = { inletId, xactionId: requestId(), receivedTimeMs: received };
     if (ctx.query.get("syncValidation") === "true" || ctx.query.get("synchronousValidation") === "true") body.synchronousValidation = { status: "pass" };
     return { status: 200, body };
 }

@@ -17,8 +17,8 @@ import { deleteObject, editObject, getObject, listObjects, recordsOf } from "./o
 import { SANDBOX_BASE, SANDBOX_TOOLING_BASE, handleSandbox, handleSandboxTooling, sandboxRoutes, sandboxToolingRoutes } from "./sandbox";
 import { SCHEMA_REGISTRY_BASE, handleSchemaRegistry, schemaRegistryRoutes } from "./schema-registry";
 import { Store } from "./store";
-import { EmulatorClient, EmulatorOptions, FaultRule, LogEntry } from "./types";
-import { isObject, sleep, uuid } from "./util";
+import { EmulatorClient, EmulatorOptions, EmulatorState, FaultRule, LogEntry } from "./types";
+import { isObject, requestId, seededIds, sleep, withIds } from "./util";
 
 export const DEMO_CREDENTIALS: EmulatorClient = Object.freeze({
     clientId: "emulator-client-id",
@@ -171,6 +171,8 @@ export class EmulatorServer {
             // The store is opened once the URL is known: loading rewrites stored inlet URLs to this server.
             store: new Store(this.options.storeFile, sandboxes, (store) => this.rebaseInlets(store, url)),
         };
+        const seed = this.options.seed;
+        if (seed !== undefined) this.core.ids = seededIds(String(seed), () => this.core.store.nextIdNumber());
         return url;
     }
 
@@ -182,6 +184,32 @@ export class EmulatorServer {
                 if (typeof u === "string") flow.options.inletUrl = u.replace(/^.*(\/collection\/[^/]+)$/, `${url}$1`);
             }
         }
+    }
+
+    /**
+     * Back to a fresh emulator: every sandbox emptied (objects, records, batches), the fault rules and the
+     * request log cleared, transitional flow states ended, the seeded id sequence restarted. Tokens IMS
+     * issued stay valid.
+     */
+    reset(): void {
+        const store = this.core.store;
+        store.refresh();
+        store.reset();
+        store.flush();
+        this.faults.clear();
+        this.faults.injected = 0;
+        this.log.length = 0;
+        this.core.transitions.clear();
+    }
+
+    /** What the emulator holds: every sandbox's objects, records and batches (a copy), or one sandbox's. */
+    state(sandbox?: string): EmulatorState {
+        const store = this.core.store;
+        store.refresh();
+        const all = store.snapshot();
+        if (sandbox !== undefined && !all[sandbox]) throw new ApiError(404, { error: `no sandbox ${sandbox}` });
+        const sandboxes = (sandbox === undefined ? all : { [sandbox]: all[sandbox] }) as unknown as EmulatorState["sandboxes"];
+        return { url: this.core.url, tenantId: this.core.tenantId, sandboxes };
     }
 
     async close(): Promise<void> {
@@ -216,7 +244,7 @@ export class EmulatorServer {
             // Control routes: no auth, no faults, no latency, never logged.
             let reply: Reply;
             try {
-                reply = this.control(method, path, url.searchParams, rawBody);
+                reply = withIds(this.core.ids, () => this.control(method, path, url.searchParams, rawBody));
             } catch (e) {
                 reply = e instanceof ApiError ? { status: e.status, body: e.body } : { status: 400, body: { error: (e as Error).message } };
             }
@@ -262,7 +290,7 @@ export class EmulatorServer {
         let reply: Reply;
         try {
             if (tooLarge) throw family === "inlet" ? dcsError(413, "payload-size", "Payload too large", "The payload is larger than 1 MB.") : problem(413, "The request body is too large.");
-            reply = this.dispatch(method, path, url, req, rawBody, family);
+            reply = withIds(this.core.ids, () => this.dispatch(method, path, url, req, rawBody, family));
         } catch (e) {
             if (e instanceof ApiError) reply = { status: e.status, body: e.body, headers: e.headers };
             else reply = { status: 500, body: { type: "/placeholder/type/uri", status: 500, title: "InternalServerError", detail: String((e as Error)?.stack ?? e) } };
@@ -312,7 +340,7 @@ export class EmulatorServer {
     private send(res: http.ServerResponse, reply: Reply): void {
         // The client may be gone (killed during a hold): the operation stands, nobody hears the answer.
         if (res.destroyed || res.socket?.destroyed || !res.socket) return;
-        const headers: Record<string, string> = { "x-request-id": uuid(), ...(reply.headers ?? {}) };
+        const headers: Record<string, string> = { "x-request-id": requestId(), ...(reply.headers ?? {}) };
         if (reply.body === undefined || reply.status === 204) {
             res.writeHead(reply.status, headers);
             res.end();
@@ -385,19 +413,19 @@ export class EmulatorServer {
             case "GET records":
                 return { status: 200, body: recordsOf(store, parts[1] ?? "") };
             case "GET faults":
-                return { status: 200, body: { rules: this.faults.list().map((r) => ({ ...r, path: String(r.path) })), injected: this.faults.injected } };
+                return { status: 200, body: { rules: this.faults.list().map(ruleToJson), injected: this.faults.injected } };
             case "POST faults": {
-                if (!isObject(body)) throw new Error("POST /__emulator/faults takes a FaultRule as JSON");
-                // Over HTTP the path is a string prefix; "pathRegex" (an addition) carries a RegExp source.
-                const rule: FaultRule = { ...(body as FaultRule) };
-                if (typeof body.pathRegex === "string") rule.path = new RegExp(body.pathRegex);
-                if (body.count === null || body.count === "Infinity") rule.count = Infinity;
-                this.faults.add(rule);
+                this.faults.add(ruleFromJson(body));
                 return { status: 201, body: { injected: this.faults.injected } };
             }
             case "DELETE faults":
                 this.faults.clear();
                 return { status: 204 };
+            case "POST reset":
+                this.reset();
+                return { status: 204 };
+            case "GET state":
+                return { status: 200, body: this.state(query.get("sandbox") ?? undefined) };
             case "GET log":
                 return { status: 200, body: this.log };
             case "DELETE log":
@@ -407,6 +435,51 @@ export class EmulatorServer {
                 return { status: 404, body: { error: `no control route ${method} ${path}` } };
         }
     }
+}
+
+const RULE_FIELDS = ["method", "path", "pathRegex", "status", "body", "retryAfter", "delayMs", "reset", "commit", "count"];
+
+/**
+ * A fault rule sent to POST /__emulator/faults: the FaultRule fields as JSON, `path` a string prefix or
+ * `pathRegex` a regular expression's source; `count` may be null or "Infinity" for always. A field it does
+ * not know, or a value of the wrong type, is refused (a misspelt field would otherwise inject nothing).
+ */
+function ruleFromJson(body: unknown): FaultRule {
+    if (!isObject(body)) throw new Error("POST /__emulator/faults takes a fault rule as a JSON object");
+    const unknown = Object.keys(body).filter((k) => !RULE_FIELDS.includes(k));
+    if (unknown.length) throw new Error(`unknown fault rule field(s) ${unknown.join(", ")}; a rule has ${RULE_FIELDS.join(", ")} (onMatch only in-process)`);
+    const problems: string[] = [];
+    const check = (key: string, ok: (v: any) => boolean, what: string) => {
+        if (body[key] !== undefined && !ok(body[key])) problems.push(`"${key}" must be ${what}`);
+    };
+    check("method", (v) => typeof v === "string", "an HTTP method");
+    check("path", (v) => typeof v === "string", "a string (a prefix of the request path)");
+    check("pathRegex", (v) => typeof v === "string", "a regular expression's source");
+    check("status", (v) => Number.isInteger(v) && v >= 100 && v <= 599, "an HTTP status");
+    check("retryAfter", (v) => typeof v === "string" || typeof v === "number", "a string");
+    check("delayMs", (v) => typeof v === "number" && v >= 0, "a number of milliseconds");
+    check("reset", (v) => v === "before" || v === "after-commit", `"before" or "after-commit"`);
+    check("commit", (v) => typeof v === "boolean", "true or false");
+    check("count", (v) => v === null || v === "Infinity" || (typeof v === "number" && v >= 1), "a positive number, null or \"Infinity\"");
+    if ((body.path === undefined) === (body.pathRegex === undefined)) problems.push(`give one of "path" and "pathRegex"`);
+    if (problems.length) throw new Error(problems.join("; "));
+    const { pathRegex, ...rest } = body;
+    const rule = { ...rest } as FaultRule;
+    if (typeof pathRegex === "string") rule.path = new RegExp(pathRegex);
+    if (body.retryAfter !== undefined) rule.retryAfter = String(body.retryAfter);
+    if (body.count === null || body.count === "Infinity") rule.count = Infinity;
+    return rule;
+}
+
+/**
+ * A rule as GET /__emulator/faults shows it: `path` as a string (a RegExp as `/source/flags`), `count`
+ * the uses left (null when unlimited, as JSON writes Infinity), `onMatch` only noted.
+ */
+function ruleToJson(rule: FaultRule): Record<string, unknown> {
+    const { onMatch, ...rest } = rule;
+    const out: Record<string, unknown> = { ...rest, path: String(rule.path) };
+    if (onMatch) out.onMatch = "(in-process callback)";
+    return out;
 }
 
 /** Hides client_secret in a form body or query string. */

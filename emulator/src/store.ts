@@ -37,6 +37,8 @@ interface StoreData {
     format: 1;
     tokens: Record<string, TokenInfo>;
     sandboxes: Record<string, SandboxData>;
+    /** How many seeded ids were handed out (EmulatorOptions.seed). */
+    idCounter?: number;
 }
 
 export function emptySandbox(): SandboxData {
@@ -94,6 +96,30 @@ export class Store {
         return this.data.tokens;
     }
 
+    /** The next number of the seeded id sequence (kept with the objects, so a restart continues it). */
+    nextIdNumber(): number {
+        const n = this.data.idCounter ?? 0;
+        this.data.idCounter = n + 1;
+        this.touch();
+        return n;
+    }
+
+    /**
+     * Empties every sandbox and restarts the id sequence; tokens stay valid (IMS forgets nothing), so
+     * clients holding one carry on.
+     */
+    reset(): void {
+        this.data = { format: 1, tokens: this.data.tokens, sandboxes: {}, idCounter: 0 };
+        this.touch();
+    }
+
+    /** A deep copy of every sandbox's objects, without the tokens. */
+    snapshot(): Record<string, SandboxData> {
+        const out: Record<string, SandboxData> = {};
+        for (const [name, sb] of this.all()) out[name] = JSON.parse(JSON.stringify(sb));
+        return out;
+    }
+
     /** Records that something changed; {@link flush} writes it. */
     touch(): void {
         this.dirty = true;
@@ -141,6 +167,7 @@ export class Store {
             format: 1,
             tokens: parsed.tokens ?? {},
             sandboxes: {},
+            idCounter: typeof parsed.idCounter === "number" ? parsed.idCounter : 0,
         };
         for (const [name, sb] of Object.entries(parsed.sandboxes ?? {})) {
             this.data.sandboxes[name] = { ...emptySandbox(), ...sb };

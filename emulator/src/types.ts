@@ -25,8 +25,15 @@ export interface EmulatorOptions {
     tenantId?: string;
     /** Sandbox names; default ["prod", "dev"]. The first production-like name ("prod") is the default sandbox. */
     sandboxes?: string[];
-    /** Milliseconds added to every request (benchmarks). */
+    /** Milliseconds added to every request (benchmarks, or a slower-than-loopback AEP). */
     latencyMs?: number;
+    /**
+     * Addition: a seed for the ids the emulator generates (schema and field group `$id`s, dataset, batch,
+     * connection, flow, mapping set, descriptor and inlet ids, etags): the same seed and the same requests
+     * give the same ids, for deterministic runs. Tokens and request ids stay random; times are real. With a
+     * store file the sequence continues across restarts; reset() starts it again.
+     */
+    seed?: string | number;
     /** Lifetime of an access token; default 86399 seconds, as in Adobe's IMS example. */
     tokenTtlSeconds?: number;
     /**
@@ -96,10 +103,42 @@ export interface EmulatorObject {
     sandbox: string;
 }
 
+/** Where a client reaches the emulator: one server, three roles. */
+export interface EmulatorUrls {
+    /** The Platform gateway (the provider's AEP_PLATFORM_URL): `${platform}/data/foundation/…`. */
+    platform: string;
+    /** IMS (the provider's AEP_IMS_URL): tokens from `${ims}/ims/token/v3`. */
+    ims: string;
+    /** The DCS streaming inlet base: each dataflow's inlet is `${inlet}/{inletId}` (its `options.inletUrl`). */
+    inlet: string;
+}
+
+/** Everything the emulator holds, as GET /__emulator/state and Emulator.state() show it. */
+export interface EmulatorState {
+    url: string;
+    tenantId: string;
+    /** Per sandbox: fieldGroups, schemas, descriptors, datasets, sourceConnections, targetConnections,
+     * mappingSets (every version), flows, records (by dataset id) and batches, each keyed by id. */
+    sandboxes: Record<string, Record<string, unknown>>;
+}
+
 export interface Emulator {
     /** Platform, IMS and the DCS inlet are all served here, e.g. "http://127.0.0.1:41234". */
     url: string;
+    /** Addition: the same server by role. */
+    urls: EmulatorUrls;
+    /** Addition: the first client IMS knows (DEMO_CREDENTIALS unless `clients` was given). */
+    credentials: EmulatorClient;
     close(): Promise<void>;
+    /** Addition: the same as close(). */
+    stop(): Promise<void>;
+    /**
+     * Addition: back to a fresh emulator: every sandbox emptied, fault rules and the request log cleared,
+     * the seeded id sequence restarted. Issued tokens stay valid.
+     */
+    reset(): void;
+    /** Addition: a copy of everything held, per sandbox (or of one sandbox). */
+    state(sandbox?: string): EmulatorState;
     faults: { add(rule: FaultRule): void; clear(): void; injected: number };
     /** Every request seen since start or the last resetLog() (control routes excluded). */
     log: LogEntry[];
@@ -121,6 +160,10 @@ export interface Emulator {
      * its updates, actions and delete (1416, 1420, 1421, 1457, 1458).
      */
     holdFlowState(id: string, state: "updating" | "enabling" | "disabling" | "delete-finalizing", forMs: number, refusals?: number): void;
-    /** Addition: the demo credentials and the env vars a client needs to talk to this emulator. */
+    /**
+     * Addition: the environment the provider (and the other AEP_* clients) reads to talk to this emulator:
+     * AEP_PLATFORM_URL, AEP_IMS_URL, AEP_CLIENT_ID, AEP_CLIENT_SECRET, AEP_ORG_ID, AEP_SANDBOX_NAME, for
+     * `client` (default `credentials`) and `sandbox` (default the first sandbox).
+     */
     env(client?: EmulatorClient, sandbox?: string): Record<string, string>;
 }
