@@ -21,6 +21,8 @@ export interface Core {
     flowSettleMs: number;
     /** Flows in a transitional state: id → the state shown and when it ends. Not persisted. */
     transitions: Map<string, { state: string; until: number; refusals?: number }>;
+    /** How long streamed records take to land in the data lake as a Catalog batch (see catalog.ts). */
+    dataLakeLatencyMs: number;
     /** Where object ids come from when the emulator is seeded (EmulatorOptions.seed); random otherwise. */
     ids?: IdSource;
 }

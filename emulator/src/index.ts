@@ -12,7 +12,8 @@
  * await emu.stop();
  * ```
  */
-import { getObject as readObject, deleteObject as removeObject, editObject as changeObject, listObjects, recordsOf } from "./objects";
+import { settleBatches } from "./catalog";
+import { getObject as readObject, deleteObject as removeObject, editObject as changeObject, listObjects, objectKind, recordsOf } from "./objects";
 import { holdFlowState } from "./flow-service";
 import { DEMO_CREDENTIALS, EmulatorServer } from "./server";
 import { Emulator, EmulatorClient, EmulatorOptions } from "./types";
@@ -40,6 +41,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         stop: () => server.close(),
         reset: () => server.reset(),
         state: (sandbox) => server.state(sandbox),
+        flushDataLake: () => server.flushDataLake(),
         faults: {
             add: (rule) => server.faults.add(rule),
             clear: () => server.faults.clear(),
@@ -72,6 +74,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         getObject: (kind, id) => {
             store().refresh();
+            // A dataset shows the batches that landed meanwhile, as a GET would.
+            let isDataset = false;
+            try {
+                isDataset = objectKind(kind) === "dataset";
+            } catch {
+                // an unknown kind: readObject answers undefined
+            }
+            if (isDataset) {
+                for (const [, sb] of store().all()) settleBatches(server.core, sb);
+                store().flush();
+            }
             return readObject(store(), kind, id);
         },
         holdFlowState: (id, state, forMs, refusals) => {

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { CATALOG_BASE, catalogRoutes, handleCatalog } from "./catalog";
+import { CATALOG_BASE, catalogRoutes, handleCatalog, settleBatches } from "./catalog";
 import { DATA_PREP_BASE, dataPrepRoutes, handleDataPrep } from "./data-prep";
 import { ApiError, dcsError, imsError, problem, problemError } from "./errors";
 import { FLOW_SERVICE_BASE, flowServiceRoutes, handleFlowService } from "./flow-service";
@@ -65,6 +65,8 @@ export function routeTable(): FamilyRoutes[] {
 }
 
 const IMS_PATH = "/ims/token/v3";
+/** Adobe's expected data-lake latency for streaming ingestion: "under 60 minutes" (see catalog.ts). */
+const DATA_LAKE_LATENCY_MS = 60 * 60 * 1000;
 /** Bodies beyond this are refused outright (the inlet's own limit is far lower). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -167,6 +169,7 @@ export class EmulatorServer {
             sandboxes,
             tokenTtlSeconds: this.options.tokenTtlSeconds ?? 86399,
             flowSettleMs: this.options.flowSettleMs ?? 0,
+            dataLakeLatencyMs: this.options.dataLakeLatencyMs ?? DATA_LAKE_LATENCY_MS,
             transitions: new Map(),
             // The store is opened once the URL is known: loading rewrites stored inlet URLs to this server.
             store: new Store(this.options.storeFile, sandboxes, (store) => this.rebaseInlets(store, url)),
@@ -202,10 +205,20 @@ export class EmulatorServer {
         this.core.transitions.clear();
     }
 
+    /** Lands every batch still in flight to the data lake now (see catalog.ts). */
+    flushDataLake(): void {
+        const store = this.core.store;
+        store.refresh();
+        for (const [, sb] of store.all()) settleBatches(this.core, sb, "all");
+        store.flush();
+    }
+
     /** What the emulator holds: every sandbox's objects, records and batches (a copy), or one sandbox's. */
     state(sandbox?: string): EmulatorState {
         const store = this.core.store;
         store.refresh();
+        for (const [, sb] of store.all()) settleBatches(this.core, sb);
+        store.flush();
         const all = store.snapshot();
         if (sandbox !== undefined && !all[sandbox]) throw new ApiError(404, { error: `no sandbox ${sandbox}` });
         const sandboxes = (sandbox === undefined ? all : { [sandbox]: all[sandbox] }) as unknown as EmulatorState["sandboxes"];
@@ -423,6 +436,9 @@ export class EmulatorServer {
                 return { status: 204 };
             case "POST reset":
                 this.reset();
+                return { status: 204 };
+            case "POST flush":
+                this.flushDataLake();
                 return { status: 204 };
             case "GET state":
                 return { status: 200, body: this.state(query.get("sandbox") ?? undefined) };

@@ -24,6 +24,10 @@ export interface SandboxData {
     flows: Record<string, any>;
     /** Records the inlet accepted, keyed by dataset id. */
     records: Record<string, unknown[]>;
+    /** Catalog batches that landed in the data lake, keyed by batch id. */
+    batches: Record<string, any>;
+    /** Batches still in flight to the data lake, keyed by dataset id (see catalog.ts). */
+    pendingBatches: Record<string, { id: string; opened: number; recordCount: number; size: number; imsOrg?: string }>;
 }
 
 export interface TokenInfo {
@@ -52,6 +56,8 @@ export function emptySandbox(): SandboxData {
         mappingSets: {},
         flows: {},
         records: {},
+        batches: {},
+        pendingBatches: {},
     };
 }
 

@@ -34,6 +34,14 @@ export interface EmulatorOptions {
      * store file the sequence continues across restarts; reset() starts it again.
      */
     seed?: string | number;
+    /**
+     * Addition: how long records the inlet stored take to land in the data lake, where Catalog shows them
+     * as a batch and the dataset shows its last batch (GET /batches, lastBatchId, lastSuccessfulBatch).
+     * Adobe gives the data lake's expected latency for streaming ingestion as under 60 minutes; that is the
+     * default. Records stored in a dataset while its batch is open join it. 0: every inlet request that
+     * stores records makes its batch at once. Emulator.flushDataLake() lands open batches on demand.
+     */
+    dataLakeLatencyMs?: number;
     /** Lifetime of an access token; default 86399 seconds, as in Adobe's IMS example. */
     tokenTtlSeconds?: number;
     /**
@@ -117,8 +125,11 @@ export interface EmulatorUrls {
 export interface EmulatorState {
     url: string;
     tenantId: string;
-    /** Per sandbox: fieldGroups, schemas, descriptors, datasets, sourceConnections, targetConnections,
-     * mappingSets (every version), flows, records (by dataset id) and batches, each keyed by id. */
+    /**
+     * Per sandbox: fieldGroups, schemas, descriptors, datasets, sourceConnections, targetConnections,
+     * mappingSets (every version), flows, records (by dataset id), batches (landed) and pendingBatches
+     * (in flight to the data lake, by dataset id), each keyed by id.
+     */
     sandboxes: Record<string, Record<string, unknown>>;
 }
 
@@ -139,6 +150,11 @@ export interface Emulator {
     reset(): void;
     /** Addition: a copy of everything held, per sandbox (or of one sandbox). */
     state(sandbox?: string): EmulatorState;
+    /**
+     * Addition: lands every batch still in flight to the data lake now, as if `dataLakeLatencyMs` had
+     * passed: Catalog shows them and their datasets' lastBatch fields.
+     */
+    flushDataLake(): void;
     faults: { add(rule: FaultRule): void; clear(): void; injected: number };
     /** Every request seen since start or the last resetLog() (control routes excluded). */
     log: LogEntry[];

@@ -454,7 +454,7 @@ describe("AEP emulator programmatic API", () => {
     });
 
     it("resets everything but the tokens, and shows its state, in-process and over the control API", async () => {
-        const em = await startEmulator();
+        const em = await startEmulator({ dataLakeLatencyMs: 0 });
         try {
             const api = new AepCaller(em.url);
             const chain = await buildChatlioChain(api);
@@ -465,6 +465,8 @@ describe("AEP emulator programmatic API", () => {
             const dev = state.sandboxes.dev as any;
             expect(Object.keys(dev.flows)).to.deep.equal([chain.flowId]);
             expect(dev.records[chain.datasetId]).to.have.length(1);
+            expect(Object.keys(dev.batches)).to.have.length(1);
+            expect(dev.datasets[chain.datasetId].lastBatchId).to.equal(Object.keys(dev.batches)[0]);
             const viaHttp = (await (await fetch(`${em.url}/__emulator/state?sandbox=dev`)).json()) as any;
             expect(Object.keys(viaHttp.sandboxes)).to.deep.equal(["dev"]);
             expect(viaHttp.sandboxes.dev).to.deep.equal(dev);
