@@ -63,7 +63,7 @@ async function main(): Promise<void> {
         `  IMS token:      ${emulator.urls.ims}/ims/token/v3`,
         `  Platform APIs:  ${emulator.urls.platform}/data/foundation/...`,
         `  Inlet:          ${emulator.urls.inlet}/<inletId>`,
-        `  Control:        ${emulator.url}/__emulator/ (health, state, reset, faults, records, log)`,
+        `  Control:        ${emulator.url}/__emulator/ (health, state, reset, flush, faults, records, log)`,
         `  Store:          ${arg("store") ?? "(memory only; use --store FILE to keep objects)"}`,
         ...(seed !== undefined ? [`  Seed:           ${seed}`] : []),
         "",
