@@ -4,7 +4,7 @@
  * (§5.18); errors use the generic Platform problem shape (see errors.ts).
  */
 import { problem } from "./errors";
-import { Ctx, Reply, Router, SandboxRef, requireSandbox, userOf } from "./http";
+import { Ctx, Reply, RouteInfo, Router, SandboxRef, requireSandbox, userOf } from "./http";
 import { ExpressionError, compile } from "./expressions";
 import { SandboxData } from "./store";
 import { clone, getPath, hex, isObject, nowMs, setPath } from "./util";
@@ -12,14 +12,15 @@ import { Field, Fields, findField, schemaFields } from "./xdm";
 
 export const DATA_PREP_BASE = "/data/foundation/conversion";
 
-const router = new Router();
+const router = new Router("Data Prep", DATA_PREP_BASE);
 
 export function handleDataPrep(ctx: Ctx): Reply {
-    return router.dispatch(
-        ctx,
-        () => problem(404, `no Data Prep route for ${ctx.method} ${ctx.path}`),
-        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
-    );
+    return router.dispatch(ctx, () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`));
+}
+
+/** The family's routes: served, and described by Adobe but not served. */
+export function dataPrepRoutes(): RouteInfo[] {
+    return router.table();
 }
 
 function sandboxOf(ctx: Ctx): SandboxRef {
@@ -197,7 +198,19 @@ function listSets(ctx: Ctx): Reply {
         rows = [...rows].sort((a, b) => (a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : 0) * (desc ? -1 : 1));
     }
     const page = rows.slice(start, start + limit);
-    return { status: 200, body: { data: page.map(clone), _page: { count: page.length, limit }, _links: {} } };
+    // The spec's MapperSetPage: `data`, `_page: {count, limit}` (count: the sets in this answer) and
+    // `_links`, a map of Links ({href}). Adobe shows no next link for this list; when more sets follow, the
+    // emulator links the next page as `_links.next.href`, an absolute URI repeating the query with the
+    // next `start` (the shape of the Links the other Platform lists carry). The last page: `_links: {}`.
+    const links: Record<string, unknown> = {};
+    if (start + page.length < rows.length) {
+        const next = new URLSearchParams();
+        for (const [k, v] of q) if (k !== "start" && k !== "limit") next.append(k, v);
+        next.set("limit", String(limit));
+        next.set("start", String(start + page.length));
+        links.next = { href: `${ctx.core.url}${DATA_PREP_BASE}/mappingSets?${next}` };
+    }
+    return { status: 200, body: { data: page.map(clone), _page: { count: page.length, limit }, _links: links } };
 }
 
 /**
@@ -235,6 +248,14 @@ router
         if (!m) throw problem(404, `The mapping ${p.mappingId} is not in mapping set ${p.id}.`);
         return { status: 200, body: clone(m) };
     });
+
+// Described in the spec, not served: validation and the expression language's reference routes.
+const PREP_SPEC = "data-prep.yaml";
+router
+    .notServed("POST", "/mappingSets/validate", PREP_SPEC)
+    .notServed("POST", "/languages/el/validate", PREP_SPEC)
+    .notServed("GET", "/languages/el/functions", PREP_SPEC)
+    .notServed("GET", "/languages/el/operators", PREP_SPEC);
 
 // ---------------------------------------------------------------------------------------------------
 // Applying a mapping set (the inlet's Data Prep step)

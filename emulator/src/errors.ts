@@ -4,7 +4,7 @@
  * for Content-Type errors complete the set. Handlers throw an {@link ApiError}; the server turns it into
  * the HTTP answer.
  */
-import { uuid } from "./util";
+import { requestId } from "./util";
 
 /** An HTTP error answer: status, JSON body and optional extra headers. */
 export class ApiError extends Error {
@@ -48,7 +48,7 @@ export function xdmError(code: string, title: string, message: string): ApiError
         title,
         status,
         report: {
-            registryRequestId: uuid(),
+            registryRequestId: requestId(),
             timestamp: registryTimestamp(),
             "detailed-message": message,
             "sub-errors": [],
@@ -62,7 +62,10 @@ export function xdmError(code: string, title: string, message: string): ApiError
  * choice, kept in one place so a reader can tell them from documented ones.
  */
 export const XDM_CODES = {
-    /** Body validation (missing required field, bad type, unknown reference): no code documented. */
+    /**
+     * Request validation (a missing required field, a bad type, an unknown reference; `limit` or `start`
+     * without `orderby` on a list): no code documented.
+     */
     invalid: "XDM-1000-400",
     /** Missing x-sandbox-name: no code documented for Schema Registry. */
     sandboxMissing: "XDM-1001-400",
@@ -74,6 +77,8 @@ export const XDM_CODES = {
     schemaNotFound: "XDM-1012-404",
     /** Class not found. */
     classNotFound: "XDM-1013-404",
+    /** Data type not found (the emulator holds none). */
+    dataTypeNotFound: "XDM-1015-404",
     /** Deleting a resource that is still in use: undocumented (aep-api.md §5.20). */
     inUse: "XDM-1002-400",
     /** Descriptor not found: in the XDM-1010…1017-404 range; which number is which is not stated. */
@@ -98,7 +103,7 @@ export function flowError(code: string, title: string, message: string, report: 
         type: `https://ns.adobe.com/aep/errors/FLOW-${code}`,
         title,
         status,
-        report: { "detailed-message": message, "request-id": uuid(), ...report },
+        report: { "detailed-message": message, "request-id": requestId(), ...report },
         errorMessage: message,
         errorDetails: message,
     });
@@ -110,8 +115,8 @@ export function flowError(code: string, title: string, message: string, report: 
 export const FLOW_CODES = {
     /** A body that fails validation for a reason the error catalogue does not list. */
     invalid: "1400-400",
-    /** An unknown route below /flowservice. */
-    noRoute: "1102-404",
+    /** A method a Flow Service path does not take. */
+    notAllowed: "1102-405",
 } as const;
 
 /**

@@ -3,7 +3,7 @@
  * enable/disable action, and the connection and flow specifications (aep-api.md §2.4).
  */
 import { ApiError, FLOW_CODES, flowError } from "./errors";
-import { Core, Ctx, Reply, Router, SandboxRef, header, requireSandbox, sandboxId, userOf } from "./http";
+import { Core, Ctx, Reply, RouteInfo, Router, SandboxRef, header, requireSandbox, sandboxId, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
 import {
     CONNECTION_SPECS,
@@ -41,21 +41,22 @@ const TITLES: Record<string, string> = {
     "2100-404": "Sandbox not found",
     "2105-400": "Missing sandbox header",
     [FLOW_CODES.invalid]: "Bad request",
-    [FLOW_CODES.noRoute]: "Not found",
+    [FLOW_CODES.notAllowed]: "Method not allowed",
 };
 
 function err(code: string, message: string, report: Record<string, unknown> = {}): ApiError {
     return flowError(code, TITLES[code] ?? "Error", message, report);
 }
 
-const router = new Router();
+const router = new Router("Flow Service", FLOW_SERVICE_BASE);
 
 export function handleFlowService(ctx: Ctx): Reply {
-    return router.dispatch(
-        ctx,
-        () => err(FLOW_CODES.noRoute, `No Flow Service route for ${ctx.method} ${ctx.path}.`),
-        () => err(FLOW_CODES.noRoute, `${ctx.method} is not allowed on ${ctx.path}.`),
-    );
+    return router.dispatch(ctx, () => err(FLOW_CODES.notAllowed, `${ctx.method} is not allowed on ${ctx.path}.`));
+}
+
+/** The family's routes: served, and described by Adobe but not served. */
+export function flowServiceRoutes(): RouteInfo[] {
+    return router.table();
 }
 
 /**
@@ -305,7 +306,7 @@ function getOne(coll: Collection) {
         const sb = sandboxOf(ctx);
         const item = sb.data[coll][p.id];
         if (!item) throw notFound(coll, p.id);
-        return { status: 200, body: { items: [clone(liveItem(ctx.core, item))] } };
+        return { status: 200, body: listEnvelope([clone(liveItem(ctx.core, item))]) };
     };
 }
 
@@ -341,19 +342,70 @@ function propertyFilter(expr: string): (item: unknown) => boolean {
 }
 
 /**
+ * The Flow Service list envelope, for lists and for GET by id alike (aep-api.md §2.4.1; the spec's
+ * FlowListResponse, SourceConnectionsListResponse, …): `{items, _links, count}`.
+ * - `_links` is always present. The spec types `_links.next` as an object holding `href` (PageLink),
+ *   not as a nullable value, so the last (or only) page answers `_links: {}`: no next link, rather than a
+ *   `next` of null the spec does not allow.
+ * - `count` is the number of items in this answer. The spec gives only examples (7, 1, "42"); a GET by
+ *   id answers 1, as the spec's single-item example shows. `count=true` answers `{count}` alone, the number
+ *   of matches (§4.4).
+ */
+export function listEnvelope(items: unknown[], next?: string): Record<string, unknown> {
+    return { items, _links: next ? { next: { href: next } } : {}, count: items.length };
+}
+
+/** What a continuation token carries: the rest of the query, so that the token alone finds the next page. */
+interface ListState {
+    /** Offset of the next page. */
+    o: number;
+    /** Page size. */
+    l: number;
+    orderby?: string;
+    property?: string[];
+}
+
+/**
+ * The next-page token: base64url of the list state, without padding, so that it holds no "=", "&" or
+ * "+" and a client that takes the text after the first "=" of the href gets it whole.
+ */
+function encodeToken(state: ListState): string {
+    return Buffer.from(JSON.stringify(state)).toString("base64url");
+}
+
+function decodeToken(token: string): ListState {
+    let state: any;
+    try {
+        state = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    } catch {
+        state = undefined;
+    }
+    if (!isObject(state) || !Number.isInteger(state.o) || state.o < 0 || !Number.isInteger(state.l) || state.l < 1)
+        throw err("1401-400", "continuationToken is not valid.");
+    return state as ListState;
+}
+
+/**
  * Lists with `property` filters (repeated ones are ANDed), `orderby`, `limit` + `continuationToken`
- * paging (the next page's link is in `_links.next.href`) and `count=true` (aep-api.md §4.4, §4.5).
+ * paging and `count=true` (aep-api.md §4.4, §4.5). The next page's link has Adobe's documented form,
+ * `/flows?continuationToken=…` (§4.4; the spec's PageLink example `/connections?continuationToken=…`):
+ * relative to the service, the token its only parameter. The token carries the filters, the order and the
+ * page size, so the href alone gets the next page; parameters sent beside the token take precedence
+ * (a client that sends its filters again, or another limit, gets what it asks for).
  */
 function listItems(ctx: Ctx, items: Array<Record<string, unknown>>, listPath: string): Reply {
     const q = ctx.query;
+    const token = q.get("continuationToken");
+    const state = token ? decodeToken(token) : undefined;
+    const property = q.getAll("property").length ? q.getAll("property") : state?.property ?? [];
     let rows = items;
-    for (const p of q.getAll("property")) rows = rows.filter(propertyFilter(p));
+    for (const p of property) rows = rows.filter(propertyFilter(p));
     const count = q.get("count");
     if (count === "true") {
         if (q.has("limit")) throw err("1401-400", "limit and count cannot be used together.");
         return { status: 200, body: { count: rows.length } };
     }
-    const orderby = q.get("orderby");
+    const orderby = q.get("orderby") ?? state?.orderby;
     if (orderby) {
         const desc = orderby.startsWith("-");
         const key = orderby.replace(/^[-+]/, "");
@@ -362,33 +414,21 @@ function listItems(ctx: Ctx, items: Array<Record<string, unknown>>, listPath: st
             return desc ? -c : c;
         });
     }
-    let offset = 0;
-    const token = q.get("continuationToken");
-    if (token) {
-        try {
-            offset = Number(JSON.parse(Buffer.from(token, "base64url").toString("utf8")).offset);
-        } catch {
-            offset = NaN;
-        }
-        if (!Number.isInteger(offset) || offset < 0) throw err("1401-400", "continuationToken is not valid.");
-    }
-    let limit = rows.length;
+    const offset = state?.o ?? 0;
+    let limit = state?.l ?? rows.length;
     if (q.has("limit")) {
         limit = Number(q.get("limit"));
         if (!Number.isInteger(limit) || limit < 1) throw err("1401-400", "limit must be a positive integer.");
     }
     const page = rows.slice(offset, offset + limit);
-    const body: Record<string, unknown> = { items: page.map(clone) };
+    let next: string | undefined;
     if (offset + page.length < rows.length) {
-        const next = new URLSearchParams();
-        for (const p of q.getAll("property")) next.append("property", p);
-        if (orderby) next.set("orderby", orderby);
-        next.set("limit", String(limit));
-        next.set("continuationToken", Buffer.from(JSON.stringify({ offset: offset + page.length })).toString("base64url"));
-        // The href is relative to the service, as in Adobe's example ("/flows?continuationToken=…").
-        body._links = { next: { href: `${listPath}?${next}` } };
+        const nextState: ListState = { o: offset + page.length, l: limit };
+        if (orderby) nextState.orderby = orderby;
+        if (property.length) nextState.property = property;
+        next = `${listPath}?continuationToken=${encodeToken(nextState)}`;
     }
-    return { status: 200, body };
+    return { status: 200, body: listEnvelope(page.map(clone), next) };
 }
 
 function listColl(coll: Collection) {
@@ -480,7 +520,7 @@ function patchItem(coll: Collection) {
         if (coll === "flows") beginTransition(ctx.core, p.id, "updating");
         ctx.core.store.touch();
         // The spec answers flows with {id, etag} and connections with the list envelope (aep-api.md §2.4.1).
-        return { status: 200, body: coll === "flows" ? { id: p.id, etag } : { items: [clone(next)] } };
+        return { status: 200, body: coll === "flows" ? { id: p.id, etag } : listEnvelope([clone(next)]) };
     };
 }
 
@@ -559,7 +599,7 @@ function specLookup(kind: "connectionSpecs" | "flowSpecs") {
             sandboxOf(ctx);
             const item = items().find((i) => i.id === p.id);
             if (!item) throw err("1101-404", `The ${kind} resource ${p.id} does not exist.`, { id: p.id, type: kind });
-            return { status: 200, body: { items: [item] } };
+            return { status: 200, body: listEnvelope([item]) };
         },
     };
 }
@@ -591,8 +631,37 @@ router
     // Runs are not emulated: streaming flows show none.
     .on("GET", "/runs", (ctx) => {
         sandboxOf(ctx);
-        return { status: 200, body: { items: [] } };
+        return listItems(ctx, [], "/runs");
     });
+
+// Described in the spec, not served: base connections, searches, writing specs, runs' details and the
+// actions on connections.
+const FLOW_SPEC = "flow-service.yaml";
+router
+    .notServed("GET", "/connections", FLOW_SPEC)
+    .notServed("POST", "/connections", FLOW_SPEC)
+    .notServed("GET", "/connections/:id", FLOW_SPEC)
+    .notServed("PATCH", "/connections/:id", FLOW_SPEC)
+    .notServed("DELETE", "/connections/:id", FLOW_SPEC)
+    .notServed("GET", "/connections/:id/test", FLOW_SPEC)
+    .notServed("GET", "/connections/:id/explore", FLOW_SPEC)
+    .notServed("GET", "/connections/:id/configs", FLOW_SPEC)
+    .notServed("POST", "/connections/:id/action", FLOW_SPEC)
+    .notServed("POST", "/connections/search", FLOW_SPEC)
+    .notServed("POST", "/connectionSpecs", FLOW_SPEC)
+    .notServed("PUT", "/connectionSpecs/:id", FLOW_SPEC)
+    .notServed("GET", "/connectionSpecs/:id/explore", FLOW_SPEC)
+    .notServed("GET", "/connectionSpecs/:id/configs", FLOW_SPEC)
+    .notServed("POST", "/flows/search", FLOW_SPEC)
+    .notServed("POST", "/flowSpecs", FLOW_SPEC)
+    .notServed("PUT", "/flowSpecs/:id", FLOW_SPEC)
+    .notServed("POST", "/flowSpecs/search", FLOW_SPEC)
+    .notServed("POST", "/runs", FLOW_SPEC)
+    .notServed("GET", "/runs/:id", FLOW_SPEC)
+    .notServed("PUT", "/runs/:id", FLOW_SPEC)
+    .notServed("POST", "/runs/:id/action", FLOW_SPEC)
+    .notServed("POST", "/sourceConnections/:id/action", FLOW_SPEC)
+    .notServed("POST", "/targetConnections/:id/action", FLOW_SPEC);
 
 /** Applies a UI-style edit to a stored connection or flow: shallow merge, new etag and update time. */
 export function editFlowItem(item: Record<string, any>, changes: Record<string, unknown>): Record<string, any> {

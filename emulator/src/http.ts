@@ -6,7 +6,7 @@ import * as http from "http";
 import { ApiError } from "./errors";
 import { SandboxData, Store, TokenInfo } from "./store";
 import { EmulatorClient } from "./types";
-import { stableUuid } from "./util";
+import { IdSource, stableUuid } from "./util";
 
 /** The emulator-wide state handlers work with. */
 export interface Core {
@@ -21,6 +21,10 @@ export interface Core {
     flowSettleMs: number;
     /** Flows in a transitional state: id → the state shown and when it ends. Not persisted. */
     transitions: Map<string, { state: string; until: number; refusals?: number }>;
+    /** How long streamed records take to land in the data lake as a Catalog batch (see catalog.ts). */
+    dataLakeLatencyMs: number;
+    /** Where object ids come from when the emulator is seeded (EmulatorOptions.seed); random otherwise. */
+    ids?: IdSource;
 }
 
 export interface Ctx {
@@ -59,8 +63,42 @@ interface Route {
     handler: Handler;
 }
 
+/** A route Adobe's references describe that the emulator does not serve, and where it is described. */
+interface Gap {
+    method: string;
+    parts: string[];
+    source: string;
+}
+
+/** A route of a family's table, for the README and the route checks. */
+export interface RouteInfo {
+    method: string;
+    /** The path below the family's base, with `:name` segments. */
+    path: string;
+    /** Where Adobe describes a route the emulator does not serve; absent for served routes. */
+    notServed?: string;
+}
+
+/** The body of a 501: the emulator's gap, told apart from an error in the request. */
+export function notServed(method: string, fullPath: string, described?: { family: string; source: string }): ApiError {
+    const detail = described
+        ? `${method} ${fullPath} is part of Adobe's ${described.family} API (${described.source}), but the AEP emulator does not serve it. This is a gap of the emulator, not an error in your request; the emulator's README lists every route it serves and every one it does not.`
+        : `The AEP emulator does not serve ${method} ${fullPath}: the Adobe API references it follows do not describe this route (it may exist in AEP, or the path may be mistyped). The emulator's README lists every route it serves.`;
+    return new ApiError(501, { type: "urn:aep-emulator:not-served", status: 501, title: "Not served by the AEP emulator", detail });
+}
+
 export class Router {
     private readonly routes: Route[] = [];
+    private readonly gaps: Gap[] = [];
+
+    /**
+     * @param family the API family's name as Adobe titles it ("Schema Registry")
+     * @param base the family's base path ("/data/foundation/schemaregistry")
+     */
+    constructor(
+        readonly family: string,
+        readonly base: string,
+    ) {}
 
     /** Adds a route; `:name` segments capture one URL-decoded path segment. */
     on(method: string, pattern: string, handler: Handler): this {
@@ -69,10 +107,29 @@ export class Router {
     }
 
     /**
-     * Runs the matching handler. When the path matches but not the method, `notAllowed` builds the error;
-     * when nothing matches, `notFound` does.
+     * Records a route Adobe's references describe (`source`, e.g. "schema-registry.yaml") that the emulator
+     * does not serve: it answers 501 saying so, rather than a 404 the caller would take for its own mistake.
      */
-    dispatch(ctx: Ctx, notFound: () => ApiError, notAllowed: () => ApiError): Reply {
+    notServed(method: string, pattern: string, source: string): this {
+        this.gaps.push({ method, parts: pattern.split("/").filter(Boolean), source });
+        return this;
+    }
+
+    /** Every route served and every route described but not served, in the order they were added. */
+    table(): RouteInfo[] {
+        const path = (parts: string[]) => "/" + parts.join("/");
+        return [
+            ...this.routes.map((r) => ({ method: r.method, path: path(r.parts) })),
+            ...this.gaps.map((g) => ({ method: g.method, path: path(g.parts), notServed: g.source })),
+        ];
+    }
+
+    /**
+     * Runs the matching handler. A described route the emulator does not serve answers 501; when the path
+     * matches a route but not its method, `notAllowed` builds the error; a path no route matches answers
+     * 501 too (the emulator cannot tell a route of AEP it does not know from a mistyped one).
+     */
+    dispatch(ctx: Ctx, notAllowed: () => ApiError): Reply {
         const segs = ctx.path.split("/").filter(Boolean);
         let pathMatched = false;
         for (const r of this.routes) {
@@ -81,7 +138,12 @@ export class Router {
             pathMatched = true;
             if (r.method === ctx.method) return r.handler(ctx, params);
         }
-        throw pathMatched ? notAllowed() : notFound();
+        const full = `${this.base}${ctx.path === "/" ? "" : ctx.path}`;
+        for (const g of this.gaps) {
+            if (g.method === ctx.method && match(g.parts, segs)) throw notServed(ctx.method, full, { family: this.family, source: g.source });
+        }
+        if (pathMatched || this.gaps.some((g) => match(g.parts, segs))) throw notAllowed();
+        throw notServed(ctx.method, full);
     }
 }
 

@@ -1,21 +1,27 @@
 /**
  * The local AEP emulator: IMS, Schema Registry, Catalog, Flow Service, Data Prep, sandbox management
  * and the DCS streaming inlet on one loopback HTTP server, faithful to Adobe's published Platform API
- * (shared/reference/aep-api.md). Used by the tests, the demo (`npm start`) and users (the
- * `aep-emulator` command, `npm run emulator` in the repository).
+ * (the team's AEP API notes, aep-api.md, and Adobe's OpenAPI specs). For tests and demos: the `aep-emulator`
+ * command, or in-process:
  *
  * ```ts
- * const emulator = await startEmulator();
- * // point a client at emulator.url with DEMO_CREDENTIALS …
- * await emulator.close();
+ * const emu = await startEmulator({ seed: "ci" });   // a free port; same seed, same ids
+ * emu.urls;            // { platform, ims, inlet }
+ * emu.env();           // AEP_PLATFORM_URL, AEP_IMS_URL, AEP_CLIENT_ID, … for this emulator
+ * emu.faults.add({ method: "POST", path: "/data/foundation/flowservice/flows", status: 504, commit: true });
+ * await emu.stop();
  * ```
  */
-import { getObject as readObject, deleteObject as removeObject, editObject as changeObject, listObjects, recordsOf } from "./objects";
+import { settleBatches } from "./catalog";
+import { getObject as readObject, deleteObject as removeObject, editObject as changeObject, listObjects, objectKind, recordsOf } from "./objects";
 import { holdFlowState } from "./flow-service";
 import { DEMO_CREDENTIALS, EmulatorServer } from "./server";
 import { Emulator, EmulatorClient, EmulatorOptions } from "./types";
+import { withIds } from "./util";
 
-export { DEMO_CREDENTIALS } from "./server";
+export { DEMO_CREDENTIALS, routeTable } from "./server";
+export type { FamilyRoutes } from "./server";
+export type { RouteInfo } from "./http";
 export * from "./types";
 export { CHATLIO_CONNECTION_SPEC_ID, DATA_LAKE_CONNECTION_SPEC_ID, STREAMING_FLOW_SPEC_ID, STREAMING_PROVIDER_ID } from "./specs";
 export { EXPERIENCE_EVENT } from "./xdm";
@@ -25,9 +31,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const server = new EmulatorServer(options);
     const url = await server.listen();
     const store = () => server.core.store;
+    const ids = <T>(f: () => T): T => withIds(server.core.ids, f);
+    const credentials = (options.clients ?? [DEMO_CREDENTIALS])[0];
     const emulator: Emulator = {
         url,
+        urls: { platform: url, ims: url, inlet: `${url}/collection` },
+        credentials,
         close: () => server.close(),
+        stop: () => server.close(),
+        reset: () => server.reset(),
+        state: (sandbox) => server.state(sandbox),
+        flushDataLake: () => server.flushDataLake(),
         faults: {
             add: (rule) => server.faults.add(rule),
             clear: () => server.faults.clear(),
@@ -48,7 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         editObject: (kind, id, changes) => {
             store().refresh();
-            changeObject(store(), kind, id, changes);
+            ids(() => changeObject(store(), kind, id, changes));
         },
         deleteObject: (kind, id) => {
             store().refresh();
@@ -60,6 +74,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         getObject: (kind, id) => {
             store().refresh();
+            // A dataset shows the batches that landed meanwhile, as a GET would.
+            let isDataset = false;
+            try {
+                isDataset = objectKind(kind) === "dataset";
+            } catch {
+                // an unknown kind: readObject answers undefined
+            }
+            if (isDataset) {
+                for (const [, sb] of store().all()) settleBatches(server.core, sb);
+                store().flush();
+            }
             return readObject(store(), kind, id);
         },
         holdFlowState: (id, state, forMs, refusals) => {
@@ -67,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             if (!store().all().some(([, sb]) => sb.flows[id])) throw new Error(`holdFlowState: no flow ${id}`);
             holdFlowState(server.core, id, state, forMs, refusals);
         },
-        env: (client: EmulatorClient = (options.clients ?? [DEMO_CREDENTIALS])[0], sandbox = (options.sandboxes ?? ["prod", "dev"])[0]) => ({
+        env: (client: EmulatorClient = credentials, sandbox = (options.sandboxes ?? ["prod", "dev"])[0]) => ({
             AEP_PLATFORM_URL: url,
             AEP_IMS_URL: url,
             AEP_CLIENT_ID: client.clientId,

@@ -12,7 +12,8 @@ import { Ctx, Reply, header } from "./http";
 import { applyMappingSet } from "./data-prep";
 import { liveItem, mappingFor } from "./flow-service";
 import { SandboxData } from "./store";
-import { isObject, nowMs, uuid } from "./util";
+import { isObject, nowMs, requestId } from "./util";
+import { landRecords } from "./catalog";
 import { recordProblems, schemaFields } from "./xdm";
 
 /** Payload limit: "larger than 1 MB" gets a 413 (dcs-spec); read here as 1 MiB. */
@@ -134,23 +135,31 @@ export function handleInlet(ctx: Ctx): Reply {
     if (batch) {
         const messages = isObject(payload) && Array.isArray(payload.messages) ? payload.messages : undefined;
         if (!messages) throw bad("Invalid batch", `A batch body is {"messages": [...]}.`);
+        let stored = 0;
+        let size = 0;
+        let datasetId: string | undefined;
         const responses = messages.map((msg) => {
-            const xactionId = uuid();
+            const xactionId = requestId();
             try {
-                ingest(ctx, ref, msg);
+                datasetId = ingest(ctx, ref, msg);
+                stored++;
+                size += Buffer.byteLength(JSON.stringify(msg));
                 return { xactionId };
             } catch (e) {
                 if (!(e instanceof ApiError)) throw e;
                 return { ...(e.body as object), xactionId, status: e.status };
             }
         });
-        return { status: 207, body: { inletId, batchId: uuid(), receivedTimeMs: received, responses } };
+        // The stored messages head for the data lake, where Catalog shows them as a batch (catalog.ts).
+        if (datasetId && stored) landRecords(ctx.core, ref.sb, datasetId, { recordCount: stored, size, imsOrg: ref.flow.imsOrgId, at: received });
+        return { status: 207, body: { inletId, batchId: requestId(), receivedTimeMs: received, responses } };
     }
-    ingest(ctx, ref, payload);
+    const datasetId = ingest(ctx, ref, payload);
+    landRecords(ctx.core, ref.sb, datasetId, { recordCount: 1, size: Buffer.byteLength(ctx.rawBody), imsOrg: ref.flow.imsOrgId, at: received });
     // The 200 body is {inletId, xactionId, receivedTimeMs} in the docs (the spec spells inletID). The sync
     // validation flag is syncValidation in the spec and synchronousValidation in the tutorial
     // (aep-api.md §5.11): both are honoured.
-    const body: Record<string, unknown> = { inletId, xactionId: uuid(), receivedTimeMs: received };
+    const body: Record<string, unknown> = { inletId, xactionId: requestId(), receivedTimeMs: received };
     if (ctx.query.get("syncValidation") === "true" || ctx.query.get("synchronousValidation") === "true") body.synchronousValidation = { status: "pass" };
     return { status: 200, body };
 }

@@ -2,7 +2,7 @@
  * The test-facing view of the store: list every object, read one, and change or delete objects behind
  * the API's back the way a person in the AEP UI would (drift and orphan checks).
  */
-import { editDataset } from "./catalog";
+import { dropDataset, editDataset } from "./catalog";
 import { editFlowItem } from "./flow-service";
 import { editResource } from "./schema-registry";
 import { SandboxData, Store } from "./store";
@@ -116,8 +116,8 @@ export function editObject(store: Store, kindName: string, id: string, changes: 
 /** Deletes an object whatever still refers to it (a dataset's records go with it). */
 export function deleteObject(store: Store, kindName: string, id: string): void {
     const { kind, sb, coll } = locate(store, kindName, id);
-    delete coll[id];
-    if (kind === "dataset") delete sb.records[id];
+    if (kind === "dataset") dropDataset(sb, id);
+    else delete coll[id];
     store.touch();
     store.flush();
 }

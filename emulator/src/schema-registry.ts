@@ -1,11 +1,12 @@
 /**
  * Schema Registry (/data/foundation/schemaregistry): tenant field groups (also under the deprecated
- * /tenant/mixins paths), tenant schemas, descriptors, /stats and the ExperienceEvent class (aep-api.md
- * §2.2). Schemas carry immutable tags (`union` enables Profile, §2.2.4); once a schema's dataset has
- * ingested records or is Profile-enabled, only non-destructive changes to it or its field groups pass.
+ * /tenant/mixins paths), tenant schemas, descriptors, /stats, the classes lists and lookups, and the global
+ * container's lists (aep-api.md §2.2). Schemas carry immutable tags (`union` enables Profile, §2.2.4); once
+ * a schema's dataset has ingested records or is Profile-enabled, only non-destructive changes to it or its
+ * field groups pass.
  */
 import { ApiError, XDM_CODES, problem, problemError, xdmError } from "./errors";
-import { Core, Ctx, Reply, Router, SandboxRef, header, requireSandbox, sandboxId, sandboxType, userOf } from "./http";
+import { Core, Ctx, Reply, RouteInfo, Router, SandboxRef, header, requireSandbox, sandboxId, sandboxType, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
 import { SandboxData } from "./store";
 import { bumpMinor, clone, hex, isObject, nowMs, sha256 } from "./util";
@@ -28,15 +29,16 @@ export const SCHEMA_REGISTRY_BASE = "/data/foundation/schemaregistry";
 
 type Kind = "fieldGroup" | "schema";
 
-const router = new Router();
+const router = new Router("Schema Registry", SCHEMA_REGISTRY_BASE);
 
 /** Handles a request below {@link SCHEMA_REGISTRY_BASE}; the gateway checks have passed. */
 export function handleSchemaRegistry(ctx: Ctx): Reply {
-    return router.dispatch(
-        ctx,
-        () => problem(404, `no Schema Registry route for ${ctx.method} ${ctx.path}`),
-        () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`),
-    );
+    return router.dispatch(ctx, () => problem(405, `${ctx.method} is not allowed on ${ctx.path}`));
+}
+
+/** The family's routes: served, and described by Adobe but not served. */
+export function schemaRegistryRoutes(): RouteInfo[] {
+    return router.table();
 }
 
 function sandboxOf(ctx: Ctx): SandboxRef {
@@ -377,56 +379,113 @@ function propertyFilter(expr: string): (r: Record<string, any>) => boolean {
     };
 }
 
+/** Applies every `property=` filter; several may share one parameter, separated by commas. */
+function filterRows(ctx: Ctx, rows: Array<Record<string, any>>): Array<Record<string, any>> {
+    // A comma followed by anything but the start of another "name<op>" filter belongs to the value
+    // (titles may contain commas).
+    for (const p of ctx.query.getAll("property"))
+        for (const expr of p.split(/,(?=\s*[A-Za-z_$@][\w:$.@-]*\s*(?:==|!=|<=|>=|<|>))/)) if (expr.trim()) rows = rows.filter(propertyFilter(expr.trim()));
+    return rows;
+}
+
+/** One page of a Schema Registry list, and where the next one starts. */
+interface RegistryPage {
+    page: Array<Record<string, any>>;
+    /** The `orderby` in force (sent, or the default). */
+    orderby: string;
+    /** The primary sort value of the page's last row when more follow (the next `start`), else null. */
+    next: string | null;
+    /** The next page's URI when more follow, else null. */
+    nextHref: string | null;
+}
+
+/**
+ * Orders and pages a Schema Registry list (aep-api.md §4.4; the spec's `orderby`, `start` and `limit`
+ * parameters):
+ * - `orderby` names one or more fields (`title`, `-updated`, `title,description`); the first is the primary
+ *   sort key. Without it the emulator orders by `defaultOrder` (Adobe does not say which order a list
+ *   without `orderby` has).
+ * - `limit` and `start` "cannot be used without an `orderby` parameter present" (the spec's descriptions
+ *   of both): sent without `orderby`, they are refused with a 400. Adobe names no code for it; the
+ *   emulator's request-validation code is used (XDM_CODES.invalid).
+ * - `limit` is a hint from 0 to 500; a page holds at most 300 results (§4.4).
+ * - `start` is the primary sort value of the previous page's last row: the page holds the rows strictly
+ *   after it (before it, descending).
+ * The next page's URI (`_links.next`) repeats the filters, the order and the limit, with `start`.
+ */
+function pageRows(ctx: Ctx, rows: Array<Record<string, any>>, listPath: string, defaultOrder: string): RegistryPage {
+    const q = ctx.query;
+    const sent = q.get("orderby");
+    if (sent === null || sent.trim() === "") {
+        const stray = ["limit", "start"].filter((k) => q.has(k));
+        if (stray.length)
+            throw invalid(`${stray.map((k) => `"${k}"`).join(" and ")} cannot be used without an "orderby" parameter: add one, e.g. orderby=${defaultOrder}.`);
+    }
+    const orderby = sent && sent.trim() ? sent.trim() : defaultOrder;
+    const keys = orderby.split(",").map((k) => k.trim()).filter(Boolean).map((k) => ({ desc: k.startsWith("-"), key: k.replace(/^[-+]/, "") }));
+    let limit = 300;
+    const limitParam = q.get("limit");
+    if (limitParam !== null) {
+        const n = Number(limitParam);
+        if (limitParam.trim() === "" || !Number.isInteger(n) || n < 0 || n > 500) throw invalid(`"limit" must be an integer from 0 to 500.`);
+        limit = Math.min(n, 300);
+    }
+    const sorted = [...rows].sort((a, b) => {
+        for (const { key, desc } of keys) {
+            const x = sortValue(a, key);
+            const y = sortValue(b, key);
+            const c = x < y ? -1 : x > y ? 1 : 0;
+            if (c) return desc ? -c : c;
+        }
+        return 0;
+    });
+    const primary = keys[0];
+    let after = sorted;
+    const start = q.get("start");
+    if (start !== null) {
+        after = sorted.filter((r) => {
+            const v = sortValue(r, primary.key);
+            const s = typeof v === "number" ? Number(start) : start;
+            return primary.desc ? v < s : v > s;
+        });
+    }
+    const page = after.slice(0, limit);
+    const more = after.length > page.length && page.length > 0;
+    const next = more ? String(sortValue(page[page.length - 1], primary.key)) : null;
+    let nextHref: string | null = null;
+    if (next !== null) {
+        const params = new URLSearchParams();
+        for (const p of q.getAll("property")) params.append("property", p);
+        params.set("orderby", orderby);
+        params.set("start", next);
+        params.set("limit", String(limit));
+        nextHref = `${ctx.core.url}${SCHEMA_REGISTRY_BASE}${listPath}?${params}`;
+    }
+    return { page, orderby, next, nextHref };
+}
+
+/**
+ * A Schema Registry list in the spec's listResponse shape: `results`, `_page: {orderby, next, count}` and
+ * `_links: {next}` (schemas add `_links.global_schemas`). On the last or only page `_page.next` and
+ * `_links.next` are null: the spec's description and examples say so, though its type says string.
+ * `_page.next` holds the value to send as `start` (the spec's `start` description: "the maximum value of
+ * the primary sort property … received in the previous page"); `_links.next` is the next page's URI.
+ */
+function listBody(ctx: Ctx, variant: "xed-id" | "xed", rows: Array<Record<string, any>>, listPath: string, show: (r: Record<string, any>) => Record<string, any>): Record<string, unknown> {
+    const { page, orderby, next, nextHref } = pageRows(ctx, filterRows(ctx, rows), listPath, "title");
+    const links: Record<string, unknown> = { next: nextHref };
+    if (/\/schemas$/.test(listPath)) links.global_schemas = { href: `${ctx.core.url}${SCHEMA_REGISTRY_BASE}/global/schemas` };
+    return {
+        results: page.map((r) => (variant === "xed-id" ? summary(r) : show(r))),
+        _page: { orderby, next, count: page.length },
+        _links: links,
+    };
+}
+
 function list(ctx: Ctx, kind: Kind, items: Array<Record<string, any>>, listPath: string): Reply {
     const variant = listAccept(ctx);
     const sb = sandboxOf(ctx);
-    const orderParam = ctx.query.get("orderby") ?? "title";
-    const desc = orderParam.startsWith("-");
-    const orderKey = orderParam.replace(/^[-+]/, "");
-    const limitParam = ctx.query.get("limit");
-    let limit = 300; // results are capped at 300 per call (aep-api.md §4.4)
-    if (limitParam !== null) {
-        const n = Number(limitParam);
-        if (!Number.isInteger(n) || n < 0 || n > 500) throw invalid(`"limit" must be an integer from 0 to 500.`);
-        limit = Math.min(n, 300);
-    }
-    let rows = items;
-    // Several filters may share one parameter, separated by commas; a comma followed by anything but the
-    // start of another "name<op>" filter belongs to the value (titles may contain commas).
-    for (const p of ctx.query.getAll("property"))
-        for (const expr of p.split(/,(?=\s*[A-Za-z_$][\w:$.-]*\s*(?:==|!=|<=|>=|<|>))/)) if (expr.trim()) rows = rows.filter(propertyFilter(expr.trim()));
-    rows = [...rows].sort((a, b) => {
-        const x = sortValue(a, orderKey);
-        const y = sortValue(b, orderKey);
-        const c = x < y ? -1 : x > y ? 1 : 0;
-        return desc ? -c : c;
-    });
-    const start = ctx.query.get("start");
-    if (start !== null) {
-        rows = rows.filter((r) => {
-            const v = sortValue(r, orderKey);
-            const s = typeof v === "number" ? Number(start) : start;
-            return desc ? v < s : v > s;
-        });
-    }
-    const page = rows.slice(0, limit);
-    const more = rows.length > page.length && page.length > 0;
-    const next = more ? String(sortValue(page[page.length - 1], orderKey)) : null;
-    const nextHref = more
-        ? `${ctx.core.url}${SCHEMA_REGISTRY_BASE}${listPath}?${new URLSearchParams({ orderby: orderParam, start: next as string, limit: String(limit) })}`
-        : null;
-    const links: Record<string, unknown> = { next: nextHref };
-    if (kind === "schema") links.global_schemas = { href: `${ctx.core.url}${SCHEMA_REGISTRY_BASE}/global/schemas` };
-    return {
-        status: 200,
-        body: {
-            results: page.map((r) => (variant === "xed-id" ? summary(r) : render(r, "xed", sb.data))),
-            // The spec's own description and example give null for the last page, though its type says
-            // string; the description is followed.
-            _page: { orderby: orderParam, next, count: page.length },
-            _links: links,
-        },
-    };
+    return { status: 200, body: listBody(ctx, variant, items, listPath, (r) => render(r, "xed", sb.data)) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -678,23 +737,18 @@ function buildDescriptor(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Rec
 function listDescriptors(ctx: Ctx): Reply {
     const sb = sandboxOf(ctx);
     const { v2, form } = descriptorListAccept(ctx);
-    let rows = Object.values(sb.data.descriptors);
-    for (const p of ctx.query.getAll("property"))
-        for (const expr of p.split(/,(?=\s*[A-Za-z_$@][\w:$.@-]*\s*(?:==|!=|<=|>=|<|>))/)) if (expr.trim()) rows = rows.filter(propertyFilter(expr.trim()));
-    rows = [...rows].sort((a, b) => (a["@id"] < b["@id"] ? -1 : 1));
+    // The global container holds no descriptors.
+    let rows = filterRows(ctx, ctx.path.startsWith("/global/") ? [] : Object.values(sb.data.descriptors));
     const shown = (d: Record<string, any>) =>
         form === "id" ? d["@id"] : form === "link" ? `${SCHEMA_REGISTRY_BASE}/tenant/descriptors/${d["@id"]}` : clone(d);
     if (v2) {
-        // The -v2 forms page with a results array and _page (spec acceptDescriptors); orderby is @id here.
-        const limitParam = ctx.query.get("limit");
-        const limit = limitParam === null ? 300 : Number(limitParam);
-        if (!Number.isInteger(limit) || limit < 0 || limit > 500) throw invalid(`"limit" must be an integer from 0 to 500.`);
-        const start = ctx.query.get("start");
-        if (start !== null) rows = rows.filter((d) => d["@id"] > start);
-        const page = rows.slice(0, Math.min(limit, 300));
-        const next = rows.length > page.length && page.length ? page[page.length - 1]["@id"] : null;
-        return { status: 200, body: { results: page.map(shown), _page: { orderby: "@id", next, count: page.length } } };
+        // The -v2 forms page with a results array and _page (spec acceptDescriptors). The list takes the
+        // same orderby, start and limit as the other lists (the spec shares their definitions), so limit
+        // and start need orderby here too; without one the order is by @id.
+        const { page, orderby, next } = pageRows(ctx, rows, ctx.path.replace(/\/+$/, ""), "@id");
+        return { status: 200, body: { results: page.map(shown), _page: { orderby, next, count: page.length } } };
     }
+    rows = [...rows].sort((a, b) => (a["@id"] < b["@id"] ? -1 : 1));
     // Without -v2: one array per descriptor @type (spec listDescriptorsResponse).
     const grouped: Record<string, unknown[]> = {};
     for (const d of rows) (grouped[d["@type"]] ??= []).push(shown(d));
@@ -704,7 +758,7 @@ function listDescriptors(ctx: Ctx): Reply {
 function lookupDescriptor(ctx: Ctx, p: Record<string, string>): Reply {
     const sb = sandboxOf(ctx);
     descriptorLookupAccept(ctx);
-    const d = sb.data.descriptors[p.id];
+    const d = ctx.path.startsWith("/global/") ? undefined : sb.data.descriptors[p.id];
     if (!d) throw descriptorNotFound(p.id);
     return { status: 200, body: clone(d) };
 }
@@ -761,31 +815,60 @@ function stats(ctx: Ctx): Reply {
     };
 }
 
-function globalClass(ctx: Ctx, p: Record<string, string>): Reply {
-    sandboxOf(ctx);
-    const variant = lookupAccept(ctx);
-    const cls = Object.values(CLASSES).find((c) => c.id === p.id || c.altId === p.id);
-    if (!cls) throw xdmError(XDM_CODES.classNotFound, "Resource Not Found", `The class ${p.id} was not found (the emulator knows ${Object.keys(CLASSES).join(", ")}).`);
-    const r = classResource(cls);
-    if (variant.startsWith("xed-full")) {
-        delete r.definitions;
-        delete r.allOf;
-        r.properties = cls.fields;
-    }
-    return { status: 200, body: r };
+// ---------------------------------------------------------------------------------------------------
+// Classes, data types and the global container (aep-api.md §2.2.1: "global holds Adobe's resources and
+// is GET-only"; the spec's /{CONTAINER_ID}/… list and lookup paths)
+//
+// The emulator's global container holds the standard classes it knows (CLASSES in xdm.ts: XDM
+// ExperienceEvent) and nothing else: no standard field groups, schemas, data types or descriptors. The
+// tenant container holds no classes or data types: creating them is not served (501). So the global and
+// class lists are served from what the emulator holds, and a lookup of anything else is a 404 that says so.
+
+const GLOBAL_HOLDS = `the emulator's global container holds only the class${Object.keys(CLASSES).length > 1 ? "es" : ""} ${Object.keys(CLASSES).join(", ")}`;
+
+function findClass(id: string) {
+    return Object.values(CLASSES).find((c) => c.id === id || c.altId === id);
 }
 
-function globalList(kind: "classes" | "other") {
+function classLookup(container: "global" | "tenant") {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        sandboxOf(ctx);
+        const variant = lookupAccept(ctx);
+        const cls = container === "global" ? findClass(p.id) : undefined;
+        if (!cls) {
+            const where = container === "global" ? GLOBAL_HOLDS : `the tenant container holds no classes (${findClass(p.id) ? "this is a global class: look it up under /global/classes" : GLOBAL_HOLDS})`;
+            throw xdmError(XDM_CODES.classNotFound, "Resource Not Found", `The class ${p.id} was not found: ${where}.`);
+        }
+        const r = classResource(cls);
+        if (variant.startsWith("xed-full")) {
+            delete r.definitions;
+            delete r.allOf;
+            r.properties = cls.fields;
+        }
+        return { status: 200, body: r };
+    };
+}
+
+/** A list of the resources the emulator holds in a container it does not write to (classes, globals). */
+function fixedList(rows: () => Array<Record<string, any>>) {
     return (ctx: Ctx): Reply => {
         const variant = listAccept(ctx);
         sandboxOf(ctx);
-        const rows = kind === "classes" ? Object.values(CLASSES).map(classResource) : [];
-        return {
-            status: 200,
-            body: { results: rows.map((r) => (variant === "xed-id" ? summary(r) : r)), _page: { orderby: "title", next: null, count: rows.length }, _links: { next: null } },
-        };
+        return { status: 200, body: listBody(ctx, variant, rows(), ctx.path.replace(/\/+$/, ""), (r) => r) };
     };
 }
+
+/** A lookup in a container where the emulator holds nothing of this kind. */
+function emptyLookup(what: string, code: string) {
+    return (ctx: Ctx, p: Record<string, string>): Reply => {
+        sandboxOf(ctx);
+        lookupAccept(ctx);
+        throw xdmError(code, "Resource Not Found", `The ${what} ${p.id} was not found: ${GLOBAL_HOLDS}, and the tenant container holds the field groups and schemas created in it.`);
+    };
+}
+
+const knownClasses = () => Object.values(CLASSES).map(classResource);
+const nothing = () => [];
 
 for (const seg of ["fieldgroups", "mixins"]) {
     router
@@ -795,7 +878,8 @@ for (const seg of ["fieldgroups", "mixins"]) {
         .on("PUT", `/tenant/${seg}/:id`, replace("fieldGroup"))
         .on("PATCH", `/tenant/${seg}/:id`, patch("fieldGroup"))
         .on("DELETE", `/tenant/${seg}/:id`, remove("fieldGroup"))
-        .on("GET", `/global/${seg}`, globalList("other"));
+        .on("GET", `/global/${seg}`, fixedList(nothing))
+        .on("GET", `/global/${seg}/:id`, emptyLookup("field group", XDM_CODES.fieldGroupNotFound));
 }
 router
     .on("GET", "/tenant/schemas", (ctx) => list(ctx, "schema", Object.values(sandboxOf(ctx).data.schemas), "/tenant/schemas"))
@@ -804,15 +888,44 @@ router
     .on("PUT", "/tenant/schemas/:id", replace("schema"))
     .on("PATCH", "/tenant/schemas/:id", patch("schema"))
     .on("DELETE", "/tenant/schemas/:id", remove("schema"))
-    .on("GET", "/global/schemas", globalList("other"))
-    .on("GET", "/global/classes", globalList("classes"))
-    .on("GET", "/global/classes/:id", globalClass)
+    .on("GET", "/global/schemas", fixedList(nothing))
+    .on("GET", "/global/schemas/:id", emptyLookup("schema", XDM_CODES.schemaNotFound))
+    .on("GET", "/global/classes", fixedList(knownClasses))
+    .on("GET", "/global/classes/:id", classLookup("global"))
+    .on("GET", "/tenant/classes", fixedList(nothing))
+    .on("GET", "/tenant/classes/:id", classLookup("tenant"))
+    .on("GET", "/global/datatypes", fixedList(nothing))
+    .on("GET", "/global/datatypes/:id", emptyLookup("data type", XDM_CODES.dataTypeNotFound))
+    .on("GET", "/tenant/datatypes", fixedList(nothing))
+    .on("GET", "/tenant/datatypes/:id", emptyLookup("data type", XDM_CODES.dataTypeNotFound))
     .on("GET", "/stats", stats)
     .on("GET", "/tenant/descriptors", listDescriptors)
     .on("POST", "/tenant/descriptors", createDescriptor)
     .on("GET", "/tenant/descriptors/:id", lookupDescriptor)
     .on("PUT", "/tenant/descriptors/:id", replaceDescriptor)
-    .on("DELETE", "/tenant/descriptors/:id", deleteDescriptor);
+    .on("DELETE", "/tenant/descriptors/:id", deleteDescriptor)
+    .on("GET", "/global/descriptors", listDescriptors)
+    .on("GET", "/global/descriptors/:id", lookupDescriptor);
+
+// Described in the spec, not served: behaviors, writing classes and data types, unions, the rpc routes.
+const SR_SPEC = "schema-registry.yaml";
+router
+    .notServed("GET", "/global/behaviors", SR_SPEC)
+    .notServed("GET", "/global/behaviors/:id", SR_SPEC)
+    .notServed("POST", "/tenant/classes", SR_SPEC)
+    .notServed("PUT", "/tenant/classes/:id", SR_SPEC)
+    .notServed("PATCH", "/tenant/classes/:id", SR_SPEC)
+    .notServed("DELETE", "/tenant/classes/:id", SR_SPEC)
+    .notServed("POST", "/tenant/datatypes", SR_SPEC)
+    .notServed("PUT", "/tenant/datatypes/:id", SR_SPEC)
+    .notServed("PATCH", "/tenant/datatypes/:id", SR_SPEC)
+    .notServed("DELETE", "/tenant/datatypes/:id", SR_SPEC)
+    .notServed("GET", "/tenant/unions", SR_SPEC)
+    .notServed("GET", "/tenant/unions/:id", SR_SPEC)
+    .notServed("GET", "/rpc/export/:id", SR_SPEC)
+    .notServed("POST", "/rpc/import", SR_SPEC)
+    .notServed("GET", "/rpc/sampledata/:id", SR_SPEC)
+    .notServed("GET", "/rpc/auditlog/:id", SR_SPEC);
 
 // ---------------------------------------------------------------------------------------------------
 // For the other families and the drift helpers

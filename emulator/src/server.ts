@@ -6,19 +6,19 @@
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { CATALOG_BASE, handleCatalog } from "./catalog";
-import { DATA_PREP_BASE, handleDataPrep } from "./data-prep";
+import { CATALOG_BASE, catalogRoutes, handleCatalog, settleBatches } from "./catalog";
+import { DATA_PREP_BASE, dataPrepRoutes, handleDataPrep } from "./data-prep";
 import { ApiError, dcsError, imsError, problem, problemError } from "./errors";
-import { FLOW_SERVICE_BASE, handleFlowService } from "./flow-service";
-import { Core, Ctx, Reply } from "./http";
+import { FLOW_SERVICE_BASE, flowServiceRoutes, handleFlowService } from "./flow-service";
+import { Core, Ctx, Reply, RouteInfo, notServed } from "./http";
 import { checkGateway, issueToken } from "./ims";
 import { handleInlet } from "./inlet";
 import { deleteObject, editObject, getObject, listObjects, recordsOf } from "./objects";
-import { SANDBOX_BASE, handleSandbox } from "./sandbox";
-import { SCHEMA_REGISTRY_BASE, handleSchemaRegistry } from "./schema-registry";
+import { SANDBOX_BASE, SANDBOX_TOOLING_BASE, handleSandbox, handleSandboxTooling, sandboxRoutes, sandboxToolingRoutes } from "./sandbox";
+import { SCHEMA_REGISTRY_BASE, handleSchemaRegistry, schemaRegistryRoutes } from "./schema-registry";
 import { Store } from "./store";
-import { EmulatorClient, EmulatorOptions, FaultRule, LogEntry } from "./types";
-import { isObject, sleep, uuid } from "./util";
+import { EmulatorClient, EmulatorOptions, EmulatorState, FaultRule, LogEntry } from "./types";
+import { isObject, requestId, seededIds, sleep, withIds } from "./util";
 
 export const DEMO_CREDENTIALS: EmulatorClient = Object.freeze({
     clientId: "emulator-client-id",
@@ -26,22 +26,58 @@ export const DEMO_CREDENTIALS: EmulatorClient = Object.freeze({
     orgId: "0123456789ABCDEF01234567@AdobeOrg",
 });
 
-const FAMILIES: Array<{ name: string; base: string; handle: (ctx: Ctx) => Reply }> = [
-    { name: "schemaRegistry", base: SCHEMA_REGISTRY_BASE, handle: handleSchemaRegistry },
-    { name: "catalog", base: CATALOG_BASE, handle: handleCatalog },
-    { name: "flowService", base: FLOW_SERVICE_BASE, handle: handleFlowService },
-    { name: "dataPrep", base: DATA_PREP_BASE, handle: handleDataPrep },
-    { name: "sandbox", base: SANDBOX_BASE, handle: handleSandbox },
+interface Family {
+    /** The name the request log shows. */
+    name: string;
+    /** Adobe's title for the API, as the route table shows it. */
+    title: string;
+    base: string;
+    handle: (ctx: Ctx) => Reply;
+    routes: () => RouteInfo[];
+}
+
+const FAMILIES: Family[] = [
+    { name: "schemaRegistry", title: "Schema Registry", base: SCHEMA_REGISTRY_BASE, handle: handleSchemaRegistry, routes: schemaRegistryRoutes },
+    { name: "catalog", title: "Catalog", base: CATALOG_BASE, handle: handleCatalog, routes: catalogRoutes },
+    { name: "flowService", title: "Flow Service", base: FLOW_SERVICE_BASE, handle: handleFlowService, routes: flowServiceRoutes },
+    { name: "dataPrep", title: "Data Prep", base: DATA_PREP_BASE, handle: handleDataPrep, routes: dataPrepRoutes },
+    { name: "sandbox", title: "Sandbox", base: SANDBOX_BASE, handle: handleSandbox, routes: sandboxRoutes },
+    { name: "sandbox", title: "Sandbox tooling", base: SANDBOX_TOOLING_BASE, handle: handleSandboxTooling, routes: sandboxToolingRoutes },
 ];
 
+/** One API family's routes as the emulator knows them: those it serves and those it does not (501). */
+export interface FamilyRoutes {
+    family: string;
+    base: string;
+    routes: RouteInfo[];
+}
+
+/**
+ * Every route the emulator serves, and every route of Adobe's references it does not serve (answered
+ * 501), by family. IMS and the inlet come first; their paths are whole.
+ */
+export function routeTable(): FamilyRoutes[] {
+    return [
+        { family: "IMS", base: "", routes: [{ method: "POST", path: IMS_PATH }] },
+        { family: "Streaming ingestion (DCS inlet)", base: "", routes: [{ method: "POST", path: "/collection/:inletId" }, { method: "POST", path: "/collection/batch/:inletId" }] },
+        ...FAMILIES.map((f) => ({ family: f.title, base: f.base, routes: f.routes() })),
+    ];
+}
+
 const IMS_PATH = "/ims/token/v3";
+/** Adobe's expected data-lake latency for streaming ingestion: "under 60 minutes" (see catalog.ts). */
+const DATA_LAKE_LATENCY_MS = 60 * 60 * 1000;
 /** Bodies beyond this are refused outright (the inlet's own limit is far lower). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+function platformFamily(path: string): Family | undefined {
+    return FAMILIES.find((f) => path === f.base || path.startsWith(f.base + "/"));
+}
 
 function familyOf(path: string): string {
     if (path === IMS_PATH) return "ims";
     if (path.startsWith("/collection/")) return "inlet";
-    return FAMILIES.find((f) => path === f.base || path.startsWith(f.base + "/"))?.name ?? "unknown";
+    return platformFamily(path)?.name ?? "unknown";
 }
 
 /** Media type without parameters, lowercase. */
@@ -133,10 +169,13 @@ export class EmulatorServer {
             sandboxes,
             tokenTtlSeconds: this.options.tokenTtlSeconds ?? 86399,
             flowSettleMs: this.options.flowSettleMs ?? 0,
+            dataLakeLatencyMs: this.options.dataLakeLatencyMs ?? DATA_LAKE_LATENCY_MS,
             transitions: new Map(),
             // The store is opened once the URL is known: loading rewrites stored inlet URLs to this server.
             store: new Store(this.options.storeFile, sandboxes, (store) => this.rebaseInlets(store, url)),
         };
+        const seed = this.options.seed;
+        if (seed !== undefined) this.core.ids = seededIds(String(seed), () => this.core.store.nextIdNumber());
         return url;
     }
 
@@ -148,6 +187,42 @@ export class EmulatorServer {
                 if (typeof u === "string") flow.options.inletUrl = u.replace(/^.*(\/collection\/[^/]+)$/, `${url}$1`);
             }
         }
+    }
+
+    /**
+     * Back to a fresh emulator: every sandbox emptied (objects, records, batches), the fault rules and the
+     * request log cleared, transitional flow states ended, the seeded id sequence restarted. Tokens IMS
+     * issued stay valid.
+     */
+    reset(): void {
+        const store = this.core.store;
+        store.refresh();
+        store.reset();
+        store.flush();
+        this.faults.clear();
+        this.faults.injected = 0;
+        this.log.length = 0;
+        this.core.transitions.clear();
+    }
+
+    /** Lands every batch still in flight to the data lake now (see catalog.ts). */
+    flushDataLake(): void {
+        const store = this.core.store;
+        store.refresh();
+        for (const [, sb] of store.all()) settleBatches(this.core, sb, "all");
+        store.flush();
+    }
+
+    /** What the emulator holds: every sandbox's objects, records and batches (a copy), or one sandbox's. */
+    state(sandbox?: string): EmulatorState {
+        const store = this.core.store;
+        store.refresh();
+        for (const [, sb] of store.all()) settleBatches(this.core, sb);
+        store.flush();
+        const all = store.snapshot();
+        if (sandbox !== undefined && !all[sandbox]) throw new ApiError(404, { error: `no sandbox ${sandbox}` });
+        const sandboxes = (sandbox === undefined ? all : { [sandbox]: all[sandbox] }) as unknown as EmulatorState["sandboxes"];
+        return { url: this.core.url, tenantId: this.core.tenantId, sandboxes };
     }
 
     async close(): Promise<void> {
@@ -182,7 +257,7 @@ export class EmulatorServer {
             // Control routes: no auth, no faults, no latency, never logged.
             let reply: Reply;
             try {
-                reply = this.control(method, path, url.searchParams, rawBody);
+                reply = withIds(this.core.ids, () => this.control(method, path, url.searchParams, rawBody));
             } catch (e) {
                 reply = e instanceof ApiError ? { status: e.status, body: e.body } : { status: 400, body: { error: (e as Error).message } };
             }
@@ -200,6 +275,18 @@ export class EmulatorServer {
             req.socket.destroy();
             return;
         }
+        // The hold hook: tell the test, then hold the request before acting (FaultRule.onMatch). What
+        // follows runs whether or not the client is still there.
+        const held = !!fault?.onMatch;
+        if (fault?.onMatch) {
+            try {
+                await fault.onMatch({ method, path });
+            } catch {
+                // A failing callback is the test's business; the request goes on.
+            }
+            if (fault.delayMs) await sleep(fault.delayMs);
+            this.core.store.refresh();
+        }
         const injectedReply = (f: FaultRule): Reply => {
             const headers: Record<string, string> = {};
             if (f.retryAfter !== undefined) headers["Retry-After"] = f.retryAfter;
@@ -207,7 +294,7 @@ export class EmulatorServer {
             return { status: f.status!, body, headers };
         };
         if (fault?.status !== undefined && !fault.commit) {
-            if (fault.delayMs) await sleep(fault.delayMs);
+            if (fault.delayMs && !held) await sleep(fault.delayMs);
             const reply = injectedReply(fault);
             this.record(exchange, reply.status, reply.body);
             return this.send(res, reply);
@@ -216,7 +303,7 @@ export class EmulatorServer {
         let reply: Reply;
         try {
             if (tooLarge) throw family === "inlet" ? dcsError(413, "payload-size", "Payload too large", "The payload is larger than 1 MB.") : problem(413, "The request body is too large.");
-            reply = this.dispatch(method, path, url, req, rawBody, family);
+            reply = withIds(this.core.ids, () => this.dispatch(method, path, url, req, rawBody, family));
         } catch (e) {
             if (e instanceof ApiError) reply = { status: e.status, body: e.body, headers: e.headers };
             else reply = { status: 500, body: { type: "/placeholder/type/uri", status: 500, title: "InternalServerError", detail: String((e as Error)?.stack ?? e) } };
@@ -231,7 +318,7 @@ export class EmulatorServer {
         }
         // The operation happened and is stored; the client hears the injected status instead.
         if (fault?.status !== undefined && fault.commit) reply = injectedReply(fault);
-        if (fault?.delayMs) await sleep(fault.delayMs);
+        if (fault?.delayMs && !held) await sleep(fault.delayMs);
         this.record(exchange, reply.status, reply.body);
         this.send(res, reply);
     }
@@ -244,10 +331,10 @@ export class EmulatorServer {
             return issueToken(ctx);
         }
         if (family === "inlet") return handleInlet(ctx);
-        const fam = FAMILIES.find((f) => f.name === family);
+        const fam = platformFamily(path);
         if (!fam) {
             if (path === "/" && method === "GET") return { status: 200, body: { service: "AEP emulator", url: this.core.url } };
-            throw problem(404, `Nothing is served at ${path}.`);
+            throw notServed(method, path);
         }
         ctx.path = path.slice(fam.base.length) || "/";
         ctx.auth = checkGateway(ctx);
@@ -264,7 +351,9 @@ export class EmulatorServer {
     }
 
     private send(res: http.ServerResponse, reply: Reply): void {
-        const headers: Record<string, string> = { "x-request-id": uuid(), ...(reply.headers ?? {}) };
+        // The client may be gone (killed during a hold): the operation stands, nobody hears the answer.
+        if (res.destroyed || res.socket?.destroyed || !res.socket) return;
+        const headers: Record<string, string> = { "x-request-id": requestId(), ...(reply.headers ?? {}) };
         if (reply.body === undefined || reply.status === 204) {
             res.writeHead(reply.status, headers);
             res.end();
@@ -337,19 +426,22 @@ export class EmulatorServer {
             case "GET records":
                 return { status: 200, body: recordsOf(store, parts[1] ?? "") };
             case "GET faults":
-                return { status: 200, body: { rules: this.faults.list().map((r) => ({ ...r, path: String(r.path) })), injected: this.faults.injected } };
+                return { status: 200, body: { rules: this.faults.list().map(ruleToJson), injected: this.faults.injected } };
             case "POST faults": {
-                if (!isObject(body)) throw new Error("POST /__emulator/faults takes a FaultRule as JSON");
-                // Over HTTP the path is a string prefix; "pathRegex" (an addition) carries a RegExp source.
-                const rule: FaultRule = { ...(body as FaultRule) };
-                if (typeof body.pathRegex === "string") rule.path = new RegExp(body.pathRegex);
-                if (body.count === null || body.count === "Infinity") rule.count = Infinity;
-                this.faults.add(rule);
+                this.faults.add(ruleFromJson(body));
                 return { status: 201, body: { injected: this.faults.injected } };
             }
             case "DELETE faults":
                 this.faults.clear();
                 return { status: 204 };
+            case "POST reset":
+                this.reset();
+                return { status: 204 };
+            case "POST flush":
+                this.flushDataLake();
+                return { status: 204 };
+            case "GET state":
+                return { status: 200, body: this.state(query.get("sandbox") ?? undefined) };
             case "GET log":
                 return { status: 200, body: this.log };
             case "DELETE log":
@@ -359,6 +451,51 @@ export class EmulatorServer {
                 return { status: 404, body: { error: `no control route ${method} ${path}` } };
         }
     }
+}
+
+const RULE_FIELDS = ["method", "path", "pathRegex", "status", "body", "retryAfter", "delayMs", "reset", "commit", "count"];
+
+/**
+ * A fault rule sent to POST /__emulator/faults: the FaultRule fields as JSON, `path` a string prefix or
+ * `pathRegex` a regular expression's source; `count` may be null or "Infinity" for always. A field it does
+ * not know, or a value of the wrong type, is refused (a misspelt field would otherwise inject nothing).
+ */
+function ruleFromJson(body: unknown): FaultRule {
+    if (!isObject(body)) throw new Error("POST /__emulator/faults takes a fault rule as a JSON object");
+    const unknown = Object.keys(body).filter((k) => !RULE_FIELDS.includes(k));
+    if (unknown.length) throw new Error(`unknown fault rule field(s) ${unknown.join(", ")}; a rule has ${RULE_FIELDS.join(", ")} (onMatch only in-process)`);
+    const problems: string[] = [];
+    const check = (key: string, ok: (v: any) => boolean, what: string) => {
+        if (body[key] !== undefined && !ok(body[key])) problems.push(`"${key}" must be ${what}`);
+    };
+    check("method", (v) => typeof v === "string", "an HTTP method");
+    check("path", (v) => typeof v === "string", "a string (a prefix of the request path)");
+    check("pathRegex", (v) => typeof v === "string", "a regular expression's source");
+    check("status", (v) => Number.isInteger(v) && v >= 100 && v <= 599, "an HTTP status");
+    check("retryAfter", (v) => typeof v === "string" || typeof v === "number", "a string");
+    check("delayMs", (v) => typeof v === "number" && v >= 0, "a number of milliseconds");
+    check("reset", (v) => v === "before" || v === "after-commit", `"before" or "after-commit"`);
+    check("commit", (v) => typeof v === "boolean", "true or false");
+    check("count", (v) => v === null || v === "Infinity" || (typeof v === "number" && v >= 1), "a positive number, null or \"Infinity\"");
+    if ((body.path === undefined) === (body.pathRegex === undefined)) problems.push(`give one of "path" and "pathRegex"`);
+    if (problems.length) throw new Error(problems.join("; "));
+    const { pathRegex, ...rest } = body;
+    const rule = { ...rest } as FaultRule;
+    if (typeof pathRegex === "string") rule.path = new RegExp(pathRegex);
+    if (body.retryAfter !== undefined) rule.retryAfter = String(body.retryAfter);
+    if (body.count === null || body.count === "Infinity") rule.count = Infinity;
+    return rule;
+}
+
+/**
+ * A rule as GET /__emulator/faults shows it: `path` as a string (a RegExp as `/source/flags`), `count`
+ * the uses left (null when unlimited, as JSON writes Infinity), `onMatch` only noted.
+ */
+function ruleToJson(rule: FaultRule): Record<string, unknown> {
+    const { onMatch, ...rest } = rule;
+    const out: Record<string, unknown> = { ...rest, path: String(rule.path) };
+    if (onMatch) out.onMatch = "(in-process callback)";
+    return out;
 }
 
 /** Hides client_secret in a form body or query string. */

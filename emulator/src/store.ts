@@ -24,6 +24,10 @@ export interface SandboxData {
     flows: Record<string, any>;
     /** Records the inlet accepted, keyed by dataset id. */
     records: Record<string, unknown[]>;
+    /** Catalog batches that landed in the data lake, keyed by batch id. */
+    batches: Record<string, any>;
+    /** Batches still in flight to the data lake, keyed by dataset id (see catalog.ts). */
+    pendingBatches: Record<string, { id: string; opened: number; recordCount: number; size: number; imsOrg?: string }>;
 }
 
 export interface TokenInfo {
@@ -37,6 +41,8 @@ interface StoreData {
     format: 1;
     tokens: Record<string, TokenInfo>;
     sandboxes: Record<string, SandboxData>;
+    /** How many seeded ids were handed out (EmulatorOptions.seed). */
+    idCounter?: number;
 }
 
 export function emptySandbox(): SandboxData {
@@ -50,6 +56,8 @@ export function emptySandbox(): SandboxData {
         mappingSets: {},
         flows: {},
         records: {},
+        batches: {},
+        pendingBatches: {},
     };
 }
 
@@ -92,6 +100,30 @@ export class Store {
     /** Issued access tokens, keyed by the SHA-256 of the token. */
     get tokens(): Record<string, TokenInfo> {
         return this.data.tokens;
+    }
+
+    /** The next number of the seeded id sequence (kept with the objects, so a restart continues it). */
+    nextIdNumber(): number {
+        const n = this.data.idCounter ?? 0;
+        this.data.idCounter = n + 1;
+        this.touch();
+        return n;
+    }
+
+    /**
+     * Empties every sandbox and restarts the id sequence; tokens stay valid (IMS forgets nothing), so
+     * clients holding one carry on.
+     */
+    reset(): void {
+        this.data = { format: 1, tokens: this.data.tokens, sandboxes: {}, idCounter: 0 };
+        this.touch();
+    }
+
+    /** A deep copy of every sandbox's objects, without the tokens. */
+    snapshot(): Record<string, SandboxData> {
+        const out: Record<string, SandboxData> = {};
+        for (const [name, sb] of this.all()) out[name] = JSON.parse(JSON.stringify(sb));
+        return out;
     }
 
     /** Records that something changed; {@link flush} writes it. */
@@ -141,6 +173,7 @@ export class Store {
             format: 1,
             tokens: parsed.tokens ?? {},
             sandboxes: {},
+            idCounter: typeof parsed.idCounter === "number" ? parsed.idCounter : 0,
         };
         for (const [name, sb] of Object.entries(parsed.sandboxes ?? {})) {
             this.data.sandboxes[name] = { ...emptySandbox(), ...sb };

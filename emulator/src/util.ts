@@ -4,13 +4,60 @@
  */
 import * as crypto from "crypto";
 
-/** `n` random lowercase hex characters. */
-export function hex(n: number): string {
-    return crypto.randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+/** Where object ids come from: random bytes, or a seeded sequence (EmulatorOptions.seed). */
+export type IdSource = (bytes: number) => Buffer;
+
+const randomIds: IdSource = (bytes) => crypto.randomBytes(bytes);
+
+let activeIds: IdSource = randomIds;
+
+/**
+ * Runs `f` with object ids taken from `source` (random when undefined). Handlers are synchronous, so
+ * each emulator sets its own source around the work it does and no other request's ids interleave.
+ */
+export function withIds<T>(source: IdSource | undefined, f: () => T): T {
+    const previous = activeIds;
+    activeIds = source ?? randomIds;
+    try {
+        return f();
+    } finally {
+        activeIds = previous;
+    }
 }
 
-/** A random RFC 4122 version-4 UUID. */
+/**
+ * A seeded id source: the `n`-th id is derived from SHA-256 of the seed and `n`, so the same seed and the
+ * same sequence of requests give the same ids. `next()` hands out the sequence numbers (the store keeps
+ * the counter, so a restarted emulator continues the sequence instead of repeating ids it stored).
+ */
+export function seededIds(seed: string, next: () => number): IdSource {
+    return (bytes) => {
+        const n = next();
+        const blocks: Buffer[] = [];
+        for (let i = 0; blocks.length * 32 < bytes; i++) blocks.push(crypto.createHash("sha256").update(`${seed}:${n}:${i}`).digest());
+        return Buffer.concat(blocks).subarray(0, bytes);
+    };
+}
+
+/** `n` lowercase hex characters: random, or from the emulator's seed. */
+export function hex(n: number): string {
+    return activeIds(Math.ceil(n / 2)).toString("hex").slice(0, n);
+}
+
+/** An RFC 4122 version-4 UUID: random, or from the emulator's seed. */
 export function uuid(): string {
+    const b = Buffer.from(activeIds(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = b.toString("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * An id for one exchange rather than for an object (x-request-id, error report ids, inlet transaction
+ * ids): always random, even when the emulator's object ids are seeded.
+ */
+export function requestId(): string {
     return crypto.randomUUID();
 }
 
@@ -91,4 +138,33 @@ export function bumpMinor(version: unknown): string {
 export function bumpPatch(version: unknown): string {
     const m = /^(\d+)\.(\d+)\.(\d+)/.exec(String(version ?? "1.0.0"));
     return m ? `${m[1]}.${m[2]}.${Number(m[3]) + 1}` : "1.0.1";
+}
+
+/**
+ * One `property=` expression of Catalog and sandbox lists (filter-data.md): `key==value`, `!=`, `<`, `>`,
+ * `<=`, `>=`, `~` (a regex), a bare key (it exists) or `!key` (it does not). Keys may be dotted paths.
+ */
+export function matchesProperty(ds: Record<string, any>, expr: string): boolean {
+    const m = /^(.+?)(==|!=|<=|>=|<|>|~)(.*)$/.exec(expr);
+    const get = (key: string) => key.split(".").reduce<any>((o, k) => (o == null ? undefined : o[k]), ds);
+    if (!m) return expr.startsWith("!") ? get(expr.slice(1)) === undefined : get(expr) !== undefined;
+    const [, key, op, value] = m;
+    const v = get(key);
+    const s = v === undefined ? undefined : typeof v === "object" ? JSON.stringify(v) : String(v);
+    switch (op) {
+        case "==":
+            return s === value;
+        case "!=":
+            return s !== value;
+        case "~":
+            return s !== undefined && new RegExp(value).test(s);
+        case "<":
+            return s !== undefined && (typeof v === "number" ? v < Number(value) : s < value);
+        case ">":
+            return s !== undefined && (typeof v === "number" ? v > Number(value) : s > value);
+        case "<=":
+            return s !== undefined && (typeof v === "number" ? v <= Number(value) : s <= value);
+        default:
+            return s !== undefined && (typeof v === "number" ? v >= Number(value) : s >= value);
+    }
 }

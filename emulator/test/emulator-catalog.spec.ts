@@ -3,7 +3,8 @@
  */
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../src";
-import { AepCaller, BASE, XED_FULL, chatlioFieldGroupBody, chatlioSchemaBody } from "./testing";
+import { AepCaller, BASE, XED_FULL, buildChatlioChain, chatlioFieldGroupBody, chatlioSchemaBody } from "./testing";
+import { CHATLIO_PAYLOADS } from "./samples";
 
 const DS = `${BASE.catalog}/dataSets`;
 
@@ -126,5 +127,133 @@ describe("emulated Catalog", () => {
         const again = await api.call("DELETE", `${DS}/${id}`);
         expect(again.status).to.equal(200);
         expect(again.body).to.deep.equal([]);
+    });
+
+    describe("batches the streaming inlet makes (catalog.yaml batchResponse; dataSetResponse lastBatch* fields)", () => {
+        // This block's emulator lands streamed records in the data lake at once (dataLakeLatencyMs: 0).
+        let em: Emulator;
+        let api: AepCaller;
+        before(async () => {
+            em = await startEmulator({ dataLakeLatencyMs: 0 });
+            api = new AepCaller(em.url);
+        });
+        after(() => em.stop());
+        const post = async (url: string, body: unknown) => {
+            const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+            return { status: res.status, body: (await res.json()) as any };
+        };
+        const datasetOf = async (id: string, caller = api) => (await caller.call("GET", `${DS}/${id}`)).body[id];
+        const batchesOf = async (id: string, caller = api) => (await caller.call("GET", `${BASE.catalog}/batches?dataSet=${id}`)).body;
+
+        it("shows none for a dataset that holds no records", async () => {
+            const chain = await buildChatlioChain(api, { suffix: " (no data)" });
+            const ds = await datasetOf(chain.datasetId);
+            expect(ds).to.not.have.any.keys("lastBatchId", "lastBatchStatus", "lastSuccessfulBatch", "lastFailedBatch");
+            expect(await batchesOf(chain.datasetId)).to.deep.equal({});
+        });
+
+        it("with no latency, makes one successful batch per inlet request that stored records, and marks it on the dataset", async () => {
+            const chain = await buildChatlioChain(api, { suffix: " (batches)" });
+            const other = await buildChatlioChain(api, { suffix: " (other batches)" });
+            const before = await datasetOf(chain.datasetId);
+            const t0 = Date.now();
+            expect((await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation)).status).to.equal(200);
+            const first = await batchesOf(chain.datasetId);
+            const [firstId] = Object.keys(first);
+            expect(Object.keys(first)).to.have.length(1);
+            expect(firstId).to.match(/^[0-9a-f]{24}$/);
+            expect(first[firstId]).to.deep.include({ status: "success", recordCount: 1, failedRecordCount: 0, relatedObjects: [{ type: "dataSet", id: chain.datasetId }] });
+            expect(first[firstId].created).to.be.within(t0 - 1000, Date.now());
+            expect(first[firstId].completed).to.be.at.least(first[firstId].started);
+            expect((await api.call("GET", `${BASE.catalog}/batches/${firstId}`)).body).to.deep.equal({ [firstId]: first[firstId] });
+            let ds = await datasetOf(chain.datasetId);
+            expect(ds).to.include({ lastBatchId: firstId, lastBatchStatus: "success", lastSuccessfulBatch: firstId });
+            // Ingestion changes the batch fields, not the dataset's own version.
+            expect(ds).to.include({ version: before.version, updated: before.updated });
+
+            // A batch request: the two messages stored make one batch; the refused one is not in it.
+            const batchUrl = chain.inletUrl.replace("/collection/", "/collection/batch/");
+            const bad = { header: { schemaRef: { id: chain.schemaId, contentType: XED_FULL } }, body: { xdmEntity: { _id: 1 } } };
+            const multi = await post(batchUrl, { messages: [CHATLIO_PAYLOADS.newConversation, bad, CHATLIO_PAYLOADS.transcript] });
+            expect(multi.status).to.equal(207);
+            const both = await batchesOf(chain.datasetId);
+            expect(Object.keys(both)).to.have.length(2);
+            const secondId = Object.keys(both).find((id) => id !== firstId)!;
+            expect(both[secondId]).to.include({ status: "success", recordCount: 2 });
+            ds = await datasetOf(chain.datasetId);
+            expect(ds).to.include({ lastBatchId: secondId, lastSuccessfulBatch: secondId, lastBatchStatus: "success" });
+            expect(em.records(chain.datasetId)).to.have.length(3);
+
+            // A request the inlet refuses makes no batch.
+            expect((await post(chain.inletUrl, ["not", "an", "object"])).status).to.equal(400);
+            expect(Object.keys(await batchesOf(chain.datasetId))).to.have.length(2);
+
+            // The filter keeps datasets apart; the list takes the Catalog list parameters.
+            expect((await post(other.inletUrl, CHATLIO_PAYLOADS.newConversation)).status).to.equal(200);
+            expect(Object.keys(await batchesOf(other.datasetId))).to.have.length(1);
+            const all = (await api.call("GET", `${BASE.catalog}/batches`)).body;
+            expect(Object.keys(all)).to.include.members([firstId, secondId]);
+            const newest = (await api.call("GET", `${BASE.catalog}/batches?dataSet=${chain.datasetId}&orderBy=desc:created&limit=1&properties=recordCount`)).body;
+            expect(Object.keys(newest)).to.have.length(1);
+            expect((await api.call("GET", `${BASE.catalog}/batches?limit=0`)).status).to.equal(400);
+            expect((await api.call("GET", `${BASE.catalog}/batches/${"0".repeat(24)}`)).status).to.equal(404);
+
+            // Deleting the dataset takes its batches with it.
+            await api.call("DELETE", `${DS}/${other.datasetId}`);
+            expect(await batchesOf(other.datasetId)).to.deep.equal({});
+        });
+
+        it("keeps the batch fields when a PUT or PATCH omits or sends them", async () => {
+            const chain = await buildChatlioChain(api, { suffix: " (batch fields)" });
+            await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation);
+            const ds = await datasetOf(chain.datasetId);
+            await api.call("PATCH", `${DS}/${chain.datasetId}`, { body: { description: "edited", lastBatchId: "nope" } });
+            expect(await datasetOf(chain.datasetId)).to.include({ description: "edited", lastBatchId: ds.lastBatchId });
+            await api.call("PUT", `${DS}/${chain.datasetId}`, { body: { name: ds.name, schemaRef: ds.schemaRef } });
+            expect(await datasetOf(chain.datasetId)).to.include({ lastBatchId: ds.lastBatchId, lastBatchStatus: "success" });
+        });
+
+        it("by default shows nothing of records still in flight to the data lake (Adobe: under 60 minutes); they land as one batch per dataset when the latency has passed, or on flushDataLake()", async () => {
+            const slow = await startEmulator();
+            try {
+                const caller = new AepCaller(slow.url);
+                const chain = await buildChatlioChain(caller);
+                for (let i = 0; i < 3; i++) expect((await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation)).status).to.equal(200);
+                expect(slow.records(chain.datasetId)).to.have.length(3);
+                expect(await batchesOf(chain.datasetId, caller)).to.deep.equal({});
+                expect(await datasetOf(chain.datasetId, caller)).to.not.have.any.keys("lastBatchId", "lastSuccessfulBatch");
+                expect(Object.keys((slow.state("dev").sandboxes.dev as any).pendingBatches)).to.deep.equal([chain.datasetId]);
+                slow.flushDataLake();
+                const landed = await batchesOf(chain.datasetId, caller);
+                expect(Object.values(landed).map((b: any) => [b.status, b.recordCount])).to.deep.equal([["success", 3]]);
+                expect(await datasetOf(chain.datasetId, caller)).to.include({ lastBatchId: Object.keys(landed)[0], lastBatchStatus: "success" });
+                // The next record opens the next batch; the control route lands it too.
+                await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation);
+                expect((await fetch(`${slow.url}/__emulator/flush`, { method: "POST" })).status).to.equal(204);
+                expect(Object.keys(await batchesOf(chain.datasetId, caller))).to.have.length(2);
+            } finally {
+                await slow.stop();
+            }
+        });
+
+        it("groups the records of a latency window into one batch that lands when the window ends", async () => {
+            const timed = await startEmulator({ dataLakeLatencyMs: 400 });
+            try {
+                const caller = new AepCaller(timed.url);
+                const chain = await buildChatlioChain(caller);
+                const t0 = Date.now();
+                await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation);
+                await post(chain.inletUrl, CHATLIO_PAYLOADS.transcript);
+                expect(await batchesOf(chain.datasetId, caller)).to.deep.equal({});
+                await new Promise((r) => setTimeout(r, 450));
+                const landed = Object.values(await batchesOf(chain.datasetId, caller)) as any[];
+                expect(landed.map((b) => b.recordCount)).to.deep.equal([2]);
+                expect(landed[0].completed - landed[0].started).to.equal(400);
+                expect(landed[0].started).to.be.within(t0, t0 + 300);
+                expect(timed.getObject("dataset", chain.datasetId)).to.include({ lastBatchStatus: "success" });
+            } finally {
+                await timed.stop();
+            }
+        });
     });
 });

@@ -300,6 +300,71 @@ describe("emulated Flow Service", () => {
         });
     });
 
+    describe("list envelope and next link (aep-api.md §2.4.1, §4.4)", () => {
+        /** A sandbox of its own, holding exactly `n` source connections. */
+        async function sourcesIn(sandbox: string, count: number): Promise<{ caller: AepCaller; ids: string[] }> {
+            const own = await startEmulator({ sandboxes: [sandbox] });
+            after(() => own.close());
+            const caller = new AepCaller(own.url, undefined, sandbox);
+            const ids: string[] = [];
+            for (let i = 0; i < count; i++) ids.push((await caller.call("POST", `${FS}/sourceConnections`, { body: sourceBody() })).body.id);
+            return { caller, ids };
+        }
+
+        it("answers {items, _links, count} on the first, a middle and the last page, and on a GET by id", async () => {
+            const { caller, ids } = await sourcesIn("dev", 3);
+            const first = await caller.call("GET", `${FS}/sourceConnections?limit=1`);
+            expect(first.body).to.have.all.keys("items", "_links", "count");
+            expect(first.body.count).to.equal(1);
+            expect(first.body._links.next.href).to.be.a("string");
+            const middle = await caller.call("GET", `${FS}${first.body._links.next.href}`);
+            expect(middle.body).to.have.all.keys("items", "_links", "count");
+            expect(middle.body._links.next.href).to.be.a("string");
+            const last = await caller.call("GET", `${FS}${middle.body._links.next.href}`);
+            // The last page keeps the envelope: _links is there, with no next link (the spec's PageLink is an
+            // object, never null).
+            expect(last.body).to.have.all.keys("items", "_links", "count");
+            expect(last.body._links).to.deep.equal({});
+            expect(last.body.count).to.equal(1);
+            expect([first, middle, last].flatMap((p) => p.body.items.map((i: any) => i.id))).to.deep.equal(ids);
+            const whole = await caller.call("GET", `${FS}/sourceConnections`);
+            expect(whole.body).to.deep.include({ _links: {}, count: 3 });
+            const one = await caller.call("GET", `${FS}/sourceConnections/${ids[0]}`);
+            expect(one.body).to.have.all.keys("items", "_links", "count");
+            expect(one.body).to.deep.include({ _links: {}, count: 1 });
+            const empty = await caller.call("GET", `${FS}/flows`);
+            expect(empty.body).to.deep.equal({ items: [], _links: {}, count: 0 });
+        });
+
+        it("links the next page as Adobe documents it, /sourceConnections?continuationToken=…, and the token alone gets it", async () => {
+            const { caller, ids } = await sourcesIn("dev", 5);
+            const first = await caller.call("GET", `${FS}/sourceConnections?limit=2&orderby=-name`);
+            const href: string = first.body._links.next.href;
+            expect(href).to.match(/^\/sourceConnections\?continuationToken=[A-Za-z0-9_-]+$/);
+            // A client that takes the text after the first "=" as the token, and sends nothing else.
+            const seen = first.body.items.map((i: any) => i.id);
+            let token: string | undefined = href.slice(href.indexOf("=") + 1);
+            while (token) {
+                const page: any = await caller.call("GET", `${FS}/sourceConnections?continuationToken=${token}`);
+                expect(page.status, JSON.stringify(page.body)).to.equal(200);
+                expect(page.body.items.length).to.be.at.most(2);
+                seen.push(...page.body.items.map((i: any) => i.id));
+                const next: string | undefined = page.body._links.next?.href;
+                token = next?.slice(next.indexOf("=") + 1);
+            }
+            // Same page size and order (by name, descending) all the way.
+            const ordered = (await caller.call("GET", `${FS}/sourceConnections?orderby=-name`)).body.items;
+            expect(ordered.map((i: any) => i.name)).to.deep.equal(ordered.map((i: any) => i.name).sort().reverse());
+            expect(seen).to.deep.equal(ordered.map((i: any) => i.id));
+            expect([...seen].sort()).to.deep.equal([...ids].sort());
+            // Filters travel in the token too.
+            const filtered = await caller.call("GET", `${FS}/sourceConnections?limit=1&property=${encodeURIComponent(`id!=${ids[0]}`)}`);
+            const rest = await caller.call("GET", `${FS}${filtered.body._links.next.href}`);
+            expect(rest.body.items.map((i: any) => i.id)).to.deep.equal([ids[2]]);
+            expectFlowError(await caller.call("GET", `${FS}/sourceConnections?continuationToken=not-a-token`), "1401-400");
+        });
+    });
+
     describe("specifications", () => {
         it("serves the Chatlio, data lake and streaming flow specs by id and in filtered lists", async () => {
             const chatlio = await api.call("GET", `${FS}/connectionSpecs/${CHATLIO_CONNECTION_SPEC_ID}`);

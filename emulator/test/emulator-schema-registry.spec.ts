@@ -199,6 +199,48 @@ describe("emulated Schema Registry", () => {
         });
     });
 
+    describe("paging needs orderby (the spec's limit and start: \"cannot be used without an orderby parameter\")", () => {
+        const lists = ["/tenant/fieldgroups", "/tenant/mixins", "/tenant/schemas", "/global/fieldgroups", "/global/schemas"];
+
+        it("refuses limit, start or both without orderby on every registry list", async () => {
+            await createFieldGroup();
+            for (const list of lists) {
+                for (const query of ["limit=1", "start=A", "limit=1&start=A", "orderby=&limit=1"]) {
+                    const res = await api.call("GET", `${SR}${list}?${query}`, { headers: { Accept: XED_ID_LIST } });
+                    expectXdmError(res, "XDM-1000-400");
+                    expect(res.body.detail, `${list}?${query}`).to.contain("orderby");
+                }
+            }
+            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?limit=1`, { headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" } });
+            expectXdmError(descriptors, "XDM-1000-400");
+        });
+
+        it("accepts them with orderby, and a list without any of them", async () => {
+            for (const list of lists) {
+                for (const query of ["", "orderby=title", "orderby=title&limit=1", "orderby=-title&start=zzz", "orderby=title&start=A&limit=2"]) {
+                    const res = await api.call("GET", `${SR}${list}?${query}`, { headers: { Accept: XED_ID_LIST } });
+                    expect(res.status, `${list}?${query} ${JSON.stringify(res.body)}`).to.equal(200);
+                }
+            }
+            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?orderby=@id&limit=1`, { headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" } });
+            expect(descriptors.status).to.equal(200);
+        });
+
+        it("links the next page with the filters, the order and the limit, and start", async () => {
+            for (const t of ["Linked A", "Linked B", "Linked C"]) await createFieldGroup(t);
+            const filter = `property=${enc("title>=Linked")}&property=${enc("title<=Linked Z")}`;
+            const first = await api.call("GET", `${SR}/tenant/fieldgroups?orderby=-title&limit=2&${filter}`, { headers: { Accept: XED_ID_LIST } });
+            expect(first.body.results.map((r: any) => r.title)).to.deep.equal(["Linked C", "Linked B"]);
+            const next = new URL(first.body._links.next);
+            expect(Object.fromEntries(next.searchParams)).to.include({ orderby: "-title", start: "Linked B", limit: "2" });
+            expect(next.searchParams.getAll("property")).to.deep.equal(["title>=Linked", "title<=Linked Z"]);
+            const second = await api.call("GET", `${next.pathname}${next.search}`, { headers: { Accept: XED_ID_LIST } });
+            expect(second.body.results.map((r: any) => r.title)).to.deep.equal(["Linked A"]);
+            expect(second.body._page).to.deep.equal({ orderby: "-title", next: null, count: 1 });
+            expect(second.body._links.next).to.equal(null);
+        });
+    });
+
     describe("schemas", () => {
         it("creates an ExperienceEvent schema with its class, extensions and sandbox (201)", async () => {
             const fg = await createFieldGroup();
@@ -279,10 +321,52 @@ describe("emulated Schema Registry", () => {
         expect(res.body.recentlyCreatedResources).to.be.an("array");
     });
 
-    it("serves the ExperienceEvent class from the global container", async () => {
-        const res = await api.call("GET", `${SR}/global/classes/_xdm.context.experienceevent`, { headers: { Accept: XED_FULL } });
-        expect(res.status).to.equal(200);
-        expect(res.body.$id).to.equal(EXPERIENCE_EVENT);
-        expect(res.body.properties).to.include.keys(["_id", "timestamp", "eventType", "eventMergeId", "producedBy", "identityMap"]);
+    describe("classes and the global container", () => {
+        it("serves the ExperienceEvent class from the global container", async () => {
+            const res = await api.call("GET", `${SR}/global/classes/_xdm.context.experienceevent`, { headers: { Accept: XED_FULL } });
+            expect(res.status).to.equal(200);
+            expect(res.body.$id).to.equal(EXPERIENCE_EVENT);
+            expect(res.body.properties).to.include.keys(["_id", "timestamp", "eventType", "eventMergeId", "producedBy", "identityMap"]);
+        });
+
+        it("lists the tenant's classes (none: the emulator creates none) in the list shape, with the list Accept rules", async () => {
+            for (const path of ["/tenant/classes", "/tenant/classes/"]) {
+                const res = await api.call("GET", `${SR}${path}`, { headers: { Accept: XED_ID_LIST } });
+                expect(res.status, JSON.stringify(res.body)).to.equal(200);
+                expect(res.body).to.deep.equal({ results: [], _page: { orderby: "title", next: null, count: 0 }, _links: { next: null } });
+            }
+            expectXdmError(await api.call("GET", `${SR}/tenant/classes`, { headers: { Accept: "application/vnd.adobe.xed-id+json; version=1" } }), "XDM-1006-400");
+            expectXdmError(await api.call("GET", `${SR}/tenant/classes`), "XDM-1006-400");
+            expectXdmError(await api.call("GET", `${SR}/tenant/classes?limit=5`, { headers: { Accept: XED_ID_LIST } }), "XDM-1000-400");
+            const lookup = await api.call("GET", `${SR}/tenant/classes/${enc(EXPERIENCE_EVENT)}`, { headers: { Accept: XED_LOOKUP } });
+            expectXdmError(lookup, "XDM-1013-404");
+            expect(lookup.body.detail).to.contain("/global/classes");
+        });
+
+        it("lists the global classes the emulator knows: summaries with xed-id+json, whole classes with xed+json, paged with orderby", async () => {
+            const ids = await api.call("GET", `${SR}/global/classes`, { headers: { Accept: XED_ID_LIST } });
+            expect(ids.status).to.equal(200);
+            expect(ids.body.results).to.deep.equal([{ $id: EXPERIENCE_EVENT, "meta:altId": "_xdm.context.experienceevent", version: "1.0", title: "XDM ExperienceEvent" }]);
+            expect(ids.body._page).to.deep.equal({ orderby: "title", next: null, count: 1 });
+            const full = await api.call("GET", `${SR}/global/classes?orderby=title&limit=1`, { headers: { Accept: "application/vnd.adobe.xed+json" } });
+            expect(full.body.results[0]).to.include({ $id: EXPERIENCE_EVENT, "meta:resourceType": "classes", "meta:containerId": "global" });
+            expect(full.body.results[0].definitions).to.be.an("object");
+            const after = await api.call("GET", `${SR}/global/classes?orderby=title&start=${enc("XDM ExperienceEvent")}`, { headers: { Accept: XED_ID_LIST } });
+            expect(after.body.results).to.deep.equal([]);
+        });
+
+        it("lists global field groups, schemas and data types, and tenant data types: the emulator holds none; their lookups say so", async () => {
+            for (const path of ["/global/fieldgroups", "/global/mixins", "/global/schemas", "/global/datatypes", "/tenant/datatypes"]) {
+                const res = await api.call("GET", `${SR}${path}`, { headers: { Accept: XED_ID_LIST } });
+                expect(res.status, path).to.equal(200);
+                expect(res.body.results, path).to.deep.equal([]);
+                expect(res.body._page, path).to.deep.equal({ orderby: "title", next: null, count: 0 });
+            }
+            const fg = await api.call("GET", `${SR}/global/fieldgroups/${enc("https://ns.adobe.com/xdm/context/identitymap")}`, { headers: { Accept: XED_LOOKUP } });
+            expectXdmError(fg, "XDM-1011-404");
+            expect(fg.body.detail).to.contain("global container holds only");
+            expectXdmError(await api.call("GET", `${SR}/global/datatypes/x`, { headers: { Accept: XED_LOOKUP } }), "XDM-1015-404");
+            expectXdmError(await api.call("GET", `${SR}/global/schemas/x`, { headers: { Accept: XED_LOOKUP } }), "XDM-1012-404");
+        });
     });
 });

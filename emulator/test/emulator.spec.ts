@@ -386,6 +386,145 @@ describe("AEP emulator", () => {
     });
 });
 
+describe("AEP emulator programmatic API", () => {
+    const idsOf = (c: Awaited<ReturnType<typeof buildChatlioChain>>) => ({ ...c, inletUrl: c.inletUrl.split("/").pop() });
+
+    it("starts on a free port and gives the URLs by role, the credentials, the AEP_* environment and stop()", async () => {
+        const em = await startEmulator();
+        const port = Number(new URL(em.url).port);
+        expect(port).to.be.above(0);
+        expect(em.urls).to.deep.equal({ platform: em.url, ims: em.url, inlet: `${em.url}/collection` });
+        expect(em.credentials).to.deep.equal(DEMO_CREDENTIALS);
+        expect(em.env()).to.include({ AEP_PLATFORM_URL: em.urls.platform, AEP_IMS_URL: em.urls.ims, AEP_CLIENT_ID: DEMO_CREDENTIALS.clientId, AEP_SANDBOX_NAME: "prod" });
+        const chain = await buildChatlioChain(new AepCaller(em.url));
+        expect(chain.inletUrl.startsWith(`${em.urls.inlet}/`)).to.equal(true);
+        await em.stop();
+        expect(await fetch(`${em.url}/__emulator/health`).then(() => "answered", () => "closed")).to.equal("closed");
+    });
+
+    it("takes sandboxes and clients: the first client is the credentials, the first sandbox the default", async () => {
+        const em = await startEmulator({ sandboxes: ["qa", "prod"], clients: [OTHER_CLIENT, DEMO_CREDENTIALS] });
+        try {
+            expect(em.credentials).to.deep.equal(OTHER_CLIENT);
+            expect(em.env()).to.include({ AEP_CLIENT_ID: OTHER_CLIENT.clientId, AEP_ORG_ID: OTHER_CLIENT.orgId, AEP_SANDBOX_NAME: "qa" });
+            const qa = new AepCaller(em.url, OTHER_CLIENT, "qa");
+            expect((await qa.call("GET", `${BASE.catalog}/dataSets`)).status).to.equal(200);
+            expect((await qa.call("GET", `${BASE.catalog}/dataSets`, { sandbox: "dev" })).status).to.equal(404);
+        } finally {
+            await em.stop();
+        }
+    });
+
+    it("gives the same ids for the same seed and the same requests, and others for another seed or none", async () => {
+        const run = async (seed?: string) => {
+            const em = await startEmulator({ seed });
+            try {
+                return idsOf(await buildChatlioChain(new AepCaller(em.url)));
+            } finally {
+                await em.stop();
+            }
+        };
+        const a = await run("ci-42");
+        const b = await run("ci-42");
+        expect(b).to.deep.equal(a);
+        expect(a.datasetId).to.match(/^[0-9a-f]{24}$/);
+        expect(a.flowId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        const other = await run("ci-43");
+        expect(other.datasetId).to.not.equal(a.datasetId);
+        const random = [await run(), await run()];
+        expect(random[0].flowId).to.not.equal(random[1].flowId);
+    });
+
+    it("continues the seeded sequence across a restart on the same store file, and restarts it on reset()", async () => {
+        const file = tmpFile("seeded.json");
+        const first = await startEmulator({ seed: "s", storeFile: file });
+        const one = idsOf(await buildChatlioChain(new AepCaller(first.url)));
+        await first.stop();
+        const second = await startEmulator({ seed: "s", storeFile: file });
+        try {
+            const two = idsOf(await buildChatlioChain(new AepCaller(second.url), { suffix: " again" }));
+            for (const k of Object.keys(one) as Array<keyof typeof one>) expect(two[k], k).to.not.equal(one[k]);
+            expect(second.objects().filter((o) => o.kind === "flow")).to.have.length(2);
+            second.reset();
+            const three = idsOf(await buildChatlioChain(new AepCaller(second.url)));
+            expect(three).to.deep.equal(one);
+        } finally {
+            await second.stop();
+        }
+    });
+
+    it("resets everything but the tokens, and shows its state, in-process and over the control API", async () => {
+        const em = await startEmulator({ dataLakeLatencyMs: 0 });
+        try {
+            const api = new AepCaller(em.url);
+            const chain = await buildChatlioChain(api);
+            expect((await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation)).status).to.equal(200);
+            const state = em.state();
+            expect(state).to.include({ url: em.url, tenantId: "acme" });
+            expect(Object.keys(state.sandboxes)).to.deep.equal(["prod", "dev"]);
+            const dev = state.sandboxes.dev as any;
+            expect(Object.keys(dev.flows)).to.deep.equal([chain.flowId]);
+            expect(dev.records[chain.datasetId]).to.have.length(1);
+            expect(Object.keys(dev.batches)).to.have.length(1);
+            expect(dev.datasets[chain.datasetId].lastBatchId).to.equal(Object.keys(dev.batches)[0]);
+            const viaHttp = (await (await fetch(`${em.url}/__emulator/state?sandbox=dev`)).json()) as any;
+            expect(Object.keys(viaHttp.sandboxes)).to.deep.equal(["dev"]);
+            expect(viaHttp.sandboxes.dev).to.deep.equal(dev);
+            expect((await fetch(`${em.url}/__emulator/state?sandbox=nope`)).status).to.equal(404);
+
+            em.faults.add({ path: "/data", status: 500, count: Infinity });
+            em.reset();
+            expect(em.objects()).to.deep.equal([]);
+            expect(em.log).to.deep.equal([]);
+            expect(em.records(chain.datasetId)).to.deep.equal([]);
+            expect((await api.call("GET", `${BASE.flowService}/flows`)).body.items).to.deep.equal([]); // faults gone, token kept
+
+            await buildChatlioChain(api, { suffix: " (2)" });
+            const reset = await fetch(`${em.url}/__emulator/reset`, { method: "POST" });
+            expect(reset.status).to.equal(204);
+            expect(em.objects()).to.deep.equal([]);
+            expect(Object.values(em.state().sandboxes).every((sb: any) => Object.keys(sb.fieldGroups).length === 0)).to.equal(true);
+        } finally {
+            await em.stop();
+        }
+    });
+});
+
+describe("AEP emulator control API for faults", () => {
+    let em: Emulator;
+    before(async () => {
+        em = await startEmulator();
+    });
+    after(() => em.stop());
+    const control = (method: string, body?: unknown) =>
+        fetch(`${em.url}/__emulator/faults`, { method, headers: body === undefined ? {} : { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+    it("lists rules with the uses left (null: unlimited), a RegExp path as a string", async () => {
+        expect((await control("POST", { pathRegex: "^/data/foundation/catalog/dataSets/[0-9a-f]{24}$", method: "GET", status: 503, retryAfter: 2, count: "Infinity" })).status).to.equal(201);
+        expect((await control("POST", { path: "/ims/token/v3", status: 500, count: 2, body: { error: "down" } })).status).to.equal(201);
+        const listed = (await (await control("GET")).json()) as any;
+        expect(listed.rules).to.deep.equal([
+            { method: "GET", status: 503, retryAfter: "2", path: String(new RegExp("^/data/foundation/catalog/dataSets/[0-9a-f]{24}$")), count: null },
+            { path: "/ims/token/v3", status: 500, count: 2, body: { error: "down" } },
+        ]);
+        const token = await fetch(`${em.url}/ims/token/v3`, { method: "POST" });
+        expect(token.status).to.equal(500);
+        expect(await token.json()).to.deep.equal({ error: "down" });
+        expect(((await (await control("GET")).json()) as any).rules[1].count).to.equal(1);
+        expect((await control("DELETE")).status).to.equal(204);
+        expect(((await (await control("GET")).json()) as any).rules).to.deep.equal([]);
+    });
+
+    it("refuses a rule with a field it does not know or a value of the wrong type", async () => {
+        for (const bad of [{ path: "/x", stauts: 500 }, { path: "/x", status: "500" }, { path: "/x", reset: "later" }, { status: 500 }, { path: "/x", pathRegex: "y" }, [{ path: "/x" }]]) {
+            const res = await control("POST", bad);
+            expect(res.status, JSON.stringify(bad)).to.equal(400);
+            expect(((await res.json()) as any).error).to.be.a("string");
+        }
+        expect(((await (await control("GET")).json()) as any).rules).to.deep.equal([]);
+    });
+});
+
 describe("AEP emulator persistence", () => {
     it("keeps objects and records across two emulators sharing a store file", async () => {
         const file = tmpFile("store.json");
@@ -538,6 +677,65 @@ describe("AEP emulator fault injection", () => {
         }
         expect(failed).to.equal(true);
         expect(em.objects().some((o) => o.name === "Made but unanswered")).to.equal(true);
+    });
+
+    describe("the hold hook (onMatch)", () => {
+        const fgPath = `${BASE.schemaRegistry}/tenant/fieldgroups`;
+        const made = (title: string) => em.objects().some((o) => o.name === title);
+
+        it("calls onMatch as a matching request arrives, then holds it for delayMs before acting, then acts and answers", async () => {
+            const seen: Array<{ method: string; path: string }> = [];
+            let madeAtCall: boolean | undefined;
+            let madeDuringHold: boolean | undefined;
+            em.faults.add({
+                method: "POST",
+                path: fgPath,
+                delayMs: 300,
+                onMatch: (req) => {
+                    seen.push(req);
+                    madeAtCall = made("Held one");
+                    setTimeout(() => (madeDuringHold = made("Held one")), 150);
+                },
+            });
+            const t0 = Date.now();
+            const res = await api.call("POST", fgPath, { body: chatlioFieldGroupBody("acme", "Held one") });
+            expect(Date.now() - t0).to.be.at.least(290);
+            expect(res.status).to.equal(201);
+            expect(seen).to.deep.equal([{ method: "POST", path: fgPath }]);
+            expect(madeAtCall).to.equal(false);
+            expect(madeDuringHold).to.equal(false);
+            expect(made("Held one")).to.equal(true);
+        });
+
+        it("still makes the object when the client is killed during the hold, and keeps serving", async () => {
+            const client = new AbortController();
+            em.faults.add({ method: "POST", path: fgPath, delayMs: 200, onMatch: () => client.abort() });
+            const token = await api.token();
+            const attempt = fetch(`${em.url}${fgPath}`, {
+                method: "POST",
+                signal: client.signal,
+                headers: { Authorization: `Bearer ${token}`, "x-api-key": DEMO_CREDENTIALS.clientId, "x-gw-ims-org-id": DEMO_CREDENTIALS.orgId, "x-sandbox-name": "dev", "Content-Type": "application/json" },
+                body: JSON.stringify(chatlioFieldGroupBody("acme", "Made for a dead client")),
+            });
+            await attempt.then(
+                () => expect.fail("the aborted request got an answer"),
+                (e) => expect((e as Error).name).to.equal("AbortError"),
+            );
+            expect(made("Made for a dead client")).to.equal(false);
+            await new Promise((r) => setTimeout(r, 350));
+            expect(made("Made for a dead client")).to.equal(true);
+            expect((await fetch(`${em.url}/__emulator/health`)).status).to.equal(200);
+            expect((await api.call("GET", fgPath, { headers: { Accept: "application/vnd.adobe.xed-id+json" } })).status).to.equal(200);
+        });
+
+        it("with status and commit, acts after the hold and answers the status", async () => {
+            let called = 0;
+            em.faults.add({ method: "POST", path: fgPath, delayMs: 100, status: 504, commit: true, onMatch: async () => void called++ });
+            const res = await api.call("POST", fgPath, { body: chatlioFieldGroupBody("acme", "Committed behind a 504") });
+            expect(res.status).to.equal(504);
+            expect(called).to.equal(1);
+            expect(made("Committed behind a 504")).to.equal(true);
+        });
     });
 
     it("takes rules over HTTP from other processes", async () => {
