@@ -132,14 +132,14 @@ describe("Creating an object without making two (fake kind, every outcome)", () 
         expect(aep.objects.size).to.equal(0);
     });
 
-    it("refuses a name the user wrote when AEP already holds it, naming the object, adopt and Pulumi's pending-create commands", async () => {
+    it("refuses a name the user wrote when AEP already holds it, naming the object, adopt and Pulumi's pending-create command", async () => {
         const aep = new FakeAep(["ok"]);
         aep.objects.set("made-by-hand", { name: "a", thingId: "made-by-hand" });
         const err = await createObject(aep.spec(), fakeContext(), { name: "a", __urn: "urn:pulumi:dev::proj::Thing::t" }, noWait).then(() => undefined, (e: Error) => e);
         expect(err?.message).to.contain('create thing "a": AEP already has a thing with this name (made-by-hand)');
         expect(err?.message).to.contain("set `adopt: true`");
-        expect(err?.message).to.contain("`pulumi refresh --import-pending-creates 'urn:pulumi:dev::proj::Thing::t' made-by-hand --yes`");
-        expect(err?.message).to.contain("`pulumi refresh --clear-pending-creates --yes`");
+        expect(err?.message).to.contain("Pulumi keeps a pending create for 'urn:pulumi:dev::proj::Thing::t'");
+        expect(err?.message).to.contain("`pulumi refresh --clear-pending-creates --yes`").and.contain("`adopt: true`");
         expect(aep.creates).to.equal(0);
     });
 

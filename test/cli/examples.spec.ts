@@ -77,7 +77,8 @@ describe("The examples through the real Pulumi CLI", function () {
         let p: Project;
 
         before(async () => {
-            emu = await startEmulator();
+            // Records land in the data lake (Catalog shows their batch) as soon as they are posted.
+            emu = await startEmulator({ dataLakeLatencyMs: 0 });
             // The emulator stands in for Adobe: its URLs are the only settings the README does not list.
             p = new Project(home, CHATLIO, `readme-${process.pid}`);
         });

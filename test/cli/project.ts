@@ -32,6 +32,26 @@ export class ProjectHome extends CliHome {
         fs.writeFileSync(path.join(dir, "pulumi-resource-random"), `#!/bin/sh\nexec "${standIn}" "$@"\n`, { mode: 0o755 });
     }
 
+    /**
+     * Removes the empty `.attrs` sidecars a killed CLI can leave in a file backend (gocloud's fileblob writes
+     * them in place, so a kill in the middle leaves one empty and the next load fails with EOF); returns them.
+     */
+    removeEmptySidecars(): string[] {
+        const removed: string[] = [];
+        const walk = (dir: string) => {
+            for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+                const f = path.join(dir, e.name);
+                if (e.isDirectory()) walk(f);
+                else if (e.name.endsWith(".attrs") && fs.statSync(f).size === 0) {
+                    fs.rmSync(f);
+                    removed.push(path.relative(this.backend, f));
+                }
+            }
+        };
+        walk(this.backend);
+        return removed;
+    }
+
     env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
         const env = super.env(extra);
         const plugins = path.join(ROOT, "test", "cli", "plugins");

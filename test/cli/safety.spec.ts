@@ -46,7 +46,8 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
         let datasetId = "";
 
         before(async () => {
-            emu = await startEmulator();
+            // Records land in the data lake (and Catalog shows a batch) as soon as they are posted.
+            emu = await startEmulator({ dataLakeLatencyMs: 0 });
             p = new Project(home, ROOT, `safety-${process.pid}`);
             await p.init(stackConfig(emu));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
@@ -75,9 +76,9 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             expect(writes(emu)).to.deep.equal([]);
         });
 
-        it("refuses it at up too, changing nothing in AEP", async () => {
+        it("refuses it at up too (which previews first), changing nothing in AEP", async () => {
             const before = emu.objects();
-            const up = await p.pulumi(["up", "--yes", "--skip-preview"]);
+            const up = await p.pulumi(["up", "--yes"]);
             expect(up.code).to.not.equal(0);
             refusal(up.stdout + up.stderr);
             expect(emu.objects()).to.deep.equal(before);

@@ -51,13 +51,16 @@ function isNameClash(err: AepError): boolean {
     return err.code === "XDM-1521-400" || /already exists|not unique/i.test(err.aepMessage ?? "");
 }
 
-/** The way out Pulumi itself offers when an interrupted run left a pending create, for the message of a refusal. */
-export function pendingCreateHint(urn: string | undefined, id: string | undefined): string {
-    const target = urn ? `'${urn}'` : "<urn>";
+/**
+ * The way out, with Pulumi's own command for pending creates, when an interrupted run may have made the
+ * object under a name the user wrote. (`pulumi refresh --import-pending-creates <urn> <id>` would be the
+ * other: with the Pulumi CLI v3.274 it drops the pending create without importing the object, so it is not
+ * offered.)
+ */
+export function pendingCreateHint(urn: string | undefined): string {
     return (
-        `If an interrupted \`pulumi up\` of this stack made it, Pulumi keeps a pending create for it: ` +
-        `\`pulumi refresh --import-pending-creates ${target} ${id ?? "<id>"} --yes\` takes it into the stack, ` +
-        `or \`pulumi refresh --clear-pending-creates --yes\` drops the pending create (then set \`adopt: true\` to take the object over).`
+        `If an interrupted \`pulumi up\` of this stack made it, Pulumi keeps a pending create for ${urn ? `'${urn}'` : "it"}: ` +
+        `run \`pulumi refresh --clear-pending-creates --yes\` to drop it, then \`pulumi up\` once with \`adopt: true\` to take the object over.`
     );
 }
 
@@ -118,7 +121,7 @@ export async function createObject<I extends CommonInputs, O extends Record<stri
     function refusal(existing: string): Error {
         return new Error(
             `create ${what}: AEP already has a ${spec.noun} with this name (${existing}). Give this resource another ` +
-                `${spec.nameLabel ?? spec.nameKey}, or set \`adopt: true\` to take the existing ${spec.noun} over. ${pendingCreateHint(inputs.__urn, existing)}`,
+                `${spec.nameLabel ?? spec.nameKey}, or set \`adopt: true\` to take the existing ${spec.noun} over. ${pendingCreateHint(inputs.__urn)}`,
         );
     }
 
@@ -133,7 +136,7 @@ export async function createObject<I extends CommonInputs, O extends Record<stri
         if (err instanceof AepError && isNameClash(err)) {
             return new Error(
                 `${err.message}. An AEP ${spec.noun} named "${name}" already exists: give this resource another ${spec.nameLabel ?? spec.nameKey}, ` +
-                    `or set \`adopt: true\` to take the existing ${spec.noun} over. ${pendingCreateHint(inputs.__urn, undefined)}`,
+                    `or set \`adopt: true\` to take the existing ${spec.noun} over. ${pendingCreateHint(inputs.__urn)}`,
             );
         }
         return err;

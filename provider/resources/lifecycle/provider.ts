@@ -164,7 +164,11 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             return guarded("update", false, async () => {
                 const { changed } = changes(olds, news);
                 // Inputs only this provider reads (a deletion guard): nothing to send to AEP.
-                if (changed.length > 0 && changed.every((k) => local.includes(k))) return { outs: clean(withInputs({ ...olds }, news)) };
+                if (changed.length > 0 && changed.every((k) => local.includes(k))) {
+                    const kept: Record<string, unknown> = { ...olds };
+                    for (const k of local) kept[k] = (news as any)[k];
+                    return { outs: clean(withInputs(kept as O, news)) };
+                }
                 const outs = await spec.update(context(news.sandboxName, news.__urn), id, olds, news);
                 return { outs: clean(withInputs({ ...olds, ...outs }, news)) };
             });
