@@ -4,7 +4,7 @@
  * stack's webhook URL (from `pulumi stack output --show-secrets webhookUrl`, or `--url`) and prints AEP's
  * answer, never the URL.
  */
-import { TEST_EVENTS, sendTestEvents, stackWebhookUrl } from "./tools/send-test-event";
+import { TEST_EVENTS, sendTestEvents, stackWebhookUrl } from "./chatlio/send-test-event";
 
 const USAGE = [
     "usage: pulumi-aep-chatlio send-test-event [--event NAME | --all] [--url URL] [--stack STACK] [--output NAME]",

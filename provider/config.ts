@@ -4,8 +4,8 @@
  * Stack config wins when both are set; empty values count as unset. Every problem names both the config key
  * and the variable, and says how to fix it. The client secret's value never appears in any message.
  *
- * This module is serialized by value into each dynamic provider's closure: keep it small and free of
- * module-level mutable state.
+ * It runs in the program (validation at preview) and in Pulumi's provider host (each call's client); nothing
+ * of it is serialized into state (resources serialize only a small forwarder, see resources/hosted.ts).
  */
 
 /** The settings the AEP client needs, already validated and normalised (no trailing slashes). */

@@ -9,7 +9,7 @@
  * share them. Which engine runs a consumer program is one function, `runConsumer`.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -23,6 +23,7 @@ import { StackState } from "../tools/engine/state";
 import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 import { CliEngineUnderTest } from "./cli/engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./cli/harness";
+import { Project, ProjectHome, languageHostInstalled, must } from "./cli/project";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "consumer");
@@ -67,6 +68,8 @@ describe("The packed package in a fresh project", function () {
     let sources: string; // the TypeScript program with its import pointed at ../provider, inside the repository
     let stateRoot: string;
     let packed: { filename: string; size: number; unpackedSize: number; files: string[] };
+    /** What npm printed while installing the tarball (warnings included). */
+    let installOutput = "";
 
     const stack = (dir: string, name: string): ConsumerStack => ({
         dir,
@@ -84,12 +87,15 @@ describe("The packed package in a fresh project", function () {
         const [info] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", project], ROOT));
         packed = { filename: info.filename, size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f: { path: string }) => f.path) };
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "aep-chatlio-consumer", private: true }, null, 2));
-        run(
+        // As a user installs it: npm's own warnings shown (`run` quiets them for the other commands).
+        const install = spawnSync(
             "npm",
             ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed.filename}`,
                 `@pulumi/pulumi@${version("@pulumi/pulumi")}`, `@pulumi/random@${version("@pulumi/random")}`],
-            project,
+            { cwd: project, encoding: "utf8" },
         );
+        installOutput = `${install.stdout}\n${install.stderr}`;
+        if (install.status !== 0) throw new Error(`npm install failed: ${installOutput}`);
         fs.cpSync(path.join(FIXTURES, "ts"), path.join(project, "ts"), { recursive: true });
         fs.cpSync(path.join(FIXTURES, "js"), path.join(project, "js"), { recursive: true });
         fs.mkdirSync(path.join(project, "example"));
@@ -121,6 +127,14 @@ describe("The packed package in a fresh project", function () {
         expect(packed.files.filter((f) => f.endsWith(".map"))).to.deep.equal([]);
         expect(packed.files.filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts"))).to.deep.equal([]);
         expect(packed.files.filter((f) => /(^|\/)(test|tools|emulator|provider|examples)\//.test(f))).to.deep.equal([]);
+    });
+
+    it("installs without a single warning that names this package (no install script, no engine it lacks)", () => {
+        const ours = installOutput.split("\n").filter((l) => /warn|notice/i.test(l) && l.includes(PACKAGE));
+        expect(ours, installOutput).to.deep.equal([]);
+        const manifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules", PACKAGE, "package.json"), "utf8"));
+        expect(Object.keys(manifest.scripts ?? {}).filter((k) => /^(pre|post)?install$|^prepare$/.test(k))).to.deep.equal([]);
+        expect(manifest.engines.node).to.equal(">=22");
     });
 
     it("installs beside @pulumi/pulumi and @pulumi/random, sharing the project's one copy of each", () => {
@@ -317,6 +331,33 @@ describe("The packed package in a fresh project", function () {
             expectGone(emu, stackIds({ outputs } as unknown as RunResult));
         } finally {
             await cli.remove();
+            home.remove();
+        }
+    });
+
+    const onLts = `on the newest Node.js LTS the registry serves (24, "Krypton"): the JavaScript program, in its project folder through the real CLI, deploys, takes an event and is destroyed`;
+    if (!languageHostInstalled()) {
+        if (process.env.AEP_REQUIRE_PULUMI_CLI) it(onLts, () => expect.fail(INSTALL_HINT));
+        return;
+    }
+    it(onLts, async () => {
+        // The registry's node package ships the binary; in the project, not globally. (Node 26, the newest
+        // release the registry serves, is not an LTS yet: its process.release.lts is unset.)
+        spawnSync("npm", ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "node@24"], { cwd: project, encoding: "utf8" });
+        const nodeDir = path.join(project, "node_modules", ".bin");
+        const lts = execFileSync(path.join(nodeDir, "node"), ["-p", "process.version + ' ' + process.release.lts"], { encoding: "utf8" }).trim();
+        expect(lts).to.match(/^v24\.\d+\.\d+ Krypton$/);
+        const home = new ProjectHome(nodeDir);
+        const p = new Project(home, path.join(project, "js"), "lts", { NODE_PATH: path.join(project, "node_modules") });
+        try {
+            await p.init(Object.fromEntries(Object.entries(emulatorConfig(emu)).map(([k, v]) => [k, typeof v === "string" ? v : { value: v.value, secret: v.secret }])));
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            const out = await p.outputs(true);
+            expect(String(out.node)).to.equal(lts.split(" ")[0]);
+            await expectEventStored(emu, { outputs: { webhookUrl: { value: out.webhookUrl, secret: true }, datasetId: { value: out.datasetId, secret: false } } } as unknown as RunResult);
+            await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
+        } finally {
+            await p.remove();
             home.remove();
         }
     });

@@ -10,7 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CHATLIO_SAMPLES } from "../provider/chatlio/samples";
-import { sendTestEvents } from "../provider/tools/send-test-event";
+import { sendTestEvents } from "../provider/chatlio/send-test-event";
 import { LocalEngine } from "./engine";
 
 const ROOT = path.resolve(__dirname, "..");

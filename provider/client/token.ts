@@ -5,12 +5,12 @@ import { send } from "./http";
 import { Budget, parseRetryAfter, retrying } from "./retry";
 
 type TokenCache = Map<string, { token?: string; refreshAt: number; pending?: Promise<string>; refused?: AepError }>;
-/** Where the per-process token cache lives on `globalThis` (see {@link getToken}). */
-const CACHE_KEY = "pulumi-aep-chatlio/ims-token-cache/v1";
+/** This process's tokens, by credentials (see {@link getToken}). */
+const cache: TokenCache = new Map();
 
 /** Forgets every cached token of this process (tests, credential rotation). */
 export function clearTokenCache(): void {
-  (globalThis as any)[Symbol.for(CACHE_KEY)]?.clear();
+  cache.clear();
 }
 
 /**
@@ -22,13 +22,10 @@ export function clearTokenCache(): void {
  * error text). `rejected` is a token a Platform call just saw refused (401): it is forgotten first, unless
  * a newer one already replaced it. The fetch retries 429, 5xx and network errors (safe to repeat).
  *
- * The cache lives on `globalThis` (module scope would be serialized into each provider's closure) under a
- * registry symbol, so every serialized copy of this code in the process shares it. Its key holds a SHA-256
- * of the secret, never the secret.
+ * The cache is this module's: the provider host loads the package once per process, so every resource's
+ * calls share it. Its key holds a SHA-256 of the secret, never the secret.
  */
 export function getToken(s: AepSettings, b: Budget, rejected?: string): Promise<string> {
-  const g = globalThis as any;
-  const cache: TokenCache = g[Symbol.for(CACHE_KEY)] ?? (g[Symbol.for(CACHE_KEY)] = new Map());
   const key = [s.imsUrl, s.clientId, s.orgId, s.scopes, createHash("sha256").update(s.clientSecret).digest("hex")].join("\n");
   const slot = cache.get(key) ?? { refreshAt: 0 };
   cache.set(key, slot);

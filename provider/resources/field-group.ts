@@ -137,8 +137,10 @@ export function fieldPaths(fields: Record<string, XdmField>, prefix: string): st
 }
 
 /** The tenant id (without underscore), from `/stats`, fetched once per process and sandbox. */
+const tenantIds = new Map<string, Promise<string>>();
+
 export async function tenantId(ctx: CallContext): Promise<string> {
-    const cache: Map<string, Promise<string>> = ((globalThis as any).__aepTenantIds ??= new Map());
+    const cache = tenantIds;
     const key = `${ctx.settings.platformUrl}|${ctx.settings.orgId}|${ctx.settings.sandboxName}`;
     let pending = cache.get(key);
     if (!pending) {

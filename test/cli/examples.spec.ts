@@ -242,7 +242,7 @@ describe("The examples through the real Pulumi CLI", function () {
         it("asks for the stack's settings (the secret as a secret), installs the packed package, and the project deploys", async () => {
             // The template as it would be published: its dependency on this package names a released version;
             // here, the packed tarball stands in for it.
-            const tarball = path.join(work, JSON.parse(execFileSync("npm", ["pack", "--json", "--silent", "--pack-destination", work], { cwd: ROOT, encoding: "utf8" }))[0].filename);
+            const tarball = path.join(work, JSON.parse(execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", work], { cwd: ROOT, encoding: "utf8" }))[0].filename);
             const template = path.join(work, "template");
             fs.cpSync(CHATLIO, template, { recursive: true, filter: (f) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(path.basename(f)) || path.basename(f) === "Pulumi.yaml" });
             const pkg = JSON.parse(fs.readFileSync(path.join(template, "package.json"), "utf8"));

@@ -138,6 +138,23 @@ describe("The real Pulumi CLI in project folders", function () {
             expect(up.stdout).to.match(/Diagnostics:\n(.*\n)*  pulumi-nodejs:dynamic\/aep:Dataflow \(chatlio-dataflow\):\n    warning: dataflow "Chatlio dataflow [a-z0-9]{6}" is updated in place \(mappingVersion\)/);
         });
 
+        it("previews a sandbox change: all seven replaced, the new webhook URL announced as a warning of the dataflow, counted (golden)", async () => {
+            await must(p.pulumi(["config", "set", "aep:sandboxName", "dev"]), "config set");
+            emu.resetLog();
+            const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
+            // Reads only: whether the dataset to be replaced holds data (it holds none that landed yet).
+            expect(writes(emu)).to.deep.equal([]);
+            expect(emu.log.filter((e) => e.kind === "read").map((e) => e.path.split("/").slice(3, 5).join("/"))).to.deep.equal(["catalog/dataSets"]);
+            const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
+            expect(text).to.match(/\+-7 to replace/);
+            golden("sandbox-change", text);
+            const json = JSON.parse((await must(p.pulumi(["preview", "--json"]), "preview --json")).stdout);
+            const warnings = (json.diagnostics ?? []).filter((d: any) => d.severity === "warning");
+            expect(warnings.map((d: any) => String(d.urn).split("::").pop())).to.deep.equal(["chatlio-dataflow"]);
+            expect(warnings[0].message).to.match(/dataflow "Chatlio dataflow [a-z0-9]{6}" will be replaced \([^)]*sandboxName changed\): AEP gives the new dataflow a new streaming URL/);
+            await must(p.pulumi(["config", "rm", "aep:sandboxName"]), "config rm");
+        });
+
         it("refreshes with no change, then destroys, leaving only the mapping set", async () => {
             const refresh = await must(p.pulumi(["refresh", "--yes"]), "refresh");
             expect(refresh.stdout).to.match(/10 unchanged/);
@@ -150,6 +167,26 @@ describe("The real Pulumi CLI in project folders", function () {
             const destroy = await must(p.pulumi(["destroy", "--yes"]), "destroy");
             expect(destroy.stdout).to.match(/- 10 deleted/);
             expect(emu.objects().map((o) => o.kind)).to.deep.equal(["mappingSet"]);
+        });
+    });
+
+    describe("the Node.js it all runs on", function () {
+        const home = new ProjectHome();
+        let p: Project;
+        after(async () => {
+            await p?.remove();
+            home.remove();
+        });
+
+        it("is the project's own Node 22 for the program and for Pulumi's dynamic-provider host, whatever the machine's node is", async () => {
+            p = new Project(home, path.join(ROOT, "test", "fixtures", "node-version"), `node-${process.pid}`);
+            await p.init();
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            const out = await p.outputs();
+            expect(process.version, "the tests' own node (npm puts node_modules/.bin first)").to.match(/^v22\./);
+            expect(out.program).to.equal(process.version);
+            expect(out.host).to.equal(process.version);
+            await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
         });
     });
 });

@@ -24,7 +24,8 @@ export function languageHostInstalled(): boolean {
 
 /** A CliHome whose PATH holds the CLI's folder only, with the random stand-in installed as a plugin. */
 export class ProjectHome extends CliHome {
-    constructor() {
+    /** @param nodeDir the folder of the `node` the CLI, the language host and the plugins run on (default: the tests' own). */
+    constructor(readonly nodeDir = path.dirname(process.execPath)) {
         super();
         const dir = path.join(this.home, "plugins", `resource-random-v${RANDOM_VERSION}`);
         fs.mkdirSync(dir, { recursive: true });
@@ -56,7 +57,7 @@ export class ProjectHome extends CliHome {
         const env = super.env(extra);
         const plugins = path.join(ROOT, "test", "cli", "plugins");
         const rest = (env.PATH ?? "").split(path.delimiter).filter((d) => d && d !== plugins && d !== path.dirname(PULUMI_BIN));
-        env.PATH = [path.dirname(process.execPath), path.dirname(PULUMI_BIN), ...rest].join(path.delimiter);
+        env.PATH = [this.nodeDir, path.dirname(PULUMI_BIN), ...rest].join(path.delimiter);
         return env;
     }
 }

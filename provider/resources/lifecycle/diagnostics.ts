@@ -18,7 +18,8 @@ interface EngineLink {
     log(severity: Severity, message: string, urn: string | undefined, ephemeral: boolean): Promise<boolean>;
 }
 
-const LINK_KEY = Symbol.for("pulumi-aep-chatlio/engine-link/v1");
+/** The connection to the engine: undefined until tried, null when there is none. */
+let engineLink: EngineLink | null | undefined;
 
 /** The engine's address when this process is Pulumi's dynamic-provider host, else undefined. */
 export function engineAddress(argv: string[] = process.argv): string | undefined {
@@ -29,9 +30,8 @@ export function engineAddress(argv: string[] = process.argv): string | undefined
 }
 
 function link(): EngineLink | undefined {
-    const g = globalThis as any;
-    if (g[LINK_KEY] !== undefined) return g[LINK_KEY] || undefined;
-    g[LINK_KEY] = null;
+    if (engineLink !== undefined) return engineLink ?? undefined;
+    engineLink = null;
     const addr = engineAddress();
     if (!addr) return undefined;
     try {
@@ -42,7 +42,7 @@ function link(): EngineLink | undefined {
         const svc = from("@pulumi/pulumi/proto/engine_grpc_pb");
         const client = new svc.EngineClient(addr, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 1 << 24 });
         let broken = false;
-        g[LINK_KEY] = {
+        engineLink = {
             log(severity: Severity, message: string, urn: string | undefined, ephemeral: boolean): Promise<boolean> {
                 if (broken) return Promise.resolve(false);
                 const req = new pb.LogRequest();
@@ -59,9 +59,9 @@ function link(): EngineLink | undefined {
             },
         } satisfies EngineLink;
     } catch {
-        g[LINK_KEY] = null;
+        engineLink = null;
     }
-    return g[LINK_KEY] || undefined;
+    return engineLink ?? undefined;
 }
 
 /**

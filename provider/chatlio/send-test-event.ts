@@ -3,7 +3,7 @@
  * a person makes after `pulumi up`, shipped with the package (`npx pulumi-aep-chatlio send-test-event`).
  */
 import { execFileSync } from "child_process";
-import { CHATLIO_SAMPLES } from "../chatlio/samples";
+import { CHATLIO_SAMPLES } from "./samples";
 
 /** What AEP answered to one sample event. */
 export interface TestEventResult {
