@@ -184,6 +184,24 @@ describe("The packed package in a fresh project", function () {
         expect(lines[0]).to.match(/^example\/wrong\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'Input<string>'/);
     });
 
+    it("exports exactly the public API, in its .d.ts and at run time: the eight resources with their types, ChatlioSource, the settings type", () => {
+        const entry = path.join(project, "node_modules", PACKAGE, "dist", "index.d.ts");
+        const program = ts.createProgram([entry], { strict: true, noEmit: true });
+        const checker = program.getTypeChecker();
+        const declared = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map((s) => s.name).sort();
+        const kinds = ["FieldGroup", "Schema", "IdentityDescriptor", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"];
+        expect(declared).to.deep.equal(
+            [
+                ...kinds.flatMap((k) => [k, `${k}Args`, `${k}Outputs`, `${k}State`]),
+                "XdmField", "Mapping", "CommonArgs", "ConnectionArgs", "ConnectionState",
+                "ChatlioSource", "ChatlioSourceArgs", "ChatlioIdentity", "AepSettings",
+            ].sort(),
+        );
+        // At run time only the classes exist (the rest are types).
+        const loaded = execFileSync(process.execPath, ["-p", `Object.keys(require("${PACKAGE}")).sort().join(",")`], { cwd: project, encoding: "utf8" }).trim();
+        expect(loaded.split(",")).to.deep.equal([...kinds, "ChatlioSource"].sort());
+    });
+
     it("every exported input and output carries its TSDoc in the installed .d.ts, for editors to show", () => {
         const entry = path.join(project, "node_modules", PACKAGE, "dist", "index.d.ts");
         const program = ts.createProgram([entry], { strict: true, noEmit: true });

@@ -174,7 +174,7 @@ describe("The examples through the real Pulumi CLI", function () {
             await must(dev.pulumi(["config", "rm", "chatlio:displayName"]), "config rm");
         });
 
-        it("fork-preview.yml: starts the emulator, then stack init, preview --diff, up --yes and the event check, with no secret", async () => {
+        it("fork-preview.yml: starts the packed emulator with npx, then stack init, preview --diff, up --yes and the event check, with no secret; examples/chatlio deploys against it too", async () => {
             const file = path.join(PR_PREVIEW, "fork-preview.yml");
             const env = workflowEnv(file);
             expect(Object.keys(env)).to.include.members(["AEP_PLATFORM_URL", "AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID", "PULUMI_CONFIG_PASSPHRASE"]);
@@ -188,12 +188,17 @@ describe("The examples through the real Pulumi CLI", function () {
                 "pulumi up --yes",
                 "npx pulumi-aep-chatlio send-test-event",
             ]);
-            // The job's steps on this machine: its own emulator (the workspace's aep-emulator; a free port for 8787),
-            // a state file of its own, the job's demo credentials.
+            // The job's steps on this machine: the emulator from its packed tarball, installed in a folder of its own
+            // with nothing else and started with `npx aep-emulator` (a free port for 8787); a state file of its own;
+            // the job's demo credentials.
             const port = await freePort();
             const url = `http://127.0.0.1:${port}`;
             const state = fs.mkdtempSync(path.join(os.tmpdir(), "aep-fork-state-"));
-            const emulator = spawn(process.execPath, [path.join(ROOT, "emulator", "dist", "cli.js"), "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+            const emuDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-fork-emulator-"));
+            const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", emuDir], { cwd: path.join(ROOT, "emulator"), encoding: "utf8" }))[0].filename;
+            fs.writeFileSync(path.join(emuDir, "package.json"), JSON.stringify({ name: "fork-ci", private: true }));
+            execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed}`], { cwd: emuDir, stdio: "ignore" });
+            const emulator = spawn("npx", ["--no-install", "aep-emulator", "--port", String(port)], { cwd: emuDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
             try {
                 await new Promise<void>((resolve, reject) => {
                     let out = "";
@@ -217,9 +222,19 @@ describe("The examples through the real Pulumi CLI", function () {
                 const sent = await must(s.run(process.execPath, SEND_TEST_EVENT), "send-test-event");
                 expect(sent.stdout).to.contain("new conversation: 200");
                 fs.rmSync(path.join(PR_PREVIEW, "Pulumi.ci.yaml"), { force: true });
+                // The same emulator serves examples/chatlio, deployed as its README says (the emulator's URLs aside).
+                const chatlio = new Project(home, CHATLIO, `fork-${process.pid}`, { ...env, AEP_PLATFORM_URL: url, AEP_IMS_URL: url, PULUMI_BACKEND_URL: `file://${state}` });
+                await must(chatlio.pulumi(["stack", "init"]), "stack init");
+                expect((await must(chatlio.pulumi(["up", "--yes"]), "up examples/chatlio")).stdout).to.match(/\+ 10 created/);
+                await chatlio.remove();
             } finally {
-                emulator.kill();
+                try {
+                    process.kill(-emulator.pid!, "SIGTERM");
+                } catch {
+                    emulator.kill();
+                }
                 fs.rmSync(state, { recursive: true, force: true });
+                fs.rmSync(emuDir, { recursive: true, force: true });
             }
         });
     });
