@@ -5,44 +5,8 @@
  * The public API: the eight resource classes with their arguments and outputs, the `ChatlioSource`
  * component, and the provider settings type. Everything else is internal.
  */
-export {
-    CommonArgs,
-    ConnectionArgs,
-    ConnectionState,
-    Dataflow,
-    DataflowArgs,
-    DataflowOutputs,
-    DataflowState,
-    Dataset,
-    DatasetArgs,
-    DatasetOutputs,
-    DatasetState,
-    FieldGroup,
-    FieldGroupArgs,
-    FieldGroupOutputs,
-    FieldGroupState,
-    IdentityDescriptor,
-    IdentityDescriptorArgs,
-    IdentityDescriptorOutputs,
-    IdentityDescriptorState,
-    Mapping,
-    MappingSet,
-    MappingSetArgs,
-    MappingSetOutputs,
-    MappingSetState,
-    Schema,
-    SchemaArgs,
-    SchemaOutputs,
-    SchemaState,
-    SourceConnection,
-    SourceConnectionArgs,
-    SourceConnectionOutputs,
-    SourceConnectionState,
-    TargetConnection,
-    TargetConnectionArgs,
-    TargetConnectionOutputs,
-    TargetConnectionState,
-    XdmField,
-} from "./resources";
+// The registry of resource kinds (resources/index.ts) exports each kind's class and types; its internal
+// parts are marked internal and left out of the published declarations.
+export * from "./resources";
 export { ChatlioIdentity, ChatlioSource, ChatlioSourceArgs } from "./chatlio";
 export { AepSettings } from "./config";

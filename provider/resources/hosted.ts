@@ -23,19 +23,18 @@
  * serialized it (test/consumer.spec.ts checks both directions).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { KindKey } from "./index";
 
 /** One forwarder per kind: the SDK serializes a provider object once, however many resources share it. */
-const forwarders = new Map<KindKey, pulumi.dynamic.ResourceProvider>();
+const forwarders = new Map<string, pulumi.dynamic.ResourceProvider>();
 
 /** @internal */
-export function hostedProvider(kind: KindKey): pulumi.dynamic.ResourceProvider {
+export function hostedProvider(kind: string): pulumi.dynamic.ResourceProvider {
     let forwarder = forwarders.get(kind);
     if (!forwarder) forwarders.set(kind, (forwarder = makeForwarder(kind)));
     return forwarder;
 }
 
-function makeForwarder(kind: KindKey): pulumi.dynamic.ResourceProvider {
+function makeForwarder(kind: string): pulumi.dynamic.ResourceProvider {
     const load = (): pulumi.dynamic.ResourceProvider & Required<Pick<pulumi.dynamic.ResourceProvider, "check">> => {
         const g = globalThis as any;
         if (!g.__pulumiAepChatlioHost) {

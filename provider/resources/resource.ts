@@ -5,7 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { hostedProvider } from "./hosted";
-import type { KindKey } from "./index";
 
 /** Inputs every AEP resource takes. */
 export interface CommonArgs {
@@ -22,17 +21,19 @@ export type Resolved<T> = { [K in keyof T]: pulumi.Unwrap<T[K]> };
 export type OutputProperties<O, K extends keyof O> = { readonly [P in K]-?: pulumi.Output<Exclude<O[P], undefined>> };
 
 /** The Pulumi type token of a resource: `pulumi-nodejs:dynamic/aep:<typeName>`. */
+/** @internal */
 export function typeToken(typeName: string): string {
     return `pulumi-nodejs:dynamic/aep:${typeName}`;
 }
 
 /**
- * The arguments of `pulumi.dynamic.Resource` for one of this package's resources: the forwarder of its
- * kind, the outputs it exposes (seeded, so the SDK creates them), the user's arguments, its Pulumi name,
+ * The arguments of `pulumi.dynamic.Resource` for one of this package's resources (its provider gives the
+ * kind's registry key and type name): the forwarder of its kind, the outputs it exposes (seeded, so the SDK creates them), the user's arguments, its Pulumi name,
  * and its URN (`__urn`: diagnostics are shown under it, and automatic names derive from it).
  */
+/** @internal */
 export function dynamicResourceArgs(
-    kind: { kind: KindKey; typeName: string },
+    kind: { kind: string; typeName: string },
     name: string,
     args: object,
     outputs: readonly string[],
