@@ -364,7 +364,9 @@ async function runAndKill(
     const killed = c.child.signalCode === "SIGKILL";
     if (!killed) {
         const ok = c.child.exitCode === 0;
-        const error = ok ? undefined : c.output.filter((l) => /error/i.test(l)).join("\n") || c.output.slice(-5).join("\n") || `exit code ${c.child.exitCode}`;
+        // The command's own error lines ("error: ..." under the resource or at the end) say why it failed.
+        const errors = c.output.filter((l) => /^\s*error: /.test(l)).map((l) => l.trim());
+        const error = ok ? undefined : errors.join("\n") || c.output.slice(-5).join("\n") || `exit code ${c.child.exitCode}`;
         return { result: { ok, error }, held, quietAt };
     }
     return { result: { ok: false, error: `killed (SIGKILL to its process group) at ${point}` }, point, held, quietAt };
@@ -510,7 +512,8 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             const requests = op === "up" ? (has ? 0 : REQUESTS.up) : op === "update" ? REQUESTS[changes[0].split("=")[0] as "description" | "extraField" | "enabled" | "sandbox"] : REQUESTS[op];
             let kill: KillPlan | undefined;
             if (automaticNames && requests > 0 && killRoll < killShare) {
-                const flavour = flavourRoll < 0.4 ? "held-after" : flavourRoll < 0.7 ? "held-before" : "between";
+                // A refresh writes nothing to AEP: it has no write to hold, and is killed between two answers.
+                const flavour = op === "refresh" || flavourRoll >= 0.7 ? "between" : flavourRoll < 0.4 ? "held-after" : "held-before";
                 // Held: the first write after `at` answers (0 to requests - 1); between: after answer `at` (1 to requests).
                 kill = { flavour, at: flavour === "between" ? 1 + Math.floor(atRoll * requests) : Math.floor(atRoll * requests) };
             }
