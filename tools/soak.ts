@@ -333,31 +333,40 @@ async function runAndKill(
     let point: string | undefined;
     let held = false;
     let heldAt = 0;
-    while (!exited && point === undefined) {
-        const answered = emu.log.length - base;
-        const last = answered ? emu.log[emu.log.length - 1] : undefined;
-        if (plan.flavour === "between" && answered >= plan.at) {
-            point = `after answer ${answered} (${last ? brief(last.method, last.path) : "none"})`;
-        } else if (holds.length && !holding && answered >= plan.at) {
-            hold();
-        } else if (holding && emu.faults.injected !== injected) {
-            injected = emu.faults.injected;
-            const left = await holdsLeft(emu, mark);
-            const taken = holds.findIndex((_, i) => !left.has(i));
-            if (taken >= 0) {
-                held = true;
-                heldAt = Date.now();
-                point = `first write after answer ${holdFrom} (${holds[taken].shown}) held ${plan.flavour === "held-before" ? "before AEP acts" : "after AEP acted"}`;
+    const watch = async () => {
+        while (!exited && point === undefined) {
+            const answered = emu.log.length - base;
+            const last = answered ? emu.log[emu.log.length - 1] : undefined;
+            if (plan.flavour === "between" && answered >= plan.at) {
+                point = `after answer ${answered} (${last ? brief(last.method, last.path) : "none"})`;
+            } else if (holds.length && !holding && answered >= plan.at) {
+                hold();
+            } else if (holding && emu.faults.injected !== injected) {
+                injected = emu.faults.injected;
+                const left = await holdsLeft(emu, mark);
+                const taken = holds.findIndex((_, i) => !left.has(i));
+                if (taken >= 0) {
+                    held = true;
+                    heldAt = Date.now();
+                    point = `first write after answer ${holdFrom} (${holds[taken].shown}) held ${plan.flavour === "held-before" ? "before AEP acts" : "after AEP acted"}`;
+                }
             }
+            if (point === undefined && Date.now() - t0 > CHILD_LIMIT_MS) break;
+            if (point === undefined) await sleep(10);
         }
-        if (point === undefined && Date.now() - t0 > CHILD_LIMIT_MS) break;
-        if (point === undefined) await sleep(10);
+    };
+    try {
+        await watch();
+    } catch (e) {
+        await killGroup(c); // the soak's own failure: leave no engine behind
+        throw e;
     }
     const hung = !exited && point === undefined;
+    const killTime = Date.now();
     if (point !== undefined || hung) await killGroup(c);
     else await c.exited;
     // The hold answers after HOLD_MS: a kill later than that came after the engine could have heard the answer.
-    if (held && Date.now() - heldAt >= HOLD_MS) point += ` (but the kill landed ${Date.now() - heldAt} ms after the hold began, once it may have ended)`;
+    if (held && killTime - heldAt >= HOLD_MS) point += ` (but the kill came ${killTime - heldAt} ms after the hold began, once it may have ended)`;
     // A late fault or the hold answers the killed command HOLD_MS (or lateMs) after it was taken: to nobody, but into the emulator's log.
     const quietAt = Date.now() + Math.max(HOLD_MS, run.lateMs) + 500;
     if (hung) return { result: { ok: false, error: `the command did not end within ${CHILD_LIMIT_MS / 1000} s and was killed before its kill point:\n${c.output.slice(-20).join("\n")}` }, held, quietAt };
