@@ -6,6 +6,7 @@
 //   --latency MS   added by the emulator to every request (default 50)
 //   --quick        N = 1 and 10 only (skips N = 50)
 //   --json         one JSON object with every figure on stdout (progress stays on stderr)
+//   --only GROUPS  comma-separated groups of rows: single, manual, scale, cli (the empty program always runs)
 //
 // Not part of `npm test`; it asserts nothing and exits 1 only when a run fails.
 import { performance } from "perf_hooks";
@@ -14,12 +15,14 @@ import { BenchResult, METHOD, compare, evaluate, machine, render } from "./repor
 
 function usage(message?: string): never {
     if (message) process.stderr.write(`bench: ${message}\n`);
-    process.stderr.write("usage: npm run bench [-- --latency MS] [--quick] [--json]\n");
+    process.stderr.write("usage: npm run bench [-- --latency MS] [--quick] [--json] [--only single,manual,scale,cli]\n");
     process.exit(2);
 }
 
-function parse(argv: string[]): { latencyMs: number; quick: boolean; json: boolean } {
-    const o = { latencyMs: 50, quick: false, json: false };
+const GROUPS = ["single", "manual", "scale", "cli"];
+
+function parse(argv: string[]): { latencyMs: number; quick: boolean; json: boolean; only?: string[] } {
+    const o: { latencyMs: number; quick: boolean; json: boolean; only?: string[] } = { latencyMs: 50, quick: false, json: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--quick") o.quick = true;
@@ -29,6 +32,12 @@ function parse(argv: string[]): { latencyMs: number; quick: boolean; json: boole
             const n = Number(v);
             if (v === undefined || v === "" || !Number.isInteger(n) || n < 0) usage(`--latency takes whole milliseconds ≥ 0, got ${JSON.stringify(v)}`);
             o.latencyMs = n;
+        } else if (a === "--only" || a.startsWith("--only=")) {
+            const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
+            const groups = (v ?? "").split(",").filter(Boolean);
+            const bad = groups.filter((g) => !GROUPS.includes(g));
+            if (!groups.length || bad.length) usage(`--only takes groups among ${GROUPS.join(", ")}, got ${JSON.stringify(v)}`);
+            o.only = groups;
         } else if (a === "--help" || a === "-h") usage();
         else usage(`unknown argument ${JSON.stringify(a)}`);
     }
@@ -43,7 +52,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
     progress(`${o.latencyMs} ms per request; N = ${counts.join(", ")}; ${m.cpu}, ${m.cores} cores, load ${m.loadAverage.start.join(" ")}`);
-    const bench = new Bench({ latencyMs: o.latencyMs, counts, progress });
+    const bench = new Bench({ latencyMs: o.latencyMs, counts, progress, only: o.only });
     let failure: Error | undefined;
     try {
         await bench.start();
@@ -57,7 +66,7 @@ async function main(): Promise<void> {
     const result: BenchResult = {
         method: METHOD,
         machine: m,
-        options: { latencyMs: o.latencyMs, counts, quick: o.quick },
+        options: { latencyMs: o.latencyMs, counts, quick: o.quick, only: o.only },
         startedAt,
         totalMs: Math.round(performance.now() - t0),
         runs: bench.runs,

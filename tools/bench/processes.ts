@@ -1,25 +1,41 @@
 /**
- * Peak memory and CPU time of the engine's child processes while a run is going on, from /proc (Linux).
+ * Peak memory, CPU time and a CPU timeline of every process a run starts, from /proc (Linux).
  *
- * The local engine spawns the program and the dynamic-provider host as direct children of this process
- * (tools/engine/processes.ts), so they are found in /proc/<our pid>/task/<tid>/children and told apart
- * by their command line (`cmd/dynamic-provider` for the host, `cmd/run` for the program). Every few
- * milliseconds the sampler reads each one's /proc/<pid>/status and /proc/<pid>/stat. VmHWM is the
- * kernel's own high-water mark of resident memory, so a sample taken shortly before the process ends
- * already holds its peak; CPU time is the last utime + stime seen. No hook in the engine is needed.
+ * The sampler walks this process's descendants (/proc/<pid>/task/<tid>/children, recursively) every few
+ * milliseconds and tells them apart by their command line: the local engine's program (`cmd/run`) and
+ * dynamic-provider host (`cmd/dynamic-provider`), and under the real CLI also the Automation API's runner,
+ * the `pulumi` CLI, the Node.js language host and resource plugins. For each role it keeps the peak VmHWM
+ * (the kernel's own high-water mark, so a sample shortly before a process ends already holds its peak),
+ * the CPU time (utime + stime, last seen), when the first process of the role was first seen, and CPU
+ * per time bucket. This process's own CPU (the local engine and the emulator) is sampled as `bench`.
+ * No hook in the engine or the CLI is needed.
  */
 import * as fs from "fs";
+import { performance } from "perf_hooks";
 
-export interface ChildFigures {
-    /** Highest VmHWM (KiB) of the dynamic-provider host; undefined when it never ran or /proc is missing. */
+export type Role = "program" | "host" | "cli" | "language host" | "plugin" | "automation" | "bench" | "other";
+export const ROLES: Role[] = ["bench", "automation", "cli", "language host", "program", "plugin", "host", "other"];
+
+export interface RoleFigures {
+    pids: number[];
+    /** Highest VmHWM (KiB) of any process of the role. */
+    peakKb?: number;
+    /** CPU seconds (user + system) of all its processes, as last sampled. */
+    cpuS: number;
+    /** When a process of the role was first seen, ms after start(). */
+    firstSeenMs?: number;
+    /** CPU ms used in each bucket of `bucketMs`, from start(). */
+    cpuMsByBucket: number[];
+}
+
+export interface ProcessFigures {
+    /** Shortcuts for the report's columns. */
     hostKb?: number;
-    /** The same for the program process (preview and up only). */
     programKb?: number;
-    /** CPU seconds (user + system) the host and the program used, as last sampled. */
     hostCpuS?: number;
     programCpuS?: number;
-    /** Process ids seen, by role. */
-    pids: { host: number[]; program: number[] };
+    roles: Partial<Record<Role, RoleFigures>>;
+    bucketMs: number;
     samples: number;
 }
 
@@ -48,6 +64,17 @@ function children(pid: number): number[] {
     return out;
 }
 
+function descendants(pid: number): number[] {
+    const out: number[] = [];
+    const queue = children(pid);
+    while (queue.length) {
+        const p = queue.shift()!;
+        out.push(p);
+        queue.push(...children(p));
+    }
+    return out;
+}
+
 function kb(status: string, key: "VmHWM" | "VmRSS"): number | undefined {
     const m = new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status);
     return m ? Number(m[1]) : undefined;
@@ -61,70 +88,114 @@ function cpuTicks(stat: string): number | undefined {
     return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : undefined;
 }
 
-type Role = "host" | "program" | "other";
+function roleOf(cmdline: string[]): Role | undefined {
+    const exe = (cmdline[0] ?? "").split("/").pop() ?? "";
+    const cmd = cmdline.join(" ");
+    if (/cmd[\\/]dynamic-provider/.test(cmd)) return "host";
+    if (/cmd[\\/]run\b/.test(cmd)) return "program";
+    if (/automation-runner/.test(cmd)) return "automation";
+    if (exe === "pulumi") return "cli";
+    if (exe === "pulumi-language-nodejs") return "language host";
+    if (exe.startsWith("pulumi-resource-")) return "plugin";
+    // Right after fork, before exec, a child still shows its parent's command line: look again later.
+    if (exe === "node" || exe === "" || cmdline.length === 0) return undefined;
+    return "other";
+}
 
-/** Samples the engine's children until stop(); call stop() right after the run returns. */
-export class ChildSampler {
-    private readonly role = new Map<number, Role>();
+/** Samples this process and its descendants until stop(); call stop() right after the run returns. */
+export class ProcessSampler {
+    private readonly role = new Map<number, Role | undefined>();
     private readonly peak = new Map<number, number>();
-    private readonly cpu = new Map<number, number>();
+    private readonly ticks = new Map<number, number>();
+    private readonly firstSeen = new Map<number, number>();
+    private readonly buckets = new Map<Role, number[]>();
     private samples = 0;
     private timer?: NodeJS.Timeout;
+    private t0 = 0;
+    private ownStart = process.cpuUsage();
 
-    constructor(private readonly intervalMs = 20) {}
+    constructor(
+        private readonly intervalMs = 20,
+        readonly bucketMs = 250,
+    ) {}
 
     static available(): boolean {
         return fs.existsSync(`/proc/${process.pid}/task`);
     }
 
     start(): this {
+        this.t0 = performance.now();
+        this.ownStart = process.cpuUsage();
         this.sample();
         this.timer = setInterval(() => this.sample(), this.intervalMs);
         return this;
     }
 
-    stop(): ChildFigures {
+    stop(): ProcessFigures {
         if (this.timer) clearInterval(this.timer);
         this.timer = undefined;
-        const pick = (r: Role) => {
+        this.sample();
+        const roles: ProcessFigures["roles"] = {};
+        for (const r of ROLES) {
             const pids = [...this.role].filter(([, v]) => v === r).map(([p]) => p);
+            if (!pids.length) continue;
             const peaks = pids.map((p) => this.peak.get(p)).filter((v): v is number => v !== undefined);
-            const ticks = pids.map((p) => this.cpu.get(p)).filter((v): v is number => v !== undefined);
-            return {
-                pids,
-                kb: peaks.length ? Math.max(...peaks) : undefined,
-                cpuS: ticks.length ? ticks.reduce((a, b) => a + b, 0) / TICKS : undefined,
+            const seen = pids.map((p) => this.firstSeen.get(p)!).filter((v) => v !== undefined);
+            roles[r] = {
+                pids: pids.filter((p) => p !== process.pid),
+                peakKb: peaks.length ? Math.max(...peaks) : undefined,
+                cpuS: pids.reduce((a, p) => a + (this.ticks.get(p) ?? 0), 0) / TICKS,
+                firstSeenMs: r === "bench" ? 0 : seen.length ? Math.round(Math.min(...seen)) : undefined,
+                cpuMsByBucket: (this.buckets.get(r) ?? []).map((v) => Math.round(v)),
             };
-        };
-        const host = pick("host");
-        const program = pick("program");
+        }
         return {
-            hostKb: host.kb,
-            programKb: program.kb,
-            hostCpuS: host.cpuS,
-            programCpuS: program.cpuS,
-            pids: { host: host.pids, program: program.pids },
+            hostKb: roles.host?.peakKb,
+            programKb: roles.program?.peakKb,
+            hostCpuS: roles.host?.cpuS,
+            programCpuS: roles.program?.cpuS,
+            roles,
+            bucketMs: this.bucketMs,
             samples: this.samples,
         };
     }
 
+    private add(role: Role, atMs: number, cpuMs: number): void {
+        if (cpuMs <= 0) return;
+        const b = this.buckets.get(role) ?? [];
+        const i = Math.max(0, Math.floor(atMs / this.bucketMs));
+        while (b.length <= i) b.push(0);
+        b[i] += cpuMs;
+        this.buckets.set(role, b);
+    }
+
     private sample(): void {
         this.samples++;
-        for (const pid of children(process.pid)) {
+        const at = performance.now() - this.t0;
+        // This process: the local engine and the emulator (its CPU in ms, kept in the same tick units).
+        const own = process.cpuUsage(this.ownStart);
+        const ownTicks = ((own.user + own.system) / 1e6) * TICKS;
+        this.role.set(process.pid, "bench");
+        this.add("bench", at, ((ownTicks - (this.ticks.get(process.pid) ?? 0)) * 1000) / TICKS);
+        this.ticks.set(process.pid, ownTicks);
+        for (const pid of descendants(process.pid)) {
             let role = this.role.get(pid);
-            if (!role || role === "other") {
-                // Read again until it is known: right after fork, before exec, it is still our own.
-                const cmd = read(`/proc/${pid}/cmdline`)?.split("\0").join(" ") ?? "";
-                role = /cmd[\\/]dynamic-provider/.test(cmd) ? "host" : /cmd[\\/]run/.test(cmd) ? "program" : "other";
+            if (role === undefined) {
+                const cmdline = read(`/proc/${pid}/cmdline`)?.split("\0").filter(Boolean) ?? [];
+                role = roleOf(cmdline);
                 this.role.set(pid, role);
+                if (!this.firstSeen.has(pid)) this.firstSeen.set(pid, at);
             }
-            if (role === "other") continue;
+            if (role === undefined) continue;
             const status = read(`/proc/${pid}/status`);
             const v = status ? kb(status, "VmHWM") ?? kb(status, "VmRSS") : undefined;
             if (v !== undefined && v > (this.peak.get(pid) ?? 0)) this.peak.set(pid, v);
             const stat = read(`/proc/${pid}/stat`);
             const t = stat ? cpuTicks(stat) : undefined;
-            if (t !== undefined && t >= (this.cpu.get(pid) ?? 0)) this.cpu.set(pid, t);
+            if (t !== undefined && t >= (this.ticks.get(pid) ?? 0)) {
+                this.add(role, at, ((t - (this.ticks.get(pid) ?? 0)) * 1000) / TICKS);
+                this.ticks.set(pid, t);
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import { describeChain } from "./bound";
+import { ROLES } from "./processes";
 import { RunFigures } from "./run";
 
 export interface Machine {
@@ -68,7 +69,7 @@ export const METHOD = {
 export interface BenchResult {
     method?: typeof METHOD;
     machine: Machine;
-    options: { latencyMs: number; counts: number[]; quick: boolean };
+    options: { latencyMs: number; counts: number[]; quick: boolean; only?: string[] };
     startedAt: string;
     totalMs: number;
     runs: RunFigures[];
@@ -132,9 +133,35 @@ export function evaluate(runs: RunFigures[], counts: number[]): TargetResult[] {
         const scale = runs.filter((r) => r.group === "scale" && r.kind === "up");
         const more = scale.map((r) => `N=${r.components} net ${x(r.netOverBound)}`).join(", ");
         out.push({
-            target: "up from empty within 1.25× the dependency-chain bound",
+            target: "N = 1 up from empty within 1.25× the dependency-chain bound",
             met: up.netOverBound !== undefined ? up.netOverBound <= 1.25 : null,
             figures: `net ${ms(up.netMs)} ms / bound ${ms(up.bound.ms)} ms = ${x(up.netOverBound)}; wall ${x(up.wallOverBound)} (start-up included)${more ? `; ${more}` : ""}`,
+        });
+    }
+
+    // Scale targets (issue 19): N = 50 within 2.5× of the chain bound, local engine and real CLI (default
+    // settings); the real CLI's destroy at N = 10 within 1.5× of the local engine's net time.
+    const top = Math.max(...counts);
+    const localTop = find(runs, `N=${top}: up from empty`);
+    const cliTop = find(runs, `CLI N=${top}: up from empty`);
+    if (top === 50 && localTop) {
+        const cliSkip = find(runs, `CLI N=${top}, no checkpoints: up`);
+        out.push({
+            target: "N = 50 up within 2.5× the dependency-chain bound (local engine and real CLI)",
+            met: localTop.netOverBound !== undefined && cliTop?.netOverBound !== undefined ? localTop.netOverBound <= 2.5 && cliTop.netOverBound <= 2.5 : null,
+            figures:
+                `local engine: net ${ms(localTop.netMs)} ms / bound ${ms(localTop.bound.ms)} ms = ${x(localTop.netOverBound)}` +
+                (cliTop ? `; real CLI: net ${ms(cliTop.netMs)} ms = ${x(cliTop.netOverBound)}` : "; real CLI: not measured") +
+                (cliSkip ? `; real CLI with PULUMI_SKIP_CHECKPOINTS and PULUMI_PARALLEL=64: net ${ms(cliSkip.netMs)} ms = ${x(cliSkip.netOverBound)}` : ""),
+        });
+    }
+    const d10 = find(runs, "N=10: destroy");
+    const cliD10 = find(runs, "CLI N=10: destroy");
+    if (d10 && cliD10 && d10.netMs && cliD10.netMs) {
+        out.push({
+            target: "real CLI destroy at N = 10 within 1.5× the local engine's net time",
+            met: cliD10.netMs <= 1.5 * d10.netMs,
+            figures: `net ${ms(cliD10.netMs)} ms through the CLI against ${ms(d10.netMs)} ms locally = ${x(cliD10.netMs / d10.netMs)}`,
         });
     }
 
@@ -238,6 +265,31 @@ export function timeTable(runs: RunFigures[]): string {
     return textTable(header, rows);
 }
 
+/**
+ * CPU seconds by process role (from /proc, every process the run started): where the CPU goes under the
+ * local engine (program, host, bench = engine and emulator) and under the real CLI (the Automation API's
+ * runner with the program in it, the CLI, plugins, the host); the start of each role, ms after the call.
+ */
+export function cpuTable(runs: RunFigures[]): string {
+    const roles = ROLES.filter((role) => runs.some((r) => r.processes?.roles[role]));
+    const header = ["run", ...roles.map((r) => `CPU s ${r}`), "CPU s total", ...roles.filter((r) => r !== "bench").map((r) => `${r} starts ms`)];
+    const rows = runs
+        .filter((r) => r.processes)
+        .map((r) => {
+            const by = r.processes!.roles;
+            const total = Object.values(by).reduce((a, v) => a + (v?.cpuS ?? 0), 0);
+            return [r.name, ...roles.map((role) => cpu(by[role]?.cpuS)), cpu(total), ...roles.filter((x) => x !== "bench").map((role) => ms(by[role]?.firstSeenMs))];
+        });
+    return textTable(header, rows);
+}
+
+/** Mean requests in flight per bucket, for the runs with the most requests: how much of the window is spent waiting on AEP. */
+export function inFlightLines(runs: RunFigures[]): string[] {
+    return runs
+        .filter((r) => r.inFlightByBucket && r.requests.total >= 300)
+        .map((r) => `  ${r.name} (per ${r.processes?.bucketMs ?? 250} ms): ${r.inFlightByBucket!.map((v) => (v >= 10 ? Math.round(v) : v.toFixed(1))).join(" ")}`);
+}
+
 export function render(result: BenchResult): string {
     const m = result.machine;
     const out: string[] = [];
@@ -249,6 +301,14 @@ export function render(result: BenchResult): string {
     out.push("");
     out.push("where the time goes (program up: its stack registration reached the engine; CPU s engine: this process, engine and emulator):");
     out.push(timeTable(result.runs));
+    out.push("");
+    out.push("CPU by process (bench: this process, the local engine and the emulator; automation: the Automation API runner, which runs the program under the CLI):");
+    out.push(cpuTable(result.runs));
+    const flights = inFlightLines(result.runs);
+    if (flights.length) {
+        out.push("requests in flight over time:");
+        out.push(...flights);
+    }
     out.push("");
     out.push(`bound = the longest chain of requests that must follow one another × ${result.options.latencyMs} ms (requests per object, attributed by path):`);
     for (const r of result.runs) if (r.bound.requests) out.push(`  ${r.name}: ${describeChain(r.bound)}`);

@@ -8,11 +8,11 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { DEMO_CREDENTIALS, Emulator, LogEntry, startEmulator } from "aep-emulator";
-import { LocalEngine, RunResult, StateFile } from "../engine";
+import { DynamicHost, LocalEngine, RunResult, StateFile } from "../engine";
 import { DEFAULT_SCOPES } from "../../provider/config";
 import { Bound, Direction, KINDS, Kind, attribute, chainBound } from "./bound";
 import { manualSequence } from "./manual";
-import { ChildFigures, ChildSampler } from "./processes";
+import { ProcessFigures, ProcessSampler } from "./processes";
 import { StateSize, stateSize } from "./state";
 import { CliHome, CliStack, cliInstalled } from "../../test/cli/harness";
 
@@ -25,6 +25,8 @@ export interface BenchOptions {
     counts: number[];
     /** Progress lines (stderr). */
     progress: (line: string) => void;
+    /** Only these groups of rows (default all): reference, single, manual, scale, cli. */
+    only?: string[];
 }
 
 export type RunKind = "up" | "preview" | "refresh" | "destroy" | "manual";
@@ -67,8 +69,12 @@ export interface RunFigures {
     netOverBound?: number;
     /** The state file the run left (for destroy, provider sizes come from the state it started with). */
     state?: StateSize;
-    /** The program and the host (peak memory, CPU), from /proc. */
-    processes?: ChildFigures;
+    /** Every process of the run by role (peak memory, CPU, when it started, CPU over time), from /proc. */
+    processes?: ProcessFigures;
+    /** Mean requests in flight in each bucket of processes.bucketMs from the call (each taken to last the latency before its answer). */
+    inFlightByBucket?: number[];
+    /** Local engine: the host's calls by kind and operation: how many, their mean duration, and the mean time outside their requests' latency. */
+    hostCalls?: Array<{ kind: string; op: string; calls: number; meanMs: number; requestsPerCall: number; outsideMs: number }>;
     /** CPU seconds this process (the engine and the emulator) used during the run. */
     engineCpuS?: number;
     /** The engine's state-file writes during the run: how many, and the milliseconds they blocked its event loop. */
@@ -191,6 +197,67 @@ function timing(log: TimedEntry[], t0: number, t1: number, latencyMs: number) {
     };
 }
 
+/** Mean requests in flight per bucket from t0 to t1 (a request is in flight for the latency before its answer). */
+function inFlight(log: TimedEntry[], t0: number, t1: number, latencyMs: number, bucketMs: number): number[] {
+    const n = Math.max(1, Math.ceil((t1 - t0) / bucketMs));
+    const out = new Array<number>(n).fill(0);
+    for (const e of log) {
+        const a = Math.max(0, e.at - latencyMs - t0);
+        const b = Math.max(a, e.at - t0);
+        for (let i = Math.floor(a / bucketMs); i < n && i * bucketMs < b; i++) {
+            out[i] += Math.min(b, (i + 1) * bucketMs) - Math.max(a, i * bucketMs);
+        }
+    }
+    return out.map((v) => Math.round((v / bucketMs) * 10) / 10);
+}
+
+/**
+ * The local engine's calls on the dynamic-provider host, timed by wrapping DynamicHost in this process:
+ * per kind and operation, the mean duration and the mean time outside the latency of the requests the
+ * call made (requests attributed to a kind by path, divided by its calls). That remainder is the host's
+ * own time per call: the gRPC round trip, the provider's work before a request leaves and after its
+ * answer, and any wait for the host's CPU.
+ */
+const hostCalls: Array<{ kind: string; op: string; ms: number }> = [];
+function watchHostCalls(): void {
+    const proto = DynamicHost.prototype as unknown as Record<string, unknown> & { __benchWatched?: boolean };
+    if (proto.__benchWatched) return;
+    proto.__benchWatched = true;
+    for (const op of ["create", "update", "delete", "read"]) {
+        const original = proto[op] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+        if (!original) continue;
+        proto[op] = async function (this: unknown, ...a: unknown[]) {
+            const t = performance.now();
+            try {
+                return await original.apply(this, a);
+            } finally {
+                const type = String((a[0] as { type?: string } | undefined)?.type ?? "");
+                hostCalls.push({ kind: type.split(":").pop() ?? type, op, ms: performance.now() - t });
+            }
+        };
+    }
+}
+
+function hostCallFigures(log: LogEntry[], latencyMs: number): RunFigures["hostCalls"] {
+    if (!hostCalls.length) return undefined;
+    const requestsByKind = new Map<string, number>();
+    for (const e of log) {
+        const k = attribute(e.path);
+        if (k) requestsByKind.set(k, (requestsByKind.get(k) ?? 0) + 1);
+    }
+    const groups = new Map<string, number[]>();
+    for (const c of hostCalls) {
+        const key = `${c.kind} ${c.op}`;
+        groups.set(key, [...(groups.get(key) ?? []), c.ms]);
+    }
+    return [...groups].map(([key, times]) => {
+        const [kind, op] = key.split(" ");
+        const perCall = (requestsByKind.get(kind) ?? 0) / times.length;
+        const meanMs = times.reduce((a, b) => a + b, 0) / times.length;
+        return { kind, op, calls: times.length, meanMs: Math.round(meanMs), requestsPerCall: Math.round(perCall * 10) / 10, outsideMs: Math.round(meanMs - perCall * latencyMs) };
+    });
+}
+
 export class Bench {
     private emu!: Emulator;
     private readonly dirs: string[] = [];
@@ -204,6 +271,7 @@ export class Bench {
         this.emu = await startEmulator({ latencyMs: this.o.latencyMs, trafficLog: "" });
         clockLog(this.emu);
         watchStateWrites();
+        watchHostCalls();
     }
 
     async stop(): Promise<void> {
@@ -259,7 +327,8 @@ export class Bench {
         const engine = stack.engine();
         stack.lines.length = 0;
         this.emu.resetLog();
-        const sampler = ChildSampler.available() ? new ChildSampler().start() : undefined;
+        const sampler = ProcessSampler.available() ? new ProcessSampler().start() : undefined;
+        hostCalls.length = 0;
         writes.count = 0;
         writes.ms = 0;
         const cpu0 = process.cpuUsage();
@@ -290,6 +359,8 @@ export class Bench {
             netOverBound: bound.ms && t.netMs !== undefined ? t.netMs / bound.ms : undefined,
             state,
             processes,
+            inFlightByBucket: inFlight(log, t0, t1, this.o.latencyMs, processes?.bucketMs ?? 250),
+            hostCalls: hostCallFigures(log, this.o.latencyMs),
             engineCpuS: (cpu.user + cpu.system) / 1e6,
             stateWrites: { count: writes.count, ms: Math.round(writes.ms) },
             programUpMs: (kind === "up" || kind === "preview") && stackLine ? stackLine.at - t0 : undefined,
@@ -304,10 +375,10 @@ export class Bench {
      * A stack of the fixture program run by the real Pulumi CLI (test/cli/harness.ts: the Automation API
      * hands the program to the CLI, each operation in a process of its own as a deployment script would run it).
      */
-    async cliStack(name: string, config: Record<string, string>): Promise<CliStack> {
+    async cliStack(name: string, config: Record<string, string>, env?: NodeJS.ProcessEnv): Promise<CliStack> {
         this.cliHome ??= new CliHome();
         const workDir = path.join(FIXTURES, "chatlio");
-        const stack = new CliStack({ home: this.cliHome, project: "bench-chatlio", stack: `${name}-${process.pid}`, program: path.join(workDir, "index.ts"), workDir });
+        const stack = new CliStack({ home: this.cliHome, project: "bench-chatlio", stack: `${name}-${process.pid}`, program: path.join(workDir, "index.ts"), workDir, env });
         const init = await this.cliHome.pulumi(["stack", "init", stack.name], workDir);
         if (init.code !== 0) throw new Error(`pulumi stack init: ${init.stderr}`);
         this.cliStacks.push(stack);
@@ -319,9 +390,11 @@ export class Bench {
     async cliRun(name: string, components: number, stack: CliStack, kind: Exclude<RunKind, "manual">, direction: Direction): Promise<RunFigures> {
         this.o.progress(`${name} …`);
         this.emu.resetLog();
+        const sampler = ProcessSampler.available() ? new ProcessSampler().start() : undefined;
         const t0 = performance.now();
         const r = await stack[kind]();
         const t1 = performance.now();
+        const processes = sampler?.stop();
         const log = [...(this.emu.log as TimedEntry[])];
         const steps = r.finished.map((s) => ({ ...s, op: s.op as RunResult["steps"][number]["op"] }));
         const bound = chainBound(log, objectsPerKind(steps), direction, this.o.latencyMs);
@@ -338,6 +411,8 @@ export class Bench {
             bound,
             wallOverBound: bound.ms ? t.wallMs / bound.ms : undefined,
             netOverBound: bound.ms && t.netMs !== undefined ? t.netMs / bound.ms : undefined,
+            processes,
+            inFlightByBucket: inFlight(log, t0, t1, this.o.latencyMs, processes?.bucketMs ?? 250),
         };
         this.runs.push(figures);
         this.o.progress(`${name}: ${(t.wallMs / 1000).toFixed(1)} s, ${log.length} requests${r.ok ? "" : " FAILED"}`);
@@ -389,10 +464,25 @@ export class Bench {
 
     /** Everything, in order: the empty program, one ChatlioSource's six phases, the manual sequence, then N = counts. */
     async all(): Promise<void> {
+        const want = (g: RunFigures["group"]) => !this.o.only || this.o.only.includes(g);
         // The empty program first: the fixed cost of a run, and a warm-up of the file cache.
         const empty = this.stack("empty", "empty");
         await this.engineRun("empty program: up", "reference", 0, empty, "up", "forward");
 
+        if (want("single")) await this.single();
+        if (want("manual")) await this.manualRun("manual sequence (tutorial)");
+        if (want("scale")) {
+            for (const n of this.o.counts) {
+                const s = this.stack("chatlio", `n${n}`, { "bench:count": String(n) });
+                await this.engineRun(`N=${n}: up from empty`, "scale", n, s, "up", "forward");
+                await this.engineRun(`N=${n}: destroy`, "scale", n, s, "destroy", "backward");
+            }
+        }
+        if (want("cli")) await this.cli();
+    }
+
+    /** One ChatlioSource's six phases through the local engine. */
+    private async single(): Promise<void> {
         const one = this.stack("chatlio", "one", { "bench:count": "1" });
         await this.engineRun("1. up from empty", "single", 1, one, "up", "forward");
         await this.engineRun("2. preview, no change", "single", 1, one, "preview", "none");
@@ -401,26 +491,31 @@ export class Bench {
         one.settings["bench:mappingChange"] = "true";
         await this.engineRun("5. mapping change", "single", 1, one, "up", "forward");
         await this.engineRun("6. destroy", "single", 1, one, "destroy", "backward");
+    }
 
-        await this.manualRun("manual sequence (tutorial)");
-
-        for (const n of this.o.counts) {
-            const s = this.stack("chatlio", `n${n}`, { "bench:count": String(n) });
-            await this.engineRun(`N=${n}: up from empty`, "scale", n, s, "up", "forward");
-            await this.engineRun(`N=${n}: destroy`, "scale", n, s, "destroy", "backward");
-        }
-
-        // The same program through the real Pulumi CLI, in the same run (N = 1 and 10).
+    private async cli(): Promise<void> {
+        // The same program through the real Pulumi CLI, in the same run (N = 1, 10 and 50).
         if (!cliInstalled()) {
             this.o.progress("no Pulumi CLI rows: run `npm run pulumi:install` first");
             return;
         }
-        for (const n of this.o.counts.filter((c) => c <= 10)) {
+        for (const n of this.o.counts) {
             const s = await this.cliStack(`cli-n${n}`, { "bench:count": String(n) });
             await this.cliRun(`CLI N=${n}: up from empty`, n, s, "up", "forward");
-            await this.cliRun(`CLI N=${n}: preview, no change`, n, s, "preview", "none");
-            await this.cliRun(`CLI N=${n}: refresh`, n, s, "refresh", "none");
+            if (n <= 10) {
+                await this.cliRun(`CLI N=${n}: preview, no change`, n, s, "preview", "none");
+                await this.cliRun(`CLI N=${n}: refresh`, n, s, "refresh", "none");
+            }
             await this.cliRun(`CLI N=${n}: destroy`, n, s, "destroy", "backward");
+        }
+        // At the largest N, the CLI again with what a user can set: PULUMI_SKIP_CHECKPOINTS (the state is
+        // written once at the end instead of after every step) and PULUMI_PARALLEL (more steps at once than
+        // the default of four per core). docs/BENCHMARK.md says what skipping checkpoints gives up.
+        const top = Math.max(...this.o.counts);
+        if (top > 1) {
+            const s = await this.cliStack(`cli-skip-n${top}`, { "bench:count": String(top) }, { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_PARALLEL: "64" });
+            await this.cliRun(`CLI N=${top}, no checkpoints: up`, top, s, "up", "forward");
+            await this.cliRun(`CLI N=${top}, no checkpoints: destroy`, top, s, "destroy", "backward");
         }
     }
 }
