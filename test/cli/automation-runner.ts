@@ -1,10 +1,10 @@
 // One Pulumi operation through the Automation API and the real Pulumi CLI, in a process of its own, as a
 // user's deployment script would run it: `node -r ts-node/register/transpile-only automation-runner.ts JOB`.
 //
-// The Node.js language host (pulumi-language-nodejs) is a Go module the module proxy does not serve, so
-// the CLI cannot start Pulumi.yaml programs here. An inline program needs no language host: the Automation
-// API serves the program itself and hands its address to the CLI (`pulumi up --client=…`); everything
-// else (step generation, diffs, replacement order, plugins, state, secrets) is the CLI's own.
+// An inline program: the Automation API serves the program itself and hands its address to the CLI
+// (`pulumi up --client=…`), as a user's deployment script does; everything else (step generation, diffs,
+// replacement order, plugins, state, secrets) is the CLI's own. Programs in a project folder, run by
+// `pulumi` with the Node.js language host as users type it, are driven by test/cli/project.ts.
 //
 // JOB is a JSON file: { op, stack, project, workDir, program, pulumiRoot, diff, result }. The program module's
 // exports become the stack outputs, as they do for a Pulumi.yaml program. The result (summary, outputs,
