@@ -11,7 +11,7 @@ import * as path from "path";
 import * as aep from "../provider/internal";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { AepCaller, ChatlioChain, buildChatlioChain } from "./support/chatlio";
-import { LocalEngine, RunResult } from "../tools/engine";
+import { LocalEngine } from "../tools/engine";
 import { Invariants } from "./support/invariants";
 import { expectOk, LooseProvider } from "./support/stack";
 

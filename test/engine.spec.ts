@@ -455,7 +455,7 @@ describe("local engine with the AEP provider (test/fixtures/aep-stack)", functio
         const progress = up.diagnostics.filter((l) => /create dataset: 429.*; retrying in/.test(l));
         expect(progress).to.have.length(1);
         expect(progress[0]).to.match(/^info: /);
-        expect(out.some((l) => /^    pulumi-nodejs:dynamic\/aep:Dataset dataset create dataset: 429.*; retrying in/.test(l)), "shown under the dataset").to.equal(true);
+        expect(out.some((l) => /^ {4}pulumi-nodejs:dynamic\/aep:Dataset dataset create dataset: 429.*; retrying in/.test(l)), "shown under the dataset").to.equal(true);
         expect(up.resourceDiagnostics).to.deep.equal([]);
         expect(out).not.to.include("Diagnostics:");
         expect(out.some((l) => /warning/.test(l))).to.equal(false);

@@ -22,7 +22,6 @@ import { SECRET_SIG, SIG_KEY } from "../tools/engine";
 import { BEARER, expectOk, tokensIn } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
-const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
 describe("Secrets stay secret through a whole lifecycle", function () {
     this.timeout(180_000);

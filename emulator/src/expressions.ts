@@ -101,7 +101,7 @@ function tokenize(src: string): Token[] {
             out.push({ t: "num", v: m[0] });
             i += m[0].length;
         } else if (/[A-Za-z_$]/.test(c)) {
-            const m = /^[A-Za-z_$][A-Za-z0-9_$\-]*(\.[A-Za-z0-9_$\-]+)*/.exec(src.slice(i)) as RegExpExecArray;
+            const m = /^[A-Za-z_$][A-Za-z0-9_$-]*(\.[A-Za-z0-9_$-]+)*/.exec(src.slice(i)) as RegExpExecArray;
             out.push({ t: "id", v: m[0] });
             i += m[0].length;
         } else {

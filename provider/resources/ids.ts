@@ -4,7 +4,7 @@
  */
 
 /** Schema Registry `$id` of a tenant schema or field group, or a standard class. */
-export const XDM_ID = /^https:\/\/ns\.adobe\.com\/[A-Za-z0-9_.-]+\/(schemas|mixins|fieldgroups|classes|context|data)\/?[A-Za-z0-9_.\/-]*$/;
+export const XDM_ID = /^https:\/\/ns\.adobe\.com\/[A-Za-z0-9_.-]+\/(schemas|mixins|fieldgroups|classes|context|data)\/?[A-Za-z0-9_./-]*$/;
 /** A tenant field group `$id` (the registry keeps the legacy `/mixins/` segment). */
 export const FIELD_GROUP_ID = /^https:\/\/ns\.adobe\.com\/[A-Za-z0-9_-]+\/mixins\/[0-9a-f]{16,64}$/;
 /** A tenant schema `$id`. */

@@ -135,7 +135,7 @@ describe("The real Pulumi CLI in project folders", function () {
             golden("mapping-change", text);
             const up = await must(p.pulumi(["up", "--yes"]), "up");
             expect(up.stdout).to.match(/~ 2 updated/);
-            expect(up.stdout).to.match(/Diagnostics:\n(.*\n)*  pulumi-nodejs:dynamic\/aep:Dataflow \(chatlio-dataflow\):\n    warning: dataflow "Chatlio dataflow [a-z0-9]{6}" is updated in place \(mappingVersion\)/);
+            expect(up.stdout).to.match(/Diagnostics:\n(.*\n)* {2}pulumi-nodejs:dynamic\/aep:Dataflow \(chatlio-dataflow\):\n {4}warning: dataflow "Chatlio dataflow [a-z0-9]{6}" is updated in place \(mappingVersion\)/);
         });
 
         it("previews a sandbox change: all seven replaced, the new webhook URL announced as a warning of the dataflow, counted (golden)", async () => {
