@@ -12,7 +12,24 @@ module.exports = tseslint.config(
         languageOptions: {
             ecmaVersion: 2022,
             sourceType: "module",
-            globals: { require: "readonly", module: "writable", exports: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly", URLSearchParams: "readonly", fetch: "readonly", globalThis: "readonly", NodeJS: "readonly" },
+            globals: {
+                require: "readonly",
+                module: "writable",
+                exports: "writable",
+                process: "readonly",
+                console: "readonly",
+                __dirname: "readonly",
+                Buffer: "readonly",
+                setTimeout: "readonly",
+                clearTimeout: "readonly",
+                setInterval: "readonly",
+                clearInterval: "readonly",
+                URL: "readonly",
+                URLSearchParams: "readonly",
+                fetch: "readonly",
+                globalThis: "readonly",
+                NodeJS: "readonly",
+            },
         },
         rules: {
             // AEP's payloads and Pulumi's property maps are untyped JSON at the edges; `any` is confined there.

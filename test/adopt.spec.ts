@@ -28,7 +28,6 @@ const NAMES = {
     flow: `Chatlio dataflow${SUFFIX}`,
 };
 
-
 describe("Adopting objects that already exist in AEP", function () {
     this.timeout(120_000);
     let emu: Emulator;
@@ -39,8 +38,13 @@ describe("Adopting objects that already exist in AEP", function () {
     const engine = () => new LocalEngine({ projectDir: PROJECT, stack: "adopt", stateDir, config, log: () => undefined });
     const byKind = () => Object.fromEntries(emu.objects("prod").map((o) => [o.kind, o.id]));
     const handmade = () => ({
-        fieldGroup: chain.fieldGroupId, schema: chain.schemaId, dataset: chain.datasetId, sourceConnection: chain.sourceConnectionId,
-        targetConnection: chain.targetConnectionId, mappingSet: chain.mappingSetId, flow: chain.flowId,
+        fieldGroup: chain.fieldGroupId,
+        schema: chain.schemaId,
+        dataset: chain.datasetId,
+        sourceConnection: chain.sourceConnectionId,
+        targetConnection: chain.targetConnectionId,
+        mappingSet: chain.mappingSetId,
+        flow: chain.flowId,
     });
     const clean = () => {
         const r = invariants.check(engine().statePath);
@@ -73,17 +77,41 @@ describe("Adopting objects that already exist in AEP", function () {
 
     it("without adopt, each of the seven kinds refuses to create a second object with a taken name, naming it and suggesting adopt", async () => {
         const settings: Record<string, string> = {
-            "aep:clientId": DEMO_CREDENTIALS.clientId, "aep:clientSecret": DEMO_CREDENTIALS.clientSecret, "aep:orgId": DEMO_CREDENTIALS.orgId,
-            "aep:platformUrl": emu.url, "aep:imsUrl": emu.url,
+            "aep:clientId": DEMO_CREDENTIALS.clientId,
+            "aep:clientSecret": DEMO_CREDENTIALS.clientSecret,
+            "aep:orgId": DEMO_CREDENTIALS.orgId,
+            "aep:platformUrl": emu.url,
+            "aep:imsUrl": emu.url,
         };
         const cases: Array<[string, unknown, Record<string, unknown>, string]> = [
             ["field group", aep.fieldGroupProvider, { title: NAMES.fg, fields: { message: { type: "string" } } }, chain.fieldGroupId],
             ["schema", aep.schemaProvider, { title: NAMES.schema, fieldGroupIds: [chain.fieldGroupId] }, chain.schemaId],
             ["dataset", aep.datasetProvider, { name: NAMES.dataset, schemaId: chain.schemaId }, chain.datasetId],
             ["source connection", aep.sourceConnectionProvider, { name: NAMES.source }, chain.sourceConnectionId],
-            ["target connection", aep.targetConnectionProvider, { name: NAMES.target, datasetId: chain.datasetId, schemaId: chain.schemaId }, chain.targetConnectionId],
-            ["mapping set", aep.mappingSetProvider, { name: NAMES.mapping, schemaId: chain.schemaId, mappings: [{ source: "message", destination: "_acme.chatlio.message" }] }, chain.mappingSetId],
-            ["dataflow", aep.dataflowProvider, { name: NAMES.flow, sourceConnectionId: chain.sourceConnectionId, targetConnectionId: chain.targetConnectionId, mappingSetId: chain.mappingSetId, mappingVersion: 0 }, chain.flowId],
+            [
+                "target connection",
+                aep.targetConnectionProvider,
+                { name: NAMES.target, datasetId: chain.datasetId, schemaId: chain.schemaId },
+                chain.targetConnectionId,
+            ],
+            [
+                "mapping set",
+                aep.mappingSetProvider,
+                { name: NAMES.mapping, schemaId: chain.schemaId, mappings: [{ source: "message", destination: "_acme.chatlio.message" }] },
+                chain.mappingSetId,
+            ],
+            [
+                "dataflow",
+                aep.dataflowProvider,
+                {
+                    name: NAMES.flow,
+                    sourceConnectionId: chain.sourceConnectionId,
+                    targetConnectionId: chain.targetConnectionId,
+                    mappingSetId: chain.mappingSetId,
+                    mappingVersion: 0,
+                },
+                chain.flowId,
+            ],
         ];
         const before = emu.objects();
         for (const [kind, p, inputs, existingId] of cases) {
@@ -91,7 +119,10 @@ describe("Adopting objects that already exist in AEP", function () {
             await provider.configure({ config: { get: (k: string) => settings[k] } });
             const checked = await provider.check({}, { resourceName: "x", ...inputs });
             expect(checked.failures, kind).to.deep.equal([]);
-            const err = await provider.create(checked.inputs).then(() => undefined, (e: Error) => e);
+            const err = await provider.create(checked.inputs).then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(err, `${kind} was created a second time`).to.be.instanceOf(Error);
             const name = String(inputs.title ?? inputs.name);
             expect(err!.message, kind).to.contain(`set \`adopt: true\` to take the existing ${kind} over`);
@@ -109,7 +140,9 @@ describe("Adopting objects that already exist in AEP", function () {
     it("a stack declaring the same names fails without adopt, naming the existing objects, and creates nothing", async () => {
         const r = await engine().up();
         expect(r.ok).to.equal(false);
-        expect(r.error).to.match(/(field group named "Chatlio Event Details \(made by hand\)" already exists|source connection "Chatlio source \(made by hand\)": AEP already has a source connection with this name \([0-9a-f-]{36}\))/);
+        expect(r.error).to.match(
+            /(field group named "Chatlio Event Details \(made by hand\)" already exists|source connection "Chatlio source \(made by hand\)": AEP already has a source connection with this name \([0-9a-f-]{36}\))/,
+        );
         expect(r.error).to.contain("set `adopt: true`");
         expect(byKind()).to.deep.equal(handmade());
         expect(emu.objects("prod")).to.have.length(7);
@@ -125,15 +158,31 @@ describe("Adopting objects that already exist in AEP", function () {
         expect(byKind()).to.deep.equal(handmade());
         expect(emu.objects("prod")).to.have.length(7);
         expect({
-            fieldGroupId: r.outputs.fieldGroupId.value, schemaId: r.outputs.schemaId.value, datasetId: r.outputs.datasetId.value,
-            sourceConnectionId: r.outputs.sourceConnectionId.value, targetConnectionId: r.outputs.targetConnectionId.value,
-            mappingSetId: r.outputs.mappingSetId.value, dataflowId: r.outputs.dataflowId.value,
+            fieldGroupId: r.outputs.fieldGroupId.value,
+            schemaId: r.outputs.schemaId.value,
+            datasetId: r.outputs.datasetId.value,
+            sourceConnectionId: r.outputs.sourceConnectionId.value,
+            targetConnectionId: r.outputs.targetConnectionId.value,
+            mappingSetId: r.outputs.mappingSetId.value,
+            dataflowId: r.outputs.dataflowId.value,
         }).to.deep.equal({
-            fieldGroupId: chain.fieldGroupId, schemaId: chain.schemaId, datasetId: chain.datasetId, sourceConnectionId: chain.sourceConnectionId,
-            targetConnectionId: chain.targetConnectionId, mappingSetId: chain.mappingSetId, dataflowId: chain.flowId,
+            fieldGroupId: chain.fieldGroupId,
+            schemaId: chain.schemaId,
+            datasetId: chain.datasetId,
+            sourceConnectionId: chain.sourceConnectionId,
+            targetConnectionId: chain.targetConnectionId,
+            mappingSetId: chain.mappingSetId,
+            dataflowId: chain.flowId,
         });
         // The stack's inputs, not the hand-made ones, are what AEP now holds.
-        for (const [kind, id] of [["dataset", chain.datasetId], ["sourceConnection", chain.sourceConnectionId], ["targetConnection", chain.targetConnectionId], ["flow", chain.flowId], ["schema", chain.schemaId], ["fieldGroup", chain.fieldGroupId]]) {
+        for (const [kind, id] of [
+            ["dataset", chain.datasetId],
+            ["sourceConnection", chain.sourceConnectionId],
+            ["targetConnection", chain.targetConnectionId],
+            ["flow", chain.flowId],
+            ["schema", chain.schemaId],
+            ["fieldGroup", chain.fieldGroupId],
+        ]) {
             expect(emu.getObject(kind, id)!.description, kind).to.equal("managed by Pulumi now");
         }
         expect(JSON.stringify(emu.getObject("fieldGroup", chain.fieldGroupId))).to.contain('"chat"');

@@ -30,7 +30,12 @@ describe("Bad input at preview, through the engine", function () {
             stack: "bad",
             stateDir,
             // Pointed at the emulator, so any request would be seen; the client secret is missing.
-            config: { "aep:clientId": DEMO_CREDENTIALS.clientId, "aep:orgId": DEMO_CREDENTIALS.orgId, "aep:platformUrl": emu.url, "aep:imsUrl": emu.url },
+            config: {
+                "aep:clientId": DEMO_CREDENTIALS.clientId,
+                "aep:orgId": DEMO_CREDENTIALS.orgId,
+                "aep:platformUrl": emu.url,
+                "aep:imsUrl": emu.url,
+            },
             env: { AEP_CLIENT_SECRET: "" },
             log: () => undefined,
         });
@@ -42,9 +47,18 @@ describe("Bad input at preview, through the engine", function () {
         for (const [field, fix] of [
             ["name", 'value {""} has a problem: name must not be empty or only spaces: give a value or leave it out'],
             ["description", "has a problem: description is 5000 characters; AEP accepts at most 4096: shorten it"],
-            ["schemaId", 'has a problem: schemaId "Chatlio Events" is not a tenant schema $id: pass the `id` output of the resource that owns it'],
-            ["sandboxName", 'has a problem: sandboxName "Production" is not an AEP sandbox name: use lowercase letters, digits and hyphens, starting with a letter'],
-            ["aep:clientSecret", "has a problem: aep:clientSecret is not set: run `pulumi config set --secret aep:clientSecret <clientSecret>` or set AEP_CLIENT_SECRET"],
+            [
+                "schemaId",
+                'has a problem: schemaId "Chatlio Events" is not a tenant schema $id: pass the `id` output of the resource that owns it',
+            ],
+            [
+                "sandboxName",
+                'has a problem: sandboxName "Production" is not an AEP sandbox name: use lowercase letters, digits and hyphens, starting with a letter',
+            ],
+            [
+                "aep:clientSecret",
+                "has a problem: aep:clientSecret is not set: run `pulumi config set --secret aep:clientSecret <clientSecret>` or set AEP_CLIENT_SECRET",
+            ],
         ]) {
             expect(errors, field).to.match(new RegExp(`^${esc(`${dataset} ${field} `)}.*${esc(fix)}`, "m"));
         }
@@ -52,7 +66,11 @@ describe("Bad input at preview, through the engine", function () {
         expect(errors).to.not.match(/aep:clientSecret value \{"/);
         expect(emu.log).to.deep.equal([]);
         expect(emu.objects()).to.deep.equal([]);
-        expect(fs.existsSync(engine.statePath) ? JSON.parse(fs.readFileSync(engine.statePath, "utf8")).resources.filter((x: { id?: string }) => x.id) : []).to.deep.equal([]);
+        expect(
+            fs.existsSync(engine.statePath)
+                ? JSON.parse(fs.readFileSync(engine.statePath, "utf8")).resources.filter((x: { id?: string }) => x.id)
+                : [],
+        ).to.deep.equal([]);
     });
 });
 

@@ -65,13 +65,29 @@ describe("ChatlioSource", () => {
             "random:index/randomString:RandomString",
         ]);
         expect(children.map((c) => c.name).sort()).to.deep.equal([
-            "chat", "chat-dataflow", "chat-dataset", "chat-fields", "chat-mapping", "chat-schema", "chat-source", "chat-suffix", "chat-target",
+            "chat",
+            "chat-dataflow",
+            "chat-dataset",
+            "chat-fields",
+            "chat-mapping",
+            "chat-schema",
+            "chat-source",
+            "chat-suffix",
+            "chat-target",
         ]);
     });
 
     it("makes every child a child of the component", async () => {
         const urn = await value(component.urn);
-        for (const child of [component.fieldGroup, component.schema, component.dataset, component.sourceConnection, component.targetConnection, component.mappingSet, component.dataflow]) {
+        for (const child of [
+            component.fieldGroup,
+            component.schema,
+            component.dataset,
+            component.sourceConnection,
+            component.targetConnection,
+            component.mappingSet,
+            component.dataflow,
+        ]) {
             const parent = await new Promise<string>((r) => (child as any).__parentResource.urn.apply(r));
             expect(parent).to.equal(urn);
         }
@@ -93,7 +109,11 @@ describe("ChatlioSource", () => {
         expect(byType("TargetConnection")).to.include({ datasetId: "chat-dataset-id", schemaId: "chat-schema-id" });
         expect(byType("MappingSet").schemaId).to.equal("chat-schema-id");
         expect(byType("Dataflow")).to.include({
-            sourceConnectionId: "chat-source-id", targetConnectionId: "chat-target-id", mappingSetId: "chat-mapping-id", mappingVersion: 0, enabled: true,
+            sourceConnectionId: "chat-source-id",
+            targetConnectionId: "chat-target-id",
+            mappingSetId: "chat-mapping-id",
+            mappingVersion: 0,
+            enabled: true,
         });
     });
 
@@ -107,7 +127,13 @@ describe("ChatlioSource", () => {
         expect(mapping.mappings).to.deep.include({ source: "visitor.UUID", destination: "_acme.chatlio.visitor.UUID" });
         expect(mapping.schemaFieldPaths).to.include.members(["_id", "timestamp", ...paths]);
         const fg = children.find((c) => c.type.endsWith(":FieldGroup"))!.inputs;
-        expect(Object.keys(fg.fields.chatlio.properties)).to.include.members(["visitor", "message", "offline", "transcript", "conversationUUID"]);
+        expect(Object.keys(fg.fields.chatlio.properties)).to.include.members([
+            "visitor",
+            "message",
+            "offline",
+            "transcript",
+            "conversationUUID",
+        ]);
     });
 
     it("exports the URLs as secrets and setup instructions without them", async () => {
@@ -134,7 +160,9 @@ describe("ChatlioSource", () => {
             /mapping to "_tenant.chatlio.rating": no such field in the Chatlio schema/,
         );
         expect(() => new ChatlioSource("bad", { mappings: [{ source: "x", destination: "_tenant.nowhere" }] })).to.throw(/_tenant.nowhere/);
-        expect(() => new ChatlioSource("bad2", { extraFields: { visitor: { type: "string" } } })).to.throw(/extraFields.visitor already exists/);
+        expect(() => new ChatlioSource("bad2", { extraFields: { visitor: { type: "string" } } })).to.throw(
+            /extraFields.visitor already exists/,
+        );
     });
 
     it("registers exactly the resources and inputs it did before the Profile options, when they are left out", async () => {
@@ -151,26 +179,46 @@ describe("ChatlioSource", () => {
             .sort((a, b) => a.name.localeCompare(b.name));
         expect(now).to.deep.equal(before);
         for (const r of registered.filter((c) => c.type.startsWith("pulumi-nodejs:"))) {
-            expect(Object.keys(r.inputs).filter((k) => k.startsWith("__")).sort(), r.name).to.deep.equal(["__ownName", "__provider", "__urn"]);
+            expect(
+                Object.keys(r.inputs)
+                    .filter((k) => k.startsWith("__"))
+                    .sort(),
+                r.name,
+            ).to.deep.equal(["__ownName", "__provider", "__urn"]);
             expect(r.inputs.__urn, r.name).to.equal(`urn:pulumi:stack::project::aep:chatlio:ChatlioSource$${r.type}::${r.name}`);
         }
     });
 
     it("with identity and profile: an identity descriptor on the visitor's email, and Profile on schema and dataset", async () => {
-        const seen = await mockRun(() => new ChatlioSource("pro", { identity: { field: "visitor.email", namespace: "Email", primary: true }, profile: true }));
+        const seen = await mockRun(
+            () => new ChatlioSource("pro", { identity: { field: "visitor.email", namespace: "Email", primary: true }, profile: true }),
+        );
         const of = (t: string) => seen.find((c) => c.type.endsWith(`:${t}`))!;
         expect(of("IdentityDescriptor").name).to.equal("pro-identity");
-        expect(of("IdentityDescriptor").inputs).to.include({ schemaId: "pro-schema-id", sourceProperty: "/_acme/chatlio/visitor/email", namespace: "Email", primary: true });
+        expect(of("IdentityDescriptor").inputs).to.include({
+            schemaId: "pro-schema-id",
+            sourceProperty: "/_acme/chatlio/visitor/email",
+            namespace: "Email",
+            primary: true,
+        });
         expect(of("Schema").inputs.profileEnabled).to.equal(true);
         expect(of("Dataset").inputs.profileEnabled).to.equal(true);
         expect(seen.filter((c) => c.type.startsWith("pulumi-nodejs"))).to.have.length(8);
     });
 
     it("refuses an identity that is not a Chatlio string field, naming the fix", () => {
-        expect(() => new ChatlioSource("i1", { identity: { field: "visitor.phone", namespace: "Phone" } })).to.throw(/identity.field "visitor.phone" is not a Chatlio field: use a path below the Chatlio object such as "visitor.email"/);
-        expect(() => new ChatlioSource("i2", { identity: { field: "visitor", namespace: "Email" } })).to.throw(/is of type object: an identity must be a string field/);
-        expect(() => new ChatlioSource("i3", { identity: { field: "visitor.email", namespace: "" } })).to.throw(/identity.namespace is required/);
+        expect(() => new ChatlioSource("i1", { identity: { field: "visitor.phone", namespace: "Phone" } })).to.throw(
+            /identity.field "visitor.phone" is not a Chatlio field: use a path below the Chatlio object such as "visitor.email"/,
+        );
+        expect(() => new ChatlioSource("i2", { identity: { field: "visitor", namespace: "Email" } })).to.throw(
+            /is of type object: an identity must be a string field/,
+        );
+        expect(() => new ChatlioSource("i3", { identity: { field: "visitor.email", namespace: "" } })).to.throw(
+            /identity.namespace is required/,
+        );
         // A field added with extraFields may be the identity.
-        expect(() => new ChatlioSource("i4", { extraFields: { crmId: { type: "string" } }, identity: { field: "crmId", namespace: "CRMID" } })).to.not.throw();
+        expect(
+            () => new ChatlioSource("i4", { extraFields: { crmId: { type: "string" } }, identity: { field: "crmId", namespace: "CRMID" } }),
+        ).to.not.throw();
     });
 });

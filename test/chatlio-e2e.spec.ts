@@ -22,8 +22,11 @@ describe("Chatlio events flow into AEP through the example stack", function () {
     const config: Record<string, string | { value: string; secret?: boolean }> = {};
     const engine = () => new LocalEngine({ projectDir: ROOT, stack: "e2e", stateDir, config, log: () => undefined });
     const post = (body: unknown) =>
-        fetch(String(outputs.webhookUrl.value), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-            .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+        fetch(String(outputs.webhookUrl.value), {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
     before(async () => {
         emu = await startEmulator();
@@ -39,9 +42,12 @@ describe("Chatlio events flow into AEP through the example stack", function () {
     });
 
     it("deploys the seven objects and exports the URLs as secrets", () => {
-        expect(emu.objects().map((o) => o.kind).sort()).to.deep.equal(
-            ["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"],
-        );
+        expect(
+            emu
+                .objects()
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
         expect(outputs.streamingUrl.secret).to.equal(true);
         expect(outputs.webhookUrl.secret).to.equal(true);
         expect(outputs.webhookUrl.value).to.equal(`${outputs.streamingUrl.value}?x-adobe-flow-id=${outputs.dataflowId.value}`);

@@ -59,19 +59,30 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
         expect(dataset.tags).to.deep.equal({ unifiedProfile: ["enabled:true"], unifiedIdentity: ["enabled:true"] });
         const descriptor = emu.getObject("descriptor", out("descriptorId"))!;
         expect(descriptor).to.include({
-            "@type": "xdm:descriptorIdentity", "xdm:sourceSchema": out("schemaId"), "xdm:sourceProperty": `/_${tenant}/chatlio/visitor/email`,
-            "xdm:namespace": "Email", "xdm:property": "xdm:code", "xdm:isPrimary": true,
+            "@type": "xdm:descriptorIdentity",
+            "xdm:sourceSchema": out("schemaId"),
+            "xdm:sourceProperty": `/_${tenant}/chatlio/visitor/email`,
+            "xdm:namespace": "Email",
+            "xdm:property": "xdm:code",
+            "xdm:isPrimary": true,
         });
         // Profile is enabled with the documented JSON Patch, once.
         expect(emu.log.filter((e) => e.method === "PATCH" && e.path.startsWith(`${SR}/tenant/schemas/`))).to.have.length(1);
     });
 
     it("stores a posted event with the visitor's email at the identity's path", async () => {
-        const res = await fetch(out("webhookUrl"), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ...NEW_CONVERSATION, plan: "team" }) });
+        const res = await fetch(out("webhookUrl"), {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ ...NEW_CONVERSATION, plan: "team" }),
+        });
         expect(res.status, await res.clone().text()).to.equal(200);
         const [record] = emu.records(out("datasetId")) as any[];
         const pointer = String(emu.getObject("descriptor", out("descriptorId"))!["xdm:sourceProperty"]);
-        const atIdentity = pointer.split("/").slice(1).reduce((o: any, k) => o?.[k], record);
+        const atIdentity = pointer
+            .split("/")
+            .slice(1)
+            .reduce((o: any, k) => o?.[k], record);
         expect(atIdentity).to.equal(NEW_CONVERSATION.visitor.email);
         expect(record[`_${tenant}`].chatlio.plan).to.equal("team");
     });
@@ -96,7 +107,13 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
         const provider = aep.identityDescriptorProvider as any;
         const values = Object.fromEntries(Object.entries(config).map(([key, v]) => [key, typeof v === "string" ? v : v.value]));
         await provider.configure({ config: { get: (k: string) => values[k] } });
-        const props = { schemaId: out("schemaId"), sourceProperty: `/_${tenant}/chatlio/visitor/email`, namespace: "Email", primary: true, sandboxName: "prod" };
+        const props = {
+            schemaId: out("schemaId"),
+            sourceProperty: `/_${tenant}/chatlio/visitor/email`,
+            namespace: "Email",
+            primary: true,
+            sandboxName: "prod",
+        };
         emu.editObject("descriptor", out("descriptorId"), { "xdm:isPrimary": false });
         expect((await provider.read(out("descriptorId"), props)).props).to.include({ primary: false, namespace: "Email" });
         emu.editObject("descriptor", out("descriptorId"), { "xdm:isPrimary": true });
@@ -120,8 +137,12 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
         expectOk(r);
         const text = r.diagnostics.join("\n");
         expect(text).to.contain(changeWarning);
-        expect(text).to.match(/These are destructive changes: AEP refuses them once a dataset of the schema has ingested data or is enabled for Profile/);
-        expect(text).to.match(/schema "people-[a-z0-9]+": AEP enables Profile only on a schema with a primary identity or an identityMap, and refuses otherwise \(XDM-1528-400\)/);
+        expect(text).to.match(
+            /These are destructive changes: AEP refuses them once a dataset of the schema has ingested data or is enabled for Profile/,
+        );
+        expect(text).to.match(
+            /schema "people-[a-z0-9]+": AEP enables Profile only on a schema with a primary identity or an identityMap, and refuses otherwise \(XDM-1528-400\)/,
+        );
         expect(r.steps.find((s) => s.name === "chatlio-fields")?.op).to.equal("update");
         expect(emu.log).to.deep.equal([]);
     });
@@ -154,13 +175,26 @@ describe("A Profile-enabled Chatlio stack with an email identity, through the en
         // without one is injected, in the Schema Registry's error shape.
         const provider = await schemaProvider();
         emu.faults.add({
-            method: "PATCH", path: `${SR}/tenant/schemas/`, status: 400,
-            body: { type: "http://ns.adobe.com/aep/errors/XDM-1528-400", title: "Profile enablement failed", status: 400, report: { "detailed-message": "no primary identity" }, detail: "no primary identity" },
+            method: "PATCH",
+            path: `${SR}/tenant/schemas/`,
+            status: 400,
+            body: {
+                type: "http://ns.adobe.com/aep/errors/XDM-1528-400",
+                title: "Profile enablement failed",
+                status: 400,
+                report: { "detailed-message": "no primary identity" },
+                detail: "no primary identity",
+            },
         });
         const checked = await provider.check({}, { resourceName: "nomap", fieldGroupIds: [], profileEnabled: true });
-        const err = await provider.create(checked.inputs).then(() => undefined, (e: any) => e);
+        const err = await provider.create(checked.inputs).then(
+            () => undefined,
+            (e: any) => e,
+        );
         expect(err?.message).to.match(/XDM-1528-400/);
-        expect(err.message).to.match(/AEP refuses to enable schema "nomap-[a-z0-9]+" for Profile: it has neither a primary identity nor an identityMap field/);
+        expect(err.message).to.match(
+            /AEP refuses to enable schema "nomap-[a-z0-9]+" for Profile: it has neither a primary identity nor an identityMap field/,
+        );
         expect(err.message).to.match(/IdentityDescriptor with primary: true .* then set profileEnabled: true/);
         // Kept in state as created: the next update enables Profile.
         expect(err.id).to.be.a("string");

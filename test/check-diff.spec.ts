@@ -46,13 +46,23 @@ const valid = {
     dataset: { resourceName: "d", schemaId: SCHEMA },
     source: { resourceName: "src" },
     target: { resourceName: "t", datasetId: DATASET, schemaId: SCHEMA },
-    mapping: { resourceName: "m", schemaId: SCHEMA, mappings: [{ source: "message", destination: "_acme.chatlio.message" }], schemaFieldPaths: ["_acme.chatlio.message", "_id"] },
+    mapping: {
+        resourceName: "m",
+        schemaId: SCHEMA,
+        mappings: [{ source: "message", destination: "_acme.chatlio.message" }],
+        schemaFieldPaths: ["_acme.chatlio.message", "_id"],
+    },
     flow: { resourceName: "f", sourceConnectionId: UUID1, targetConnectionId: UUID2, mappingSetId: MAPPING, mappingVersion: 0 },
 };
 
 const providers: Record<keyof typeof valid, Provider> = {
-    fieldGroup: fieldGroupProvider, schema: schemaProvider, dataset: datasetProvider, source: sourceConnectionProvider,
-    target: targetConnectionProvider, mapping: mappingSetProvider, flow: dataflowProvider,
+    fieldGroup: fieldGroupProvider,
+    schema: schemaProvider,
+    dataset: datasetProvider,
+    source: sourceConnectionProvider,
+    target: targetConnectionProvider,
+    mapping: mappingSetProvider,
+    flow: dataflowProvider,
 };
 
 interface BadCase {
@@ -67,44 +77,263 @@ interface BadCase {
 
 const bad: BadCase[] = [
     { what: "an empty dataset name", kind: "dataset", inputs: { name: "" }, property: "name", reason: /must not be empty/ },
-    { what: "a dataset name of 300 characters", kind: "dataset", inputs: { name: "x".repeat(300) }, property: "name", reason: /at most 255: shorten it/ },
-    { what: "a field group title that is blank", kind: "fieldGroup", inputs: { title: "   " }, property: "title", reason: /must not be empty/ },
-    { what: "a sandbox name in capitals", kind: "dataset", inputs: { sandboxName: "Prod" }, property: "sandboxName", reason: /lowercase letters, digits and hyphens/ },
-    { what: "a sandbox name with a space", kind: "schema", inputs: { sandboxName: "my sandbox" }, property: "sandboxName", reason: /not an AEP sandbox name/ },
-    { what: "a field group without fields", kind: "fieldGroup", inputs: { fields: undefined }, property: "fields", reason: /fields is required/ },
-    { what: "a field group with no field", kind: "fieldGroup", inputs: { fields: {} }, property: "fields", reason: /at least one XDM field/ },
-    { what: "an XDM field of an unknown type", kind: "fieldGroup", inputs: { fields: { age: { type: "int" } } }, property: "fields.age.type", reason: /not an XDM type: use one of string/ },
-    { what: "a field name starting with an underscore", kind: "fieldGroup", inputs: { fields: { _secret: { type: "string" } } }, property: "fields._secret", reason: /not starting with "_"/ },
-    { what: "a field name with a dot", kind: "fieldGroup", inputs: { fields: { "a.b": { type: "string" } } }, property: "fields.a.b", reason: /letters, digits/ },
-    { what: "an object field without properties", kind: "fieldGroup", inputs: { fields: { visitor: { type: "object" } } }, property: "fields.visitor.properties", reason: /add at least one sub-field/ },
-    { what: "an array field without items", kind: "fieldGroup", inputs: { fields: { tags: { type: "array" } } }, property: "fields.tags.items", reason: /add items/ },
-    { what: "a date-time format on a number", kind: "fieldGroup", inputs: { fields: { at: { type: "number", format: "date-time" } } }, property: "fields.at.format", reason: /apply to strings only/ },
-    { what: "an enum of numbers", kind: "fieldGroup", inputs: { fields: { level: { type: "string", enum: [1, 2] } } }, property: "fields.level.enum", reason: /list of strings/ },
-    { what: "properties on a string field", kind: "fieldGroup", inputs: { fields: { name: { type: "string", properties: { a: { type: "string" } } } } }, property: "fields.name.properties", reason: /use type "object"/ },
-    { what: "a dataset id where a schema $id belongs", kind: "dataset", inputs: { schemaId: DATASET }, property: "schemaId", reason: /not a tenant schema \$id: pass the `id` output/ },
-    { what: "a schema $id where a field group belongs", kind: "schema", inputs: { fieldGroupIds: [SCHEMA] }, property: "fieldGroupIds[0]", reason: /not a tenant field group \$id/ },
-    { what: "the same field group twice", kind: "schema", inputs: { fieldGroupIds: [FIELD_GROUP, FIELD_GROUP] }, property: "fieldGroupIds", reason: /twice/ },
-    { what: "a class that is not an XDM $id", kind: "schema", inputs: { classId: "ExperienceEvent" }, property: "classId", reason: /not a XDM class \$id/ },
-    { what: "a schema $id where a dataset id belongs", kind: "target", inputs: { datasetId: SCHEMA }, property: "datasetId", reason: /not a dataset id/ },
-    { what: "a missing dataset id", kind: "target", inputs: { datasetId: undefined }, property: "datasetId", reason: /datasetId is required/ },
-    { what: "a non-UUID connection spec", kind: "source", inputs: { connectionSpecId: "chatlio" }, property: "connectionSpecId", reason: /not a connection spec id/ },
+    {
+        what: "a dataset name of 300 characters",
+        kind: "dataset",
+        inputs: { name: "x".repeat(300) },
+        property: "name",
+        reason: /at most 255: shorten it/,
+    },
+    {
+        what: "a field group title that is blank",
+        kind: "fieldGroup",
+        inputs: { title: "   " },
+        property: "title",
+        reason: /must not be empty/,
+    },
+    {
+        what: "a sandbox name in capitals",
+        kind: "dataset",
+        inputs: { sandboxName: "Prod" },
+        property: "sandboxName",
+        reason: /lowercase letters, digits and hyphens/,
+    },
+    {
+        what: "a sandbox name with a space",
+        kind: "schema",
+        inputs: { sandboxName: "my sandbox" },
+        property: "sandboxName",
+        reason: /not an AEP sandbox name/,
+    },
+    {
+        what: "a field group without fields",
+        kind: "fieldGroup",
+        inputs: { fields: undefined },
+        property: "fields",
+        reason: /fields is required/,
+    },
+    {
+        what: "a field group with no field",
+        kind: "fieldGroup",
+        inputs: { fields: {} },
+        property: "fields",
+        reason: /at least one XDM field/,
+    },
+    {
+        what: "an XDM field of an unknown type",
+        kind: "fieldGroup",
+        inputs: { fields: { age: { type: "int" } } },
+        property: "fields.age.type",
+        reason: /not an XDM type: use one of string/,
+    },
+    {
+        what: "a field name starting with an underscore",
+        kind: "fieldGroup",
+        inputs: { fields: { _secret: { type: "string" } } },
+        property: "fields._secret",
+        reason: /not starting with "_"/,
+    },
+    {
+        what: "a field name with a dot",
+        kind: "fieldGroup",
+        inputs: { fields: { "a.b": { type: "string" } } },
+        property: "fields.a.b",
+        reason: /letters, digits/,
+    },
+    {
+        what: "an object field without properties",
+        kind: "fieldGroup",
+        inputs: { fields: { visitor: { type: "object" } } },
+        property: "fields.visitor.properties",
+        reason: /add at least one sub-field/,
+    },
+    {
+        what: "an array field without items",
+        kind: "fieldGroup",
+        inputs: { fields: { tags: { type: "array" } } },
+        property: "fields.tags.items",
+        reason: /add items/,
+    },
+    {
+        what: "a date-time format on a number",
+        kind: "fieldGroup",
+        inputs: { fields: { at: { type: "number", format: "date-time" } } },
+        property: "fields.at.format",
+        reason: /apply to strings only/,
+    },
+    {
+        what: "an enum of numbers",
+        kind: "fieldGroup",
+        inputs: { fields: { level: { type: "string", enum: [1, 2] } } },
+        property: "fields.level.enum",
+        reason: /list of strings/,
+    },
+    {
+        what: "properties on a string field",
+        kind: "fieldGroup",
+        inputs: { fields: { name: { type: "string", properties: { a: { type: "string" } } } } },
+        property: "fields.name.properties",
+        reason: /use type "object"/,
+    },
+    {
+        what: "a dataset id where a schema $id belongs",
+        kind: "dataset",
+        inputs: { schemaId: DATASET },
+        property: "schemaId",
+        reason: /not a tenant schema \$id: pass the `id` output/,
+    },
+    {
+        what: "a schema $id where a field group belongs",
+        kind: "schema",
+        inputs: { fieldGroupIds: [SCHEMA] },
+        property: "fieldGroupIds[0]",
+        reason: /not a tenant field group \$id/,
+    },
+    {
+        what: "the same field group twice",
+        kind: "schema",
+        inputs: { fieldGroupIds: [FIELD_GROUP, FIELD_GROUP] },
+        property: "fieldGroupIds",
+        reason: /twice/,
+    },
+    {
+        what: "a class that is not an XDM $id",
+        kind: "schema",
+        inputs: { classId: "ExperienceEvent" },
+        property: "classId",
+        reason: /not a XDM class \$id/,
+    },
+    {
+        what: "a schema $id where a dataset id belongs",
+        kind: "target",
+        inputs: { datasetId: SCHEMA },
+        property: "datasetId",
+        reason: /not a dataset id/,
+    },
+    {
+        what: "a missing dataset id",
+        kind: "target",
+        inputs: { datasetId: undefined },
+        property: "datasetId",
+        reason: /datasetId is required/,
+    },
+    {
+        what: "a non-UUID connection spec",
+        kind: "source",
+        inputs: { connectionSpecId: "chatlio" },
+        property: "connectionSpecId",
+        reason: /not a connection spec id/,
+    },
     { what: "an XML data format for Chatlio", kind: "source", inputs: { dataFormat: "xml" }, property: "dataFormat", reason: /use "json"/ },
-    { what: "a dataset id where a source connection id belongs", kind: "flow", inputs: { sourceConnectionId: DATASET }, property: "sourceConnectionId", reason: /not a source connection id/ },
-    { what: "a UUID where a mapping set id belongs", kind: "flow", inputs: { mappingSetId: UUID1 }, property: "mappingSetId", reason: /not a mapping set id/ },
-    { what: "a negative mapping version", kind: "flow", inputs: { mappingVersion: -1 }, property: "mappingVersion", reason: /whole number/ },
-    { what: "a mapping version given as text", kind: "flow", inputs: { mappingVersion: "1" }, property: "mappingVersion", reason: /whole number/ },
+    {
+        what: "a dataset id where a source connection id belongs",
+        kind: "flow",
+        inputs: { sourceConnectionId: DATASET },
+        property: "sourceConnectionId",
+        reason: /not a source connection id/,
+    },
+    {
+        what: "a UUID where a mapping set id belongs",
+        kind: "flow",
+        inputs: { mappingSetId: UUID1 },
+        property: "mappingSetId",
+        reason: /not a mapping set id/,
+    },
+    {
+        what: "a negative mapping version",
+        kind: "flow",
+        inputs: { mappingVersion: -1 },
+        property: "mappingVersion",
+        reason: /whole number/,
+    },
+    {
+        what: "a mapping version given as text",
+        kind: "flow",
+        inputs: { mappingVersion: "1" },
+        property: "mappingVersion",
+        reason: /whole number/,
+    },
     { what: "enabled given as text", kind: "flow", inputs: { enabled: "yes" }, property: "enabled", reason: /true or false/ },
     { what: "no mappings", kind: "mapping", inputs: { mappings: [] }, property: "mappings", reason: /at least one/ },
-    { what: "a mapping to a field the schema lacks", kind: "mapping", inputs: { mappings: [{ source: "message", destination: "_acme.chatlio.msg" }] }, property: "mappings[0].destination", reason: /not a field of the schema: add the field/ },
-    { what: "a mapping destination with slashes", kind: "mapping", inputs: { mappings: [{ source: "message", destination: "/_acme/message" }] }, property: "mappings[0].destination", reason: /dot notation/ },
-    { what: "an unknown source type", kind: "mapping", inputs: { mappings: [{ sourceType: "FORMULA", source: "x", destination: "_id" }] }, property: "mappings[0].sourceType", reason: /not one of ATTRIBUTE, EXPRESSION, STATIC/ },
-    { what: "an expression with unbalanced parentheses", kind: "mapping", inputs: { mappings: [{ sourceType: "EXPRESSION", source: "uuid(", destination: "_id" }] }, property: "mappings[0].source", reason: /unbalanced/ },
-    { what: "two mappings to one destination", kind: "mapping", inputs: { mappings: [{ source: "a", destination: "_id" }, { source: "b", destination: "_id" }] }, property: "mappings[1].destination", reason: /mapped twice/ },
-    { what: "an empty mapping source", kind: "mapping", inputs: { mappings: [{ source: "", destination: "_id" }] }, property: "mappings[0].source", reason: /non-empty/ },
-    { what: "a missing client id", kind: "dataset", inputs: {}, config: { "aep:clientId": undefined }, property: "aep:clientId", reason: /AEP_CLIENT_ID/ },
-    { what: "a missing client secret", kind: "dataset", inputs: {}, config: { "aep:clientSecret": undefined }, property: "aep:clientSecret", reason: /AEP_CLIENT_SECRET/ },
-    { what: "an org id without @AdobeOrg", kind: "dataset", inputs: {}, config: { "aep:orgId": "0123456789ABCDEF" }, property: "aep:orgId", reason: /@AdobeOrg/ },
-    { what: "a plain-http platform URL", kind: "dataset", inputs: {}, config: { "aep:platformUrl": "http://platform.example.com" }, property: "aep:platformUrl", reason: /https/ },
+    {
+        what: "a mapping to a field the schema lacks",
+        kind: "mapping",
+        inputs: { mappings: [{ source: "message", destination: "_acme.chatlio.msg" }] },
+        property: "mappings[0].destination",
+        reason: /not a field of the schema: add the field/,
+    },
+    {
+        what: "a mapping destination with slashes",
+        kind: "mapping",
+        inputs: { mappings: [{ source: "message", destination: "/_acme/message" }] },
+        property: "mappings[0].destination",
+        reason: /dot notation/,
+    },
+    {
+        what: "an unknown source type",
+        kind: "mapping",
+        inputs: { mappings: [{ sourceType: "FORMULA", source: "x", destination: "_id" }] },
+        property: "mappings[0].sourceType",
+        reason: /not one of ATTRIBUTE, EXPRESSION, STATIC/,
+    },
+    {
+        what: "an expression with unbalanced parentheses",
+        kind: "mapping",
+        inputs: { mappings: [{ sourceType: "EXPRESSION", source: "uuid(", destination: "_id" }] },
+        property: "mappings[0].source",
+        reason: /unbalanced/,
+    },
+    {
+        what: "two mappings to one destination",
+        kind: "mapping",
+        inputs: {
+            mappings: [
+                { source: "a", destination: "_id" },
+                { source: "b", destination: "_id" },
+            ],
+        },
+        property: "mappings[1].destination",
+        reason: /mapped twice/,
+    },
+    {
+        what: "an empty mapping source",
+        kind: "mapping",
+        inputs: { mappings: [{ source: "", destination: "_id" }] },
+        property: "mappings[0].source",
+        reason: /non-empty/,
+    },
+    {
+        what: "a missing client id",
+        kind: "dataset",
+        inputs: {},
+        config: { "aep:clientId": undefined },
+        property: "aep:clientId",
+        reason: /AEP_CLIENT_ID/,
+    },
+    {
+        what: "a missing client secret",
+        kind: "dataset",
+        inputs: {},
+        config: { "aep:clientSecret": undefined },
+        property: "aep:clientSecret",
+        reason: /AEP_CLIENT_SECRET/,
+    },
+    {
+        what: "an org id without @AdobeOrg",
+        kind: "dataset",
+        inputs: {},
+        config: { "aep:orgId": "0123456789ABCDEF" },
+        property: "aep:orgId",
+        reason: /@AdobeOrg/,
+    },
+    {
+        what: "a plain-http platform URL",
+        kind: "dataset",
+        inputs: {},
+        config: { "aep:platformUrl": "http://platform.example.com" },
+        property: "aep:platformUrl",
+        reason: /https/,
+    },
 ];
 
 describe("check refuses bad input offline, naming the field and the fix", () => {
@@ -132,7 +361,11 @@ describe("check refuses bad input offline, naming the field and the fix", () => 
             expect(r.inputs.sandboxName, kind).to.equal("prod");
         }
         const src = await sourceConnectionProvider.check!({} as any, valid.source as any);
-        expect(src.inputs).to.include({ connectionSpecId: "073127a3-26e3-496c-9d94-9f48fb93fba8", providerId: "521eee4d-8cbe-4906-bb48-fb6bd4450033", dataFormat: "json" });
+        expect(src.inputs).to.include({
+            connectionSpecId: "073127a3-26e3-496c-9d94-9f48fb93fba8",
+            providerId: "521eee4d-8cbe-4906-bb48-fb6bd4450033",
+            dataFormat: "json",
+        });
         const tgt = await targetConnectionProvider.check!({} as any, valid.target as any);
         expect(tgt.inputs.connectionSpecId).to.equal("c604ff05-7f1a-43c0-8e18-33bf874cb11c");
         const flow = await dataflowProvider.check!({} as any, valid.flow as any);
@@ -196,7 +429,11 @@ describe("diff owns only its fields and replaces only where AEP cannot change in
         url = emu.url;
     });
     after(() => emu.close());
-    const demo = { "aep:clientId": DEMO_CREDENTIALS.clientId, "aep:clientSecret": DEMO_CREDENTIALS.clientSecret, "aep:orgId": DEMO_CREDENTIALS.orgId };
+    const demo = {
+        "aep:clientId": DEMO_CREDENTIALS.clientId,
+        "aep:clientSecret": DEMO_CREDENTIALS.clientSecret,
+        "aep:orgId": DEMO_CREDENTIALS.orgId,
+    };
 
     const outputsOf = async (p: Provider, inputs: object) => {
         const r = await p.check!({}, inputs);
@@ -212,21 +449,76 @@ describe("diff owns only its fields and replaces only where AEP cannot change in
     const cases: DiffCase[] = [
         { what: "no change", kind: "dataset", change: {}, expect: { changes: false, replaces: [] } },
         { what: "a dataset description", kind: "dataset", change: { description: "new" }, expect: { changes: true, replaces: [] } },
-        { what: "a dataset's schema", kind: "dataset", change: { schemaId: SCHEMA.replace("0123", "9999") }, expect: { changes: true, replaces: ["schemaId"] } },
-        { what: "a dataset's sandbox", kind: "dataset", change: { sandboxName: "dev" }, expect: { changes: true, replaces: ["sandboxName"] } },
-        { what: "a field group's fields", kind: "fieldGroup", change: { fields: { message: { type: "string" }, channelId: { type: "string" } } }, expect: { changes: true, replaces: [] } },
-        { what: "a schema's class", kind: "schema", change: { classId: "https://ns.adobe.com/xdm/context/profile" }, expect: { changes: true, replaces: ["classId"] } },
+        {
+            what: "a dataset's schema",
+            kind: "dataset",
+            change: { schemaId: SCHEMA.replace("0123", "9999") },
+            expect: { changes: true, replaces: ["schemaId"] },
+        },
+        {
+            what: "a dataset's sandbox",
+            kind: "dataset",
+            change: { sandboxName: "dev" },
+            expect: { changes: true, replaces: ["sandboxName"] },
+        },
+        {
+            what: "a field group's fields",
+            kind: "fieldGroup",
+            change: { fields: { message: { type: "string" }, channelId: { type: "string" } } },
+            expect: { changes: true, replaces: [] },
+        },
+        {
+            what: "a schema's class",
+            kind: "schema",
+            change: { classId: "https://ns.adobe.com/xdm/context/profile" },
+            expect: { changes: true, replaces: ["classId"] },
+        },
         { what: "a schema's field groups", kind: "schema", change: { fieldGroupIds: [] }, expect: { changes: true, replaces: [] } },
-        { what: "a source connection's spec", kind: "source", change: { connectionSpecId: UUID2 }, expect: { changes: true, replaces: ["connectionSpecId"] } },
+        {
+            what: "a source connection's spec",
+            kind: "source",
+            change: { connectionSpecId: UUID2 },
+            expect: { changes: true, replaces: ["connectionSpecId"] },
+        },
         { what: "a source connection's name", kind: "source", change: { name: "renamed" }, expect: { changes: true, replaces: [] } },
-        { what: "a target connection's dataset", kind: "target", change: { datasetId: "ffffffffffffffffffffffff" }, expect: { changes: true, replaces: ["datasetId"] } },
-        { what: "a mapping", kind: "mapping", change: { mappings: [{ source: "msg", destination: "_acme.chatlio.message" }] }, expect: { changes: true, replaces: [] } },
-        { what: "a mapping set's schema", kind: "mapping", change: { schemaId: SCHEMA.replace("0123", "9999"), schemaFieldPaths: undefined }, expect: { changes: true, replaces: ["schemaId"] } },
+        {
+            what: "a target connection's dataset",
+            kind: "target",
+            change: { datasetId: "ffffffffffffffffffffffff" },
+            expect: { changes: true, replaces: ["datasetId"] },
+        },
+        {
+            what: "a mapping",
+            kind: "mapping",
+            change: { mappings: [{ source: "msg", destination: "_acme.chatlio.message" }] },
+            expect: { changes: true, replaces: [] },
+        },
+        {
+            what: "a mapping set's schema",
+            kind: "mapping",
+            change: { schemaId: SCHEMA.replace("0123", "9999"), schemaFieldPaths: undefined },
+            expect: { changes: true, replaces: ["schemaId"] },
+        },
         { what: "a dataflow's mapping version", kind: "flow", change: { mappingVersion: 1 }, expect: { changes: true, replaces: [] } },
         { what: "a dataflow being disabled", kind: "flow", change: { enabled: false }, expect: { changes: true, replaces: [] } },
-        { what: "a dataflow's source connection", kind: "flow", change: { sourceConnectionId: UUID2 }, expect: { changes: true, replaces: ["sourceConnectionId"] } },
-        { what: "an unknown target connection in preview", kind: "flow", change: { targetConnectionId: UNKNOWN }, expect: { changes: true, replaces: ["targetConnectionId"] } },
-        { what: "an unknown mapping version in preview", kind: "flow", change: { mappingVersion: UNKNOWN }, expect: { changes: true, replaces: [] } },
+        {
+            what: "a dataflow's source connection",
+            kind: "flow",
+            change: { sourceConnectionId: UUID2 },
+            expect: { changes: true, replaces: ["sourceConnectionId"] },
+        },
+        {
+            what: "an unknown target connection in preview",
+            kind: "flow",
+            change: { targetConnectionId: UNKNOWN },
+            expect: { changes: true, replaces: ["targetConnectionId"] },
+        },
+        {
+            what: "an unknown mapping version in preview",
+            kind: "flow",
+            change: { mappingVersion: UNKNOWN },
+            expect: { changes: true, replaces: [] },
+        },
         { what: "only the adopt flag", kind: "dataset", change: { adopt: true }, expect: { changes: false, replaces: [] } },
     ];
 
@@ -245,9 +537,21 @@ describe("diff owns only its fields and replaces only where AEP cannot change in
     it("deletes before replacing when the replacement would reuse an explicit unique name", async () => {
         await configure(schemaProvider, "http://127.0.0.1:9");
         const olds = await outputsOf(schemaProvider, { ...valid.schema, title: "Chatlio events" });
-        const news = (await schemaProvider.check!(olds, { ...valid.schema, title: "Chatlio events", classId: "https://ns.adobe.com/xdm/context/profile" })).inputs;
+        const news = (
+            await schemaProvider.check!(olds, {
+                ...valid.schema,
+                title: "Chatlio events",
+                classId: "https://ns.adobe.com/xdm/context/profile",
+            })
+        ).inputs;
         expect((await schemaProvider.diff!("id", olds, news)).deleteBeforeReplace).to.equal(true);
-        const renamed = (await schemaProvider.check!(olds, { ...valid.schema, title: "Chatlio events v2", classId: "https://ns.adobe.com/xdm/context/profile" })).inputs;
+        const renamed = (
+            await schemaProvider.check!(olds, {
+                ...valid.schema,
+                title: "Chatlio events v2",
+                classId: "https://ns.adobe.com/xdm/context/profile",
+            })
+        ).inputs;
         expect((await schemaProvider.diff!("id", olds, renamed)).deleteBeforeReplace).to.equal(false);
     });
 

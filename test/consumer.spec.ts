@@ -54,7 +54,12 @@ const runSources = runLocal;
 
 function run(cmd: string, args: string[], cwd: string): string {
     try {
-        return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_loglevel: "error" } });
+        return execFileSync(cmd, args, {
+            cwd,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, npm_config_loglevel: "error" },
+        });
     } catch (e) {
         const err = e as { stdout?: string; stderr?: string; message: string };
         throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
@@ -85,13 +90,25 @@ describe("The packed package in a fresh project", function () {
         // dist/ is current: .mocharc.json requires tools/build.js, which builds it when stale. `prepack`
         // would build it once more, so the pack skips scripts.
         const [info] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", project], ROOT));
-        packed = { filename: info.filename, size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f: { path: string }) => f.path) };
+        packed = {
+            filename: info.filename,
+            size: info.size,
+            unpackedSize: info.unpackedSize,
+            files: info.files.map((f: { path: string }) => f.path),
+        };
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "aep-chatlio-consumer", private: true }, null, 2));
         // As a user installs it: npm's own warnings shown (`run` quiets them for the other commands).
         const install = spawnSync(
             "npm",
-            ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed.filename}`,
-                `@pulumi/pulumi@${version("@pulumi/pulumi")}`, `@pulumi/random@${version("@pulumi/random")}`],
+            [
+                "install",
+                "--prefer-offline",
+                "--no-audit",
+                "--no-fund",
+                `./${packed.filename}`,
+                `@pulumi/pulumi@${version("@pulumi/pulumi")}`,
+                `@pulumi/random@${version("@pulumi/random")}`,
+            ],
             { cwd: project, encoding: "utf8" },
         );
         installOutput = `${install.stdout}\n${install.stderr}`;
@@ -105,7 +122,10 @@ describe("The packed package in a fresh project", function () {
         sources = fs.mkdtempSync(path.join(ROOT, "tmp", "consumer-sources-"));
         fs.copyFileSync(path.join(FIXTURES, "ts", "Pulumi.yaml"), path.join(sources, "Pulumi.yaml"));
         const program = fs.readFileSync(path.join(FIXTURES, "ts", "index.ts"), "utf8");
-        const fromSources = program.replace(`from "${PACKAGE}"`, `from ${JSON.stringify(path.relative(sources, path.join(ROOT, "provider")))}`);
+        const fromSources = program.replace(
+            `from "${PACKAGE}"`,
+            `from ${JSON.stringify(path.relative(sources, path.join(ROOT, "provider")))}`,
+        );
         expect(fromSources).to.not.equal(program);
         fs.writeFileSync(path.join(sources, "index.ts"), fromSources);
     });
@@ -161,8 +181,27 @@ describe("The packed package in a fresh project", function () {
         const dist = path.join(fs.realpathSync(project), "node_modules", PACKAGE, "dist");
         expect(got.main).to.equal(path.join(dist, "index.js"));
         expect(got.host).to.equal(path.join(dist, "host.js"));
-        expect(got.classes).to.include.members(["ChatlioSource", "FieldGroup", "Schema", "IdentityDescriptor", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"]);
-        expect(got.providers.sort()).to.deep.equal(["dataflow", "dataset", "fieldGroup", "identityDescriptor", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        expect(got.classes).to.include.members([
+            "ChatlioSource",
+            "FieldGroup",
+            "Schema",
+            "IdentityDescriptor",
+            "Dataset",
+            "SourceConnection",
+            "TargetConnection",
+            "MappingSet",
+            "Dataflow",
+        ]);
+        expect(got.providers.sort()).to.deep.equal([
+            "dataflow",
+            "dataset",
+            "fieldGroup",
+            "identityDescriptor",
+            "mappingSet",
+            "schema",
+            "sourceConnection",
+            "targetConnection",
+        ]);
         expect(got.loaded.length).to.be.greaterThan(10);
         expect(got.loaded.filter((f: string) => !f.startsWith(dist) || !f.endsWith(".js"))).to.deep.equal([]);
     });
@@ -170,9 +209,25 @@ describe("The packed package in a fresh project", function () {
     it("a strict TypeScript program (the test program and examples/chatlio) type-checks against the package's .d.ts", () => {
         // One compiler run: the two programs must check cleanly, and a third file with a wrong input type
         // must be refused, which shows the types checked are the package's own.
-        fs.writeFileSync(path.join(project, "example", "wrong.ts"), `import { Dataset } from "${PACKAGE}";\nnew Dataset("d", { schemaId: 42 });\n`);
+        fs.writeFileSync(
+            path.join(project, "example", "wrong.ts"),
+            `import { Dataset } from "${PACKAGE}";\nnew Dataset("d", { schemaId: 42 });\n`,
+        );
         const tsc = require.resolve("typescript/bin/tsc");
-        const args = [tsc, "--noEmit", "--strict", "--pretty", "false", "--target", "es2020", "--module", "commonjs", "ts/index.ts", "example/index.ts", "example/wrong.ts"];
+        const args = [
+            tsc,
+            "--noEmit",
+            "--strict",
+            "--pretty",
+            "false",
+            "--target",
+            "es2020",
+            "--module",
+            "commonjs",
+            "ts/index.ts",
+            "example/index.ts",
+            "example/wrong.ts",
+        ];
         let errors = "";
         try {
             run(process.execPath, args, project);
@@ -188,18 +243,40 @@ describe("The packed package in a fresh project", function () {
         const entry = path.join(project, "node_modules", PACKAGE, "dist", "index.d.ts");
         const program = ts.createProgram([entry], { strict: true, noEmit: true });
         const checker = program.getTypeChecker();
-        const declared = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map((s) => s.name).sort();
-        const kinds = ["FieldGroup", "Schema", "IdentityDescriptor", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"];
+        const declared = checker
+            .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!)
+            .map((s) => s.name)
+            .sort();
+        const kinds = [
+            "FieldGroup",
+            "Schema",
+            "IdentityDescriptor",
+            "Dataset",
+            "SourceConnection",
+            "TargetConnection",
+            "MappingSet",
+            "Dataflow",
+        ];
         expect(declared).to.deep.equal(
             [
                 ...kinds.flatMap((k) => [k, `${k}Args`, `${k}Outputs`, `${k}State`]),
-                "XdmField", "Mapping", "CommonArgs", "ConnectionArgs", "ConnectionState",
-                "ChatlioSource", "ChatlioSourceArgs", "ChatlioIdentity", "AepSettings",
+                "XdmField",
+                "Mapping",
+                "CommonArgs",
+                "ConnectionArgs",
+                "ConnectionState",
+                "ChatlioSource",
+                "ChatlioSourceArgs",
+                "ChatlioIdentity",
+                "AepSettings",
             ].sort(),
         );
         // At run time the classes (the rest are types), and the registry of kinds, which the declarations leave
         // out (marked internal): a JavaScript user can reach it, no editor offers it.
-        const loaded = execFileSync(process.execPath, ["-p", `Object.keys(require("${PACKAGE}")).sort().join(",")`], { cwd: project, encoding: "utf8" }).trim();
+        const loaded = execFileSync(process.execPath, ["-p", `Object.keys(require("${PACKAGE}")).sort().join(",")`], {
+            cwd: project,
+            encoding: "utf8",
+        }).trim();
         expect(loaded.split(",")).to.deep.equal([...kinds, "ChatlioSource", "REGISTRY"].sort());
         expect(declared).to.not.include("REGISTRY");
     });
@@ -252,10 +329,21 @@ describe("The packed package in a fresh project", function () {
         // The consumer project's own SDK host, started in an empty folder (as an Automation API program
         // might), reads the dataset with the forwarder from state.
         const read = async () => {
-            const host = await DynamicHost.start({ sdk: loadSdk(project), projectDir: elsewhere, project: "aep-chatlio-consumer", env: process.env, onOutput: () => undefined });
+            const host = await DynamicHost.start({
+                sdk: loadSdk(project),
+                projectDir: elsewhere,
+                project: "aep-chatlio-consumer",
+                env: process.env,
+                onOutput: () => undefined,
+            });
             try {
                 await host.configure(config, "urn:pulumi:packed-first::aep-chatlio-consumer::pulumi:providers:pulumi-nodejs::default");
-                return await host.read({ urn: dataset!.urn, name: "archive", type: dataset!.type }, dataset!.id!, dataset!.outputs, dataset!.inputs);
+                return await host.read(
+                    { urn: dataset!.urn, name: "archive", type: dataset!.type },
+                    dataset!.id!,
+                    dataset!.outputs,
+                    dataset!.inputs,
+                );
             } finally {
                 await host.stop();
             }
@@ -266,7 +354,10 @@ describe("The packed package in a fresh project", function () {
             expect(found.id).to.equal(dataset!.id);
             expect(found.properties.description).to.equal("Chatlio events kept for a year");
             fs.renameSync(installed, `${installed}.away`);
-            const message = await read().then(() => "", (e: Error) => e.message);
+            const message = await read().then(
+                () => "",
+                (e: Error) => e.message,
+            );
             expect(message).to.contain("cannot find the package pulumi-aep-chatlio");
             expect(message).to.contain(elsewhere);
             expect(message).to.contain("npm install pulumi-aep-chatlio");
@@ -321,7 +412,8 @@ describe("The packed package in a fresh project", function () {
         expectGone(emu, stackIds(up));
     });
 
-    const viaCli = "through the Pulumi CLI, run by an Automation API script whose workspace folder is not the project folder: the JavaScript program deploys, takes a Chatlio event and is destroyed";
+    const viaCli =
+        "through the Pulumi CLI, run by an Automation API script whose workspace folder is not the project folder: the JavaScript program deploys, takes a Chatlio event and is destroyed";
     if (!cliInstalled()) {
         console.log(`\n  ${INSTALL_HINT}\n`);
         if (process.env.AEP_REQUIRE_PULUMI_CLI) it(viaCli, () => expect.fail(INSTALL_HINT));
@@ -335,7 +427,10 @@ describe("The packed package in a fresh project", function () {
         fs.mkdirSync(workDir);
         fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), "name: aep-chatlio-consumer\nruntime: nodejs\n");
         const cli = new CliEngineUnderTest(home, {
-            project: "aep-chatlio-consumer", stack: "cli", program: path.join(project, "js", "index.js"), workDir,
+            project: "aep-chatlio-consumer",
+            stack: "cli",
+            program: path.join(project, "js", "index.js"),
+            workDir,
             env: { NODE_PATH: path.join(project, "node_modules") },
         });
         try {
@@ -363,14 +458,26 @@ describe("The packed package in a fresh project", function () {
     it(onLts, async () => {
         // The registry's node package ships the binary; in the project, not globally. (Node 26, the newest
         // release the registry serves, is not an LTS yet: its process.release.lts is unset.)
-        spawnSync("npm", ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "node@24"], { cwd: project, encoding: "utf8" });
+        spawnSync("npm", ["install", "--no-save", "--prefer-offline", "--no-audit", "--no-fund", "node@24"], {
+            cwd: project,
+            encoding: "utf8",
+        });
         const nodeDir = path.join(project, "node_modules", ".bin");
-        const lts = execFileSync(path.join(nodeDir, "node"), ["-p", "process.version + ' ' + process.release.lts"], { encoding: "utf8" }).trim();
+        const lts = execFileSync(path.join(nodeDir, "node"), ["-p", "process.version + ' ' + process.release.lts"], {
+            encoding: "utf8",
+        }).trim();
         expect(lts).to.match(/^v24\.\d+\.\d+ Krypton$/);
         const home = new ProjectHome(nodeDir);
         const p = new Project(home, path.join(project, "js"), "lts", { NODE_PATH: path.join(project, "node_modules") });
         try {
-            await p.init(Object.fromEntries(Object.entries(emulatorConfig(emu)).map(([k, v]) => [k, typeof v === "string" ? v : { value: v.value, secret: v.secret }])));
+            await p.init(
+                Object.fromEntries(
+                    Object.entries(emulatorConfig(emu)).map(([k, v]) => [
+                        k,
+                        typeof v === "string" ? v : { value: v.value, secret: v.secret },
+                    ]),
+                ),
+            );
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             const out = await p.outputs(true);
             expect(String(out.node)).to.equal(lts.split(" ")[0]);
@@ -403,7 +510,9 @@ async function expectEventStored(emu: Emulator, up: RunResult): Promise<void> {
 
 /** The AEP ids a Chatlio stack exports (all but the mapping set's). */
 function stackIds(up: RunResult): string[] {
-    return ["datasetId", "dataflowId", "schemaId", "fieldGroupId", "sourceConnectionId", "targetConnectionId"].map((k) => String(up.outputs[k].value));
+    return ["datasetId", "dataflowId", "schemaId", "fieldGroupId", "sourceConnectionId", "targetConnectionId"].map((k) =>
+        String(up.outputs[k].value),
+    );
 }
 
 /** None of these objects is left in AEP (mapping sets stay: AEP documents no delete for them). */
@@ -416,6 +525,8 @@ function expectGone(emu: Emulator, ids: string[]): void {
 function forwarders(s: ConsumerStack): Record<string, string> {
     const state = JSON.parse(fs.readFileSync(path.join(s.stateDir, `${s.stack}.json`), "utf8")) as StackState;
     return Object.fromEntries(
-        state.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.urn.split("::").pop(), String(r.inputs.__provider)]),
+        state.resources
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+            .map((r) => [r.urn.split("::").pop(), String(r.inputs.__provider)]),
     );
 }

@@ -48,9 +48,16 @@ class FakeAep {
             create: async (_ctx, inputs) => {
                 const outcome = this.outcomes[this.creates++] ?? "ok";
                 if (outcome === "name-taken") {
-                    throw new AepError({ operation: "create thing", object: inputs.name, status: 400, code: "XDM-1521-400", aepMessage: "Title not unique" });
+                    throw new AepError({
+                        operation: "create thing",
+                        object: inputs.name,
+                        status: 400,
+                        code: "XDM-1521-400",
+                        aepMessage: "Title not unique",
+                    });
                 }
-                if (outcome === "lost-before") throw new OutcomeUnknownError({ operation: "create thing", object: inputs.name, code: "ECONNRESET" });
+                if (outcome === "lost-before")
+                    throw new OutcomeUnknownError({ operation: "create thing", object: inputs.name, code: "ECONNRESET" });
                 const id = `thing-${++this.seq}`;
                 this.objects.set(id, { ...inputs, thingId: id });
                 if (outcome === "lost-after-listed-late") this.hiddenUntilFind = this.finds + 5;
@@ -82,7 +89,15 @@ class FakeAep {
 function fakeContext(): CallContext & { said: string[] } {
     const said: string[] = [];
     const say = (label: string) => async (m: string) => void said.push(`${label}: ${m}`);
-    return { settings: {} as never, client: {} as never, urn: "urn:pulumi:dev::proj::Thing::t", progress: say("progress"), info: say("info"), warn: say("warning"), said };
+    return {
+        settings: {} as never,
+        client: {} as never,
+        urn: "urn:pulumi:dev::proj::Thing::t",
+        progress: say("progress"),
+        info: say("info"),
+        warn: say("warning"),
+        said,
+    };
 }
 
 const noWait = { waits: [0, 0, 0, 0], sleep: async () => undefined };
@@ -126,8 +141,13 @@ describe("Creating an object without making two (fake kind, every outcome)", () 
 
     it("fails, saying so, when the answer is lost three times and nothing was ever made", async () => {
         const aep = new FakeAep(["lost-before", "lost-before", "lost-before"]);
-        const err = await createObject(aep.spec(), fakeContext(), { name: "a" }, noWait).then(() => undefined, (e: Error) => e);
-        expect(err?.message).to.match(/create thing "a": AEP's answer was lost \(ECONNRESET\) 3 times, and each time no thing with that name existed afterwards, so it was not created; run the update again/);
+        const err = await createObject(aep.spec(), fakeContext(), { name: "a" }, noWait).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(err?.message).to.match(
+            /create thing "a": AEP's answer was lost \(ECONNRESET\) 3 times, and each time no thing with that name existed afterwards, so it was not created; run the update again/,
+        );
         expect(aep.creates).to.equal(3);
         expect(aep.objects.size).to.equal(0);
     });
@@ -135,7 +155,10 @@ describe("Creating an object without making two (fake kind, every outcome)", () 
     it("refuses a name the user wrote when AEP already holds it, naming the object, adopt and Pulumi's pending-create command", async () => {
         const aep = new FakeAep(["ok"]);
         aep.objects.set("made-by-hand", { name: "a", thingId: "made-by-hand" });
-        const err = await createObject(aep.spec(), fakeContext(), { name: "a", __urn: "urn:pulumi:dev::proj::Thing::t" }, noWait).then(() => undefined, (e: Error) => e);
+        const err = await createObject(aep.spec(), fakeContext(), { name: "a", __urn: "urn:pulumi:dev::proj::Thing::t" }, noWait).then(
+            () => undefined,
+            (e: Error) => e,
+        );
         expect(err?.message).to.contain('create thing "a": AEP already has a thing with this name (made-by-hand)');
         expect(err?.message).to.contain("set `adopt: true`");
         expect(err?.message).to.contain("Pulumi keeps a pending create for 'urn:pulumi:dev::proj::Thing::t'");
@@ -153,7 +176,9 @@ describe("Creating an object without making two (fake kind, every outcome)", () 
             expect(aep.creates).to.equal(0);
             expect(aep.updates).to.deep.equal(["left-behind"]);
             expect(aep.objects.get("left-behind")!.colour).to.equal("red");
-            expect(ctx.said.join("\n")).to.match(/warning: thing "a-x1y2z3q" already exists in AEP \(left-behind\) under the name this stack gave it: an earlier run of this stack made it and was interrupted/);
+            expect(ctx.said.join("\n")).to.match(
+                /warning: thing "a-x1y2z3q" already exists in AEP \(left-behind\) under the name this stack gave it: an earlier run of this stack made it and was interrupted/,
+            );
         }
     });
 

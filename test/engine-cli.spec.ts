@@ -30,7 +30,7 @@ describe("local engine command line (npm start)", () => {
     beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-cli-"));
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: clitest\nruntime: nodejs\nconfig:\n  clitest:region: eu\n");
-        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  clitest:size: \"3\"\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), 'config:\n  clitest:size: "3"\n');
     });
 
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

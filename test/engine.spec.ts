@@ -100,7 +100,12 @@ async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void
 
 /** A TypeScript entry of this repository in a process group of its own (so the group can be killed). */
 function spawnGroup(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess & { output: string[] } {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], {
+        cwd: ROOT,
+        env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     const output: string[] = [];
     child.stdout!.on("data", (b) => output.push(String(b)));
     child.stderr!.on("data", (b) => output.push(String(b)));
@@ -112,14 +117,18 @@ async function killGroup(child: ChildProcess): Promise<void> {
     const exited = new Promise((r) => child.once("exit", r));
     process.kill(-child.pid!, "SIGKILL");
     await exited;
-    await until("the killed process group to be gone", () => {
-        try {
-            process.kill(-child.pid!, 0);
-            return false;
-        } catch {
-            return true;
-        }
-    }, 10_000);
+    await until(
+        "the killed process group to be gone",
+        () => {
+            try {
+                process.kill(-child.pid!, 0);
+                return false;
+            } catch {
+                return true;
+            }
+        },
+        10_000,
+    );
 }
 
 function alive(pid: number): boolean {
@@ -165,7 +174,11 @@ describe("local engine (tools/engine)", function () {
     const statePath = (stack = "dev") => path.join(stateDir, `${stack}.json`);
     const state = (stack = "dev") => JSON.parse(fs.readFileSync(statePath(stack), "utf8"));
     const urnOf = (name: string) => `urn:pulumi:dev::engine-basic::pulumi-nodejs:dynamic/fixture:Item::${name}`;
-    const ops = (r: RunResult) => r.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`).sort();
+    const ops = (r: RunResult) =>
+        r.steps
+            .filter((s) => s.op !== "same")
+            .map((s) => `${s.op} ${s.name}`)
+            .sort();
 
     before(async () => {
         await api.start();
@@ -195,7 +208,10 @@ describe("local engine (tools/engine)", function () {
             expect(r.changes).to.deep.equal({ create: 7 });
             const calls = api.calls.slice();
             expect(api.take()).to.deep.equal(["POST /items", "POST /items", "POST /items", "POST /items"]);
-            expect(calls.every((c) => c.auth === `Bearer ${TOKEN}`), "every call carries the configured token").to.equal(true);
+            expect(
+                calls.every((c) => c.auth === `Bearer ${TOKEN}`),
+                "every call carries the configured token",
+            ).to.equal(true);
             expect(api.byTitle(`child-${r.outputs.suffixValue.value}`).parentId).to.equal(r.outputs.parentId.value);
 
             const text = fs.readFileSync(statePath(), "utf8");
@@ -455,7 +471,10 @@ describe("local engine with the AEP provider (test/fixtures/aep-stack)", functio
         const progress = up.diagnostics.filter((l) => /create dataset: 429.*; retrying in/.test(l));
         expect(progress).to.have.length(1);
         expect(progress[0]).to.match(/^info: /);
-        expect(out.some((l) => /^ {4}pulumi-nodejs:dynamic\/aep:Dataset dataset create dataset: 429.*; retrying in/.test(l)), "shown under the dataset").to.equal(true);
+        expect(
+            out.some((l) => /^ {4}pulumi-nodejs:dynamic\/aep:Dataset dataset create dataset: 429.*; retrying in/.test(l)),
+            "shown under the dataset",
+        ).to.equal(true);
         expect(up.resourceDiagnostics).to.deep.equal([]);
         expect(out).not.to.include("Diagnostics:");
         expect(out.some((l) => /warning/.test(l))).to.equal(false);
@@ -519,7 +538,12 @@ describe("local engine with the AEP provider (test/fixtures/aep-stack)", functio
         expect(again.steps.find((x) => x.name === "dataset")!.op).to.equal("create");
         expect(again.resourceDiagnostics.map((m) => `${m.severity} ${m.urn}`)).to.include(`warning ${urn(stack, "Dataset", "dataset")}`);
         const kinds = ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet", "flow"];
-        expect(made().filter((o) => kinds.includes(o.kind)).map((o) => o.kind).sort()).to.deep.equal([...kinds].sort());
+        expect(
+            made()
+                .filter((o) => kinds.includes(o.kind))
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal([...kinds].sort());
         emu.resetLog();
         const quiet = await run(stack, "up");
         expect(Object.keys(quiet.changes)).to.deep.equal(["same"]);
@@ -532,7 +556,12 @@ describe("local engine with the AEP provider (test/fixtures/aep-stack)", functio
         const recorded: string[] = [];
         let cancelled = false;
         const stack = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
-        const d = new Diagnostics({ display: new Display((l) => lines.push(l), "up", false), stackUrn: () => stack, record: (l) => recorded.push(l), cancelled: () => cancelled });
+        const d = new Diagnostics({
+            display: new Display((l) => lines.push(l), "up", false),
+            stackUrn: () => stack,
+            record: (l) => recorded.push(l),
+            cancelled: () => cancelled,
+        });
         d.log(2, "about nothing in particular", "", false);
         d.log(0, "debug detail", stack, false);
         d.log(1, "waiting", urn("dev", "Dataset", "ds"), true);
@@ -545,7 +574,12 @@ describe("local engine with the AEP provider (test/fixtures/aep-stack)", functio
         ]);
         expect(d.warnings).to.equal(1);
         expect(d.errors).to.deep.equal(["went wrong"]);
-        expect(recorded).to.deep.equal(["warning: about nothing in particular", "info: waiting", "error: went wrong", "error: the echo of the cancellation"]);
+        expect(recorded).to.deep.equal([
+            "warning: about nothing in particular",
+            "info: waiting",
+            "error: went wrong",
+            "error: the echo of the cancellation",
+        ]);
         expect(lines).to.deep.equal([
             "    pulumi:pulumi:Stack proj-dev warning: about nothing in particular",
             "    pulumi-nodejs:dynamic/aep:Dataset ds waiting",
@@ -584,7 +618,10 @@ describe("local engine state file (tools/engine/state.ts)", function () {
                 const state = new StateFile(dir, "loop").load("p", "loop");
                 expect(state.resources).to.have.length(20);
                 expect(new Set(state.resources.map((r) => r.outputs.n)).size, "every resource from the same write").to.equal(1);
-                expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), "temp files of the killed writer, removed by the load").to.deep.equal([]);
+                expect(
+                    fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")),
+                    "temp files of the killed writer, removed by the load",
+                ).to.deep.equal([]);
             }
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

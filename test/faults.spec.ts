@@ -59,7 +59,10 @@ interface Run extends RunResult {
 }
 
 function namesOf(r: RunResult, op: string): string[] {
-    return r.steps.filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:dynamic")).map((s) => s.name).sort();
+    return r.steps
+        .filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:dynamic"))
+        .map((s) => s.name)
+        .sort();
 }
 
 describe("Faults: runs that fail cleanly and converge, never duplicating, orphaning or losing an AEP object", function () {
@@ -77,7 +80,13 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
             env: { AEP_HTTP_TIMEOUT_MS: String(TIMEOUT_MS), AEP_HTTP_DEADLINE_MS: "30000", AEP_HTTP_RETRY_BASE_MS: "20" },
             log: () => undefined,
         });
-    const ids = () => Object.fromEntries(emu.objects().filter((o) => o.sandbox === (config["test:sandbox"] ?? "prod")).map((o) => [o.kind, o.id]));
+    const ids = () =>
+        Object.fromEntries(
+            emu
+                .objects()
+                .filter((o) => o.sandbox === (config["test:sandbox"] ?? "prod"))
+                .map((o) => [o.kind, o.id]),
+        );
 
     /** One run under the given faults, then the invariants: no duplicate, no orphan, nothing lost. */
     async function run(op: Op, faults: FaultRule[]): Promise<Run> {
@@ -87,20 +96,27 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         emu.resetLog();
         const r = await engine()[op]();
         const injected = emu.faults.injected - before;
-        const left = (await fetch(`${emu.url}/__emulator/faults`).then((x) => x.json())) as { rules: Array<FaultRule & { count: number | null }> };
+        const left = (await fetch(`${emu.url}/__emulator/faults`).then((x) => x.json())) as {
+            rules: Array<FaultRule & { count: number | null }>;
+        };
         emu.faults.clear();
         const report = invariants.check(engine().statePath);
         const context = `after ${op}: ${r.error ?? "ok"}`;
         expect(report.duplicates, `duplicates ${context}`).to.deep.equal([]);
         expect(report.orphans, `orphans ${context}`).to.deep.equal([]);
         expect(report.lost, `objects lost ${context}`).to.deep.equal([]);
-        const unused = left.rules.filter((rule) => rule.count !== null).map((rule) => `${rule.method ?? "*"} ${rule.path} ${rule.status ?? rule.reset ?? "delay"}`);
+        const unused = left.rules
+            .filter((rule) => rule.count !== null)
+            .map((rule) => `${rule.method ?? "*"} ${rule.path} ${rule.status ?? rule.reset ?? "delay"}`);
         return { ...r, injected, unused };
     }
 
     /** POSTs that reached AEP's create route for one kind during the last run. */
     const posts = (kind: keyof typeof CREATE) =>
-        emu.log.filter((e) => e.method === "POST" && (typeof CREATE[kind] === "string" ? e.path === CREATE[kind] : (CREATE[kind] as RegExp).test(e.path))).length;
+        emu.log.filter(
+            (e) =>
+                e.method === "POST" && (typeof CREATE[kind] === "string" ? e.path === CREATE[kind] : (CREATE[kind] as RegExp).test(e.path)),
+        ).length;
 
     before(async () => {
         emu = await startEmulator();
@@ -142,7 +158,12 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         expect(r.injected).to.equal(20);
         // Every object but the dataflow exists once (no duplicate: see run), each lost create resolved by name.
         // Dropped connections are logged at once (late answers only when they are sent).
-        expect(emu.objects().map((o) => o.kind).sort()).to.deep.equal(["dataset", "fieldGroup", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        expect(
+            emu
+                .objects()
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal(["dataset", "fieldGroup", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
         expect(posts("dataset")).to.equal(2);
         expect(posts("fieldGroup")).to.equal(3);
         expect(posts("targetConnection")).to.equal(3);
@@ -161,7 +182,9 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         for (const kind of ["dataset", "source connection", "mapping set", "dataflow", "field group", "target connection"]) {
             expect(said).to.match(new RegExp(`the answer to "create ${kind} [^"]+" was lost; looking the ${kind} up by name`));
         }
-        expect(said).to.match(/no mapping set named "mapping-[a-z0-9]+" exists after the lost answer \(ECONNRESET\): AEP did not create it; sending the create again \(2 of 2\)/);
+        expect(said).to.match(
+            /no mapping set named "mapping-[a-z0-9]+" exists after the lost answer \(ECONNRESET\): AEP did not create it; sending the create again \(2 of 2\)/,
+        );
     });
 
     it("updates all seven in place through 412s (one a real change made in the AEP UI), late, dropped and throttled answers, and creates the dataflow left out", async () => {
@@ -192,7 +215,8 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         expect(namesOf(r, "create")).to.deep.equal(["flow"]);
         expect(namesOf(r, "replace")).to.deep.equal([]);
         const after = ids();
-        for (const kind of ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet"]) expect(after[kind], kind).to.equal(before[kind]);
+        for (const kind of ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet"])
+            expect(after[kind], kind).to.equal(before[kind]);
         // The change made outside was read again and overwritten; a stale etag did not stop the update.
         expect(emu.getObject("sourceConnection", after.sourceConnection)!.description).to.equal("second");
         expect(emu.getObject("targetConnection", after.targetConnection)!.description).to.equal("second");
@@ -250,8 +274,15 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         // Flow Service makes the dataflow, then every read of it fails: it must reach state all the same.
         const second = await run("up", [{ method: "GET", path: ITEM.flow, status: 500, count: Infinity }]);
         expect(second.ok).to.equal(false);
-        expect(second.error).to.match(/create dataflow "flow-[a-z0-9]+": AEP created it \([0-9a-f-]{36}\), then read dataflow "[0-9a-f-]{36}": 500 InjectedFault.*; it is kept in state and the next update finishes it/);
-        expect(emu.objects("dev").map((o) => o.kind).sort()).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        expect(second.error).to.match(
+            /create dataflow "flow-[a-z0-9]+": AEP created it \([0-9a-f-]{36}\), then read dataflow "[0-9a-f-]{36}": 500 InjectedFault.*; it is kept in state and the next update finishes it/,
+        );
+        expect(
+            emu
+                .objects("dev")
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
         // Nothing was deleted in prod while the replacement was incomplete.
         expect(emu.objects("prod").filter((o) => o.kind !== "mappingSet")).to.have.length(6);
 
@@ -268,12 +299,20 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         expect(namesOf(third, "update")).to.deep.equal(["flow"]);
         expect(namesOf(third, "create")).to.deep.equal([]);
         expect(emu.objects("prod").filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
-        expect(emu.objects("dev").map((o) => o.kind).sort()).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
+        expect(
+            emu
+                .objects("dev")
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
         // The dataflow's state and URLs, unknown when its create stopped, were read by this update.
         const flow = emu.objects("dev").find((o) => o.kind === "flow")!;
         expect(emu.getObject("flow", flow.id)!.state).to.equal("disabled");
         expect(third.outputs.state.value).to.equal("disabled");
-        expect(third.outputs.webhookUrl).to.deep.equal({ value: `${(emu.getObject("flow", flow.id) as any).options.inletUrl}?x-adobe-flow-id=${flow.id}`, secret: true });
+        expect(third.outputs.webhookUrl).to.deep.equal({
+            value: `${(emu.getObject("flow", flow.id) as any).options.inletUrl}?x-adobe-flow-id=${flow.id}`,
+            secret: true,
+        });
     });
 
     it("an update that fails permanently in the middle fails the up; the next up applies it through dropped and lost Flow Service answers", async () => {
@@ -289,7 +328,9 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         expect(failed.error).to.match(/update mapping set "mapping-[a-z0-9]+": 500 InjectedFault/);
         expect(namesOf(failed, "update")).to.not.include("flow");
         expect(namesOf(failed, "update")).to.include("dataset");
-        expect(emu.log.filter((e) => e.method === "PATCH" && e.path.startsWith(ITEM.dataset)).map((e) => e.status)).to.deep.equal([504, 0, 200]);
+        expect(emu.log.filter((e) => e.method === "PATCH" && e.path.startsWith(ITEM.dataset)).map((e) => e.status)).to.deep.equal([
+            504, 0, 200,
+        ]);
 
         // Flow Service is still working on the dataflow (a change made in the AEP UI): it is `updating`, and
         // refuses the PATCH with 1421 twice before it settles. The update waits, shows the state, goes through.
@@ -304,7 +345,9 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
         const flowPatches = emu.log.filter((e) => e.method === "PATCH" && ITEM.flow.test(e.path)).map((e) => e.status);
         expect(flowPatches[0]).to.equal(0); // the dropped connection
         expect(flowPatches).to.deep.equal([0, 400, 400, 200]); // dropped, 1421 twice while updating, done
-        expect(ok.diagnostics.join("\n")).to.match(/update dataflow: AEP is busy with it \(1421-400: [^)]*"updating"[^)]*\); waiting for it to settle; retrying in/);
+        expect(ok.diagnostics.join("\n")).to.match(
+            /update dataflow: AEP is busy with it \(1421-400: [^)]*"updating"[^)]*\); waiting for it to settle; retrying in/,
+        );
         // The dataset (and, as the schema's other dependant, maybe the target connection) was done by the first run.
         expect(namesOf(ok, "update")).to.include.members(["mapping", "flow"]);
         const now = ids();
@@ -337,11 +380,23 @@ describe("Faults: runs that fail cleanly and converge, never duplicating, orphan
             { method: "DELETE", path: ITEM.fieldGroup, status: 500, count: Infinity },
         ]);
         expect(failed.ok).to.equal(false);
-        expect(failed.error).to.match(/^pulumi-nodejs:dynamic\/aep:FieldGroup \(fg\): delete field group "https:\/\/ns\.adobe\.com\/acme\/mixins\/[0-9a-f]+": 500 InjectedFault.*gave up after 6 attempts/);
+        expect(failed.error).to.match(
+            /^pulumi-nodejs:dynamic\/aep:FieldGroup \(fg\): delete field group "https:\/\/ns\.adobe\.com\/acme\/mixins\/[0-9a-f]+": 500 InjectedFault.*gave up after 6 attempts/,
+        );
         const sourceLeft = emu.objects().some((o) => o.kind === "sourceConnection");
-        expect(failed.unused).to.deep.equal(sourceLeft ? [`DELETE ${ITEM.sourceConnection} 502`, `DELETE ${ITEM.sourceConnection} before`] : []);
-        expect(emu.objects().filter((o) => o.kind !== "mappingSet").map((o) => o.kind).sort()).to.deep.equal(["fieldGroup", ...(sourceLeft ? ["sourceConnection"] : [])]);
-        expect(failed.diagnostics.join("\n")).to.match(/the answer to "delete schema https:[^"]+" was lost, and AEP no longer has it: deleted/);
+        expect(failed.unused).to.deep.equal(
+            sourceLeft ? [`DELETE ${ITEM.sourceConnection} 502`, `DELETE ${ITEM.sourceConnection} before`] : [],
+        );
+        expect(
+            emu
+                .objects()
+                .filter((o) => o.kind !== "mappingSet")
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal(["fieldGroup", ...(sourceLeft ? ["sourceConnection"] : [])]);
+        expect(failed.diagnostics.join("\n")).to.match(
+            /the answer to "delete schema https:[^"]+" was lost, and AEP no longer has it: deleted/,
+        );
 
         // The 500 cleared (the source connection's faults still there if it was not reached), the next destroy finishes.
         const done = await run("destroy", sourceLeft ? sourceFaults : []);
@@ -362,16 +417,28 @@ describe("A create sent again after a lost answer, meeting the object that attem
         process.env.AEP_HTTP_RETRY_BASE_MS = "5";
         try {
             const settings: Record<string, string> = {
-                "aep:clientId": DEMO_CREDENTIALS.clientId, "aep:clientSecret": DEMO_CREDENTIALS.clientSecret, "aep:orgId": DEMO_CREDENTIALS.orgId,
-                "aep:platformUrl": emu.url, "aep:imsUrl": emu.url,
+                "aep:clientId": DEMO_CREDENTIALS.clientId,
+                "aep:clientSecret": DEMO_CREDENTIALS.clientSecret,
+                "aep:orgId": DEMO_CREDENTIALS.orgId,
+                "aep:platformUrl": emu.url,
+                "aep:imsUrl": emu.url,
             };
             const provider = aep.fieldGroupProvider as unknown as LooseProvider;
             await provider.configure({ config: { get: (k: string) => settings[k] } });
-            const checked = await provider.check({}, { resourceName: "late", title: "Listed late", fields: { message: { type: "string" } } });
+            const checked = await provider.check(
+                {},
+                { resourceName: "late", title: "Listed late", fields: { message: { type: "string" } } },
+            );
             // The first create is made but its answer lost; the four look-ups that follow find nothing (AEP lists
             // it late); the create sent again meets the taken title (XDM-1521-400).
             emu.faults.add({ method: "POST", path: CREATE.fieldGroup, reset: "after-commit", count: 1 });
-            emu.faults.add({ method: "GET", path: new RegExp(`^${CREATE.fieldGroup}$`), status: 200, body: { results: [], _page: { count: 0 } }, count: 4 });
+            emu.faults.add({
+                method: "GET",
+                path: new RegExp(`^${CREATE.fieldGroup}$`),
+                status: 200,
+                body: { results: [], _page: { count: 0 } },
+                count: 4,
+            });
             const created = await provider.create(checked.inputs);
             const made = emu.objects().filter((o) => o.kind === "fieldGroup");
             expect(made).to.have.length(1);

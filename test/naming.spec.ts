@@ -61,7 +61,9 @@ describe("Automatic names", () => {
             return (await provider.check({}, news(URN, { connectionSpecId: SPEC2 }))).inputs.name;
         };
         const name = await replaced();
-        expect(name).to.match(/^source-[a-z0-9]{7}$/).and.not.equal(created.name);
+        expect(name)
+            .to.match(/^source-[a-z0-9]{7}$/)
+            .and.not.equal(created.name);
         expect(await replaced(), "an interrupted replacement run again gets the same name").to.equal(name);
     });
 

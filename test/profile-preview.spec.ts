@@ -30,12 +30,25 @@ describe("Profile and breaking changes at preview, offline", () => {
         p.configure({
             config: {
                 get: (k: string) =>
-                    ({ "aep:clientId": "c", "aep:clientSecret": "test.secret.not.real", "aep:orgId": "0123456789ABCDEF01234567@AdobeOrg", "aep:platformUrl": url(), "aep:imsUrl": url() } as Record<string, string>)[k],
+                    (
+                        ({
+                            "aep:clientId": "c",
+                            "aep:clientSecret": "test.secret.not.real",
+                            "aep:orgId": "0123456789ABCDEF01234567@AdobeOrg",
+                            "aep:platformUrl": url(),
+                            "aep:imsUrl": url(),
+                        }) as Record<string, string>
+                    )[k],
             },
         });
     const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     /** check as for an existing object, then diff against its outputs: what a preview of an update runs. */
-    async function preview(p: LooseProvider, oldInputs: Record<string, unknown>, newInputs: Record<string, unknown>, outs: Record<string, unknown> = {}) {
+    async function preview(
+        p: LooseProvider,
+        oldInputs: Record<string, unknown>,
+        newInputs: Record<string, unknown>,
+        outs: Record<string, unknown> = {},
+    ) {
         const first = await p.check({}, oldInputs);
         const olds = { ...first.inputs, ...outs };
         const checked = await p.check(first.inputs, newInputs);
@@ -63,7 +76,10 @@ describe("Profile and breaking changes at preview, offline", () => {
 
     it("refuses to turn Profile off on a schema, saying why and what a replacement costs", async () => {
         const on = { resourceName: "s", title: "Chatlio events", fieldGroupIds: [FIELD_GROUP], profileEnabled: true };
-        for (const off of [{ ...on, profileEnabled: false }, { ...on, profileEnabled: undefined }]) {
+        for (const off of [
+            { ...on, profileEnabled: false },
+            { ...on, profileEnabled: undefined },
+        ]) {
             const r = await preview(schemas, on, off);
             const f = r.failures.find((x) => x.property === "profileEnabled");
             expect(f, JSON.stringify(r.failures)).to.not.equal(undefined);
@@ -81,7 +97,11 @@ describe("Profile and breaking changes at preview, offline", () => {
         const before = { resourceName: "s", title: "Chatlio events", fieldGroupIds: [FIELD_GROUP] };
         const r = await preview(schemas, before, { ...before, profileEnabled: false });
         expect(r.diff).to.include({ changes: false });
-        const d = await preview(datasets, { resourceName: "d", schemaId: SCHEMA }, { resourceName: "d", schemaId: SCHEMA, profileEnabled: false });
+        const d = await preview(
+            datasets,
+            { resourceName: "d", schemaId: SCHEMA },
+            { resourceName: "d", schemaId: SCHEMA, profileEnabled: false },
+        );
         expect(d.diff).to.include({ changes: false });
     });
 
@@ -95,7 +115,9 @@ describe("Profile and breaking changes at preview, offline", () => {
     it("warns that AEP will refuse Profile (XDM-1528-400) on a new schema of a class not known to bring identityMap", async () => {
         const r = await schemas.check({}, { resourceName: "p", fieldGroupIds: [], classId: PROFILE_CLASS, profileEnabled: true });
         expect(r.failures).to.deep.equal([]);
-        expect(warnings.join("\n")).to.match(/warning: schema "p-[a-z0-9]+": AEP enables Profile only on a schema with a primary identity or an identityMap, and refuses otherwise \(XDM-1528-400\)/);
+        expect(warnings.join("\n")).to.match(
+            /warning: schema "p-[a-z0-9]+": AEP enables Profile only on a schema with a primary identity or an identityMap, and refuses otherwise \(XDM-1528-400\)/,
+        );
         expect(warnings.join("\n")).to.match(/IdentityDescriptor with primary: true first, then set profileEnabled: true/);
         warnings = [];
         // ExperienceEvent brings identityMap with its class: nothing to say.
@@ -156,7 +178,9 @@ describe("Profile and breaking changes at preview, offline", () => {
         const old = { resourceName: "s", title: "Chatlio events", fieldGroupIds: [FIELD_GROUP, FIELD_GROUP_2], profileEnabled: true };
         const r = await preview(schemas, old, { ...old, fieldGroupIds: [FIELD_GROUP] });
         expect(r.diff).to.include({ changes: true });
-        expect(warnings.join("\n")).to.contain(`warning: schema "Chatlio events": removing the field group ${FIELD_GROUP_2} removes its fields from the schema`);
+        expect(warnings.join("\n")).to.contain(
+            `warning: schema "Chatlio events": removing the field group ${FIELD_GROUP_2} removes its fields from the schema`,
+        );
         expect(warnings.join("\n")).to.contain("(this schema is enabled for Profile)");
         warnings = [];
         await preview(schemas, { ...old, fieldGroupIds: [FIELD_GROUP] }, old);
@@ -167,16 +191,30 @@ describe("Profile and breaking changes at preview, offline", () => {
         const r = await datasets.check({}, { resourceName: "d", schemaId: SCHEMA, profileEnabled: true, tags: { team: ["chat"] } });
         expect(r.failures).to.deep.equal([]);
         expect(r.inputs.tags).to.deep.equal({ team: ["chat"], unifiedProfile: ["enabled:true"], unifiedIdentity: ["enabled:true"] });
-        const bad = await datasets.check({}, { resourceName: "d", schemaId: SCHEMA, profileEnabled: true, tags: { unifiedProfile: ["enabled:false"] } });
+        const bad = await datasets.check(
+            {},
+            { resourceName: "d", schemaId: SCHEMA, profileEnabled: true, tags: { unifiedProfile: ["enabled:false"] } },
+        );
         expect(bad.failures.map((f: { property: string }) => f.property)).to.deep.equal(["tags.unifiedProfile"]);
-        expect(bad.failures[0].reason).to.match(/contradicts profileEnabled: true, which sets it to \["enabled:true"\]: leave tags.unifiedProfile out/);
+        expect(bad.failures[0].reason).to.match(
+            /contradicts profileEnabled: true, which sets it to \["enabled:true"\]: leave tags.unifiedProfile out/,
+        );
     });
 
     it("checks an identity descriptor offline; schema, field and namespace replace it, primary changes in place", async () => {
-        const ok = { resourceName: "id", schemaId: SCHEMA, sourceProperty: "/_acme/chatlio/visitor/email", namespace: "Email", primary: true };
+        const ok = {
+            resourceName: "id",
+            schemaId: SCHEMA,
+            sourceProperty: "/_acme/chatlio/visitor/email",
+            namespace: "Email",
+            primary: true,
+        };
         expect((await descriptors.check({}, ok)).failures).to.deep.equal([]);
-        const failures = async (inputs: object) => (await descriptors.check({}, { ...ok, ...inputs })).failures.map((f: { reason: string }) => f.reason).join("\n");
-        expect(await failures({ sourceProperty: "_acme.chatlio.visitor.email" })).to.match(/not a field path: write it as a JSON Pointer, e.g. \/_acme\/chatlio\/visitor\/email/);
+        const failures = async (inputs: object) =>
+            (await descriptors.check({}, { ...ok, ...inputs })).failures.map((f: { reason: string }) => f.reason).join("\n");
+        expect(await failures({ sourceProperty: "_acme.chatlio.visitor.email" })).to.match(
+            /not a field path: write it as a JSON Pointer, e.g. \/_acme\/chatlio\/visitor\/email/,
+        );
         expect(await failures({ sourceProperty: "/properties/_acme/properties/email" })).to.match(/has a "properties" segment/);
         expect(await failures({ sourceProperty: undefined })).to.match(/sourceProperty is required/);
         expect(await failures({ namespace: "" })).to.match(/namespace is required: an identity namespace code such as "Email"/);

@@ -15,7 +15,10 @@ const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 const KINDS = ["fieldGroup", "schema", "dataset", "sourceConnection", "targetConnection", "mappingSet", "flow"];
 
 function stepsOf(result: RunResult, op: string): string[] {
-    return result.steps.filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:dynamic")).map((s) => s.name).sort();
+    return result.steps
+        .filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:dynamic"))
+        .map((s) => s.name)
+        .sort();
 }
 
 /** A refresh that finds AEP as state has it: all seven read, not one output changed. */
@@ -66,7 +69,12 @@ describe("AEP resources through the local engine", function () {
         const r = await engine().up();
         expectOk(r);
         expect(stepsOf(r, "create")).to.have.length(7);
-        expect(emu.objects().map((o) => o.kind).sort()).to.deep.equal([...KINDS].sort());
+        expect(
+            emu
+                .objects()
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal([...KINDS].sort());
         expect(r.outputs.streamingUrl.secret).to.equal(true);
         expect(r.outputs.webhookUrl.secret).to.equal(true);
         expect(String(r.outputs.streamingUrl.value)).to.match(new RegExp(`^${emu.url}/collection/[0-9a-f]{64}$`));
@@ -112,7 +120,16 @@ describe("AEP resources through the local engine", function () {
         expect(stepsOf(r, "update")).to.deep.equal(["dataset", "fg", "flow", "mapping", "schema", "source", "target"]);
         expect(stepsOf(r, "replace")).to.deep.equal([]);
         const after = r.outputs;
-        for (const k of ["fieldGroupId", "schemaId", "datasetId", "sourceConnectionId", "targetConnectionId", "mappingSetId", "dataflowId", "streamingUrl"]) {
+        for (const k of [
+            "fieldGroupId",
+            "schemaId",
+            "datasetId",
+            "sourceConnectionId",
+            "targetConnectionId",
+            "mappingSetId",
+            "dataflowId",
+            "streamingUrl",
+        ]) {
             expect(after[k].value, k).to.equal(before[k].value);
         }
         expect(after.mappingVersion.value).to.equal(1);
@@ -131,7 +148,8 @@ describe("AEP resources through the local engine", function () {
         const ds = emu.objects("prod").find((o) => o.kind === "dataset")!;
         const live = await aepGet("catalog", `/dataSets/${ds.id}`);
         expect(live[ds.id].version).to.not.equal("1.0.0");
-        const versionInState = () => JSON.parse(fs.readFileSync(engine().statePath, "utf8")).resources.find((x: { id?: string }) => x.id === ds.id).outputs.version;
+        const versionInState = () =>
+            JSON.parse(fs.readFileSync(engine().statePath, "utf8")).resources.find((x: { id?: string }) => x.id === ds.id).outputs.version;
         expect(versionInState()).to.equal(live[ds.id].version);
         const r = await engine().refresh();
         expectNoDrift(r);
@@ -149,7 +167,12 @@ describe("AEP resources through the local engine", function () {
         expectOk(r);
         expect(stepsOf(r, "replace")).to.have.length(7);
         expect(objects("prod")).to.deep.equal([]);
-        expect(emu.objects("dev").map((o) => o.kind).sort()).to.deep.equal([...KINDS].sort());
+        expect(
+            emu
+                .objects("dev")
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal([...KINDS].sort());
     });
 
     it("refresh shows a change made outside Pulumi, and the next up puts it back", async () => {
@@ -182,7 +205,12 @@ describe("AEP resources through the local engine", function () {
         const up = await engine().up();
         expectOk(up);
         expect(stepsOf(up, "create")).to.deep.equal(["flow", "source"]);
-        expect(emu.objects("dev").map((o) => o.kind).sort()).to.deep.equal([...KINDS].sort());
+        expect(
+            emu
+                .objects("dev")
+                .map((o) => o.kind)
+                .sort(),
+        ).to.deep.equal([...KINDS].sort());
     });
 
     it("keeps the client secret and access tokens out of state, serialized providers and console output", async () => {

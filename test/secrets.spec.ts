@@ -26,7 +26,11 @@ const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
 describe("Secrets stay secret through a whole lifecycle", function () {
     this.timeout(180_000);
     // A secret of its own, so that finding it anywhere cannot be a coincidence.
-    const client = { clientId: "secrets-spec-client", clientSecret: `s3cr3t-${crypto.randomBytes(18).toString("hex")}`, orgId: "0123456789ABCDEF01234567@AdobeOrg" };
+    const client = {
+        clientId: "secrets-spec-client",
+        clientSecret: `s3cr3t-${crypto.randomBytes(18).toString("hex")}`,
+        orgId: "0123456789ABCDEF01234567@AdobeOrg",
+    };
     /** What IMS echoes in a refused call, as some gateways do: AEP's own text must be redacted too. */
     const ECHOED = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlY2hvIn0.c2lnbmF0dXJlLWVjaG8";
     let emu: Emulator;
@@ -55,7 +59,15 @@ describe("Secrets stay secret through a whole lifecycle", function () {
             "aep:platformUrl": emu.url,
             "aep:imsUrl": emu.url,
         };
-        engine = () => new LocalEngine({ projectDir: PROJECT, stack: "secrets", stateDir: path.join(dir, "state"), config, env: { AEP_HTTP_RETRY_BASE_MS: "20" }, log: (l) => console.push(l) });
+        engine = () =>
+            new LocalEngine({
+                projectDir: PROJECT,
+                stack: "secrets",
+                stateDir: path.join(dir, "state"),
+                config,
+                env: { AEP_HTTP_RETRY_BASE_MS: "20" },
+                log: (l) => console.push(l),
+            });
         const step = async (name: string, op: "up" | "refresh" | "destroy") => {
             const r = await engine()[op]();
             console.push(...r.diagnostics, r.error ?? "");
@@ -69,7 +81,13 @@ describe("Secrets stay secret through a whole lifecycle", function () {
         config["test:enabled"] = "false";
         await step("update", "up");
         // A refresh whose reads are refused (401) even with a fresh token, with AEP echoing a credential.
-        emu.faults.add({ method: "GET", path: new RegExp("^/data/foundation/flowservice/flows/[^/]+$"), status: 401, count: 2, body: { error_code: "401013", message: `Oauth token is not valid: ${ECHOED}` } });
+        emu.faults.add({
+            method: "GET",
+            path: new RegExp("^/data/foundation/flowservice/flows/[^/]+$"),
+            status: 401,
+            count: 2,
+            body: { error_code: "401013", message: `Oauth token is not valid: ${ECHOED}` },
+        });
         await step("failed refresh", "refresh");
         emu.faults.clear();
         await step("refresh", "refresh");
@@ -91,7 +109,12 @@ describe("Secrets stay secret through a whole lifecycle", function () {
         const minted = await fetch(`${emu.url}/ims/token/v3`, {
             method: "POST",
             headers: { "Content-Type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret, scope: "openid" }).toString(),
+            body: new URLSearchParams({
+                grant_type: "client_credentials",
+                client_id: client.clientId,
+                client_secret: client.clientSecret,
+                scope: "openid",
+            }).toString(),
         }).then((x) => x.json() as Promise<{ access_token: string }>);
         expect(minted.access_token).to.match(/^[A-Za-z0-9_-]{64}$/);
         const hashes = issued();
@@ -103,7 +126,9 @@ describe("Secrets stay secret through a whole lifecycle", function () {
 
     it("keeps the client secret and every token out of the state file and every serialized provider", () => {
         const hashes = issued();
-        const providers = states.flatMap((s) => [...s.matchAll(/"__provider":\s*("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]) as string));
+        const providers = states.flatMap((s) =>
+            [...s.matchAll(/"__provider":\s*("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]) as string),
+        );
         expect(providers.length).to.be.at.least(7 * 3);
         for (const text of [...states, ...providers]) {
             expect(text).to.not.contain(client.clientSecret);
@@ -114,9 +139,14 @@ describe("Secrets stay secret through a whole lifecycle", function () {
 
     it("keeps the client secret and every token out of the traffic log, which shows the Authorization header redacted", () => {
         const traffic = fs.readFileSync(trafficLog, "utf8");
-        const lines = traffic.trim().split("\n").map((l) => JSON.parse(l));
+        const lines = traffic
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l));
         expect(lines.length).to.be.greaterThan(40);
-        expect(lines.filter((l) => l.requestHeaders.authorization).every((l) => l.requestHeaders.authorization === "Bearer [redacted]")).to.equal(true);
+        expect(
+            lines.filter((l) => l.requestHeaders.authorization).every((l) => l.requestHeaders.authorization === "Bearer [redacted]"),
+        ).to.equal(true);
         expect(traffic).to.not.contain(client.clientSecret);
         expect(tokensIn(traffic, issued())).to.deep.equal([]);
         // The log records AEP's answers as sent: the fake credential the refused refresh echoed is AEP's text.
@@ -154,7 +184,9 @@ describe("Secrets stay secret through a whole lifecycle", function () {
 
     it("errors never carry the Authorization header, a token or the secret: through the engine, and from the client itself", async () => {
         const failed = runs["failed refresh"];
-        expect(failed.error).to.match(/read dataflow "[0-9a-f-]{36}": AEP refused the credentials \(401 401013 Oauth token is not valid: Bearer \[redacted\]\): check aep:clientId/);
+        expect(failed.error).to.match(
+            /read dataflow "[0-9a-f-]{36}": AEP refused the credentials \(401 401013 Oauth token is not valid: Bearer \[redacted\]\): check aep:clientId/,
+        );
         const texts = [failed.error!, ...failed.diagnostics];
 
         // The client's own errors, inspected whole: a refused call and a dropped connection.
@@ -163,10 +195,24 @@ describe("Secrets stay secret through a whole lifecycle", function () {
             { ...client, sandboxName: "prod", scopes: "openid", platformUrl: emu.url, imsUrl: emu.url },
             { baseDelayMs: 1, timeoutMs: 2000 },
         );
-        emu.faults.add({ method: "GET", path: "/data/foundation/catalog/dataSets", status: 401, count: 2, body: { message: `Oauth token is not valid: ${ECHOED}` } });
+        emu.faults.add({
+            method: "GET",
+            path: "/data/foundation/catalog/dataSets",
+            status: 401,
+            count: 2,
+            body: { message: `Oauth token is not valid: ${ECHOED}` },
+        });
         emu.faults.add({ method: "POST", path: "/data/foundation/catalog/dataSets", reset: "before" });
-        const refused = await aep.request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }).then(() => undefined, (e: Error) => e);
-        const dropped = await aep.request({ family: "catalog", method: "POST", path: "/dataSets", body: { name: "x" }, operation: "create dataset" }).then(() => undefined, (e: Error) => e);
+        const refused = await aep.request({ family: "catalog", method: "GET", path: "/dataSets", operation: "list datasets" }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        const dropped = await aep
+            .request({ family: "catalog", method: "POST", path: "/dataSets", body: { name: "x" }, operation: "create dataset" })
+            .then(
+                () => undefined,
+                (e: Error) => e,
+            );
         emu.faults.clear();
         for (const e of [refused, dropped]) {
             expect(e).to.be.instanceOf(Error);

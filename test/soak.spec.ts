@@ -32,15 +32,28 @@ describe("Soak: seeded random runs under random faults and kills", function () {
         // of the state (an object made whose create's answer never reached it), which only the rerun resolves.
         expect(r.runsKilled, story).to.be.at.least(2);
         expect(r.kills, story).to.have.length(r.runsKilled);
-        expect(lines.filter((l) => / KILLED /.test(l)), story).to.have.length(r.runsKilled);
-        expect(r.kills.some((k) => /held after AEP acted; left for the rerun: [1-9]\d* in AEP not in state/.test(k)), story).to.equal(true);
-        expect(r.kills.every((k) => k.endsWith("the rerun converged")), story).to.equal(true);
+        expect(
+            lines.filter((l) => / KILLED /.test(l)),
+            story,
+        ).to.have.length(r.runsKilled);
+        expect(
+            r.kills.some((k) => /held after AEP acted; left for the rerun: [1-9]\d* in AEP not in state/.test(k)),
+            story,
+        ).to.equal(true);
+        expect(
+            r.kills.every((k) => k.endsWith("the rerun converged")),
+            story,
+        ).to.equal(true);
         expect(r.killedRunsConverged, story).to.equal(r.runsKilled);
 
         // The invariants, checked after every run (duplicates right after a kill too; orphans and losses once
         // the killed run's rerun has had its chance) and after the final destroy.
         expect(r.problems, story).to.deep.equal([]);
-        expect({ duplicates: r.duplicates, orphans: r.orphans, objectsLost: r.objectsLost }, story).to.deep.equal({ duplicates: 0, orphans: 0, objectsLost: 0 });
+        expect({ duplicates: r.duplicates, orphans: r.orphans, objectsLost: r.objectsLost }, story).to.deep.equal({
+            duplicates: 0,
+            orphans: 0,
+            objectsLost: 0,
+        });
         expect(r.runsConvergedOnRetry, story).to.equal(r.runsFailed);
         expect(r.runsNeedingMoreThanOneCommand, story).to.equal(r.runsFailed);
         expect(r.runsNotConverged, story).to.equal(0);
@@ -48,6 +61,9 @@ describe("Soak: seeded random runs under random faults and kills", function () {
         expect(r.runsConvergedOnTheirOwn, story).to.be.at.least(2);
         expect(r.runsFailedWithLastingFault, story).to.equal(r.runsFailed - r.runsKilled);
         expect(r.runsFailedWithLastingFault, story).to.be.at.least(1);
-        expect({ leftAfterDestroy: r.leftAfterDestroy, leftInState: r.leftInState }, story).to.deep.equal({ leftAfterDestroy: 0, leftInState: 0 });
+        expect({ leftAfterDestroy: r.leftAfterDestroy, leftInState: r.leftInState }, story).to.deep.equal({
+            leftAfterDestroy: 0,
+            leftInState: 0,
+        });
     });
 });

@@ -45,7 +45,8 @@ const BINARIES = [
         pkg: "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
         pinnedBy: "github.com/pulumi/pulumi/sdk/v3",
         // The host has no version flag: the build writes one beside it.
-        installed: (bin) => (fs.existsSync(bin) && fs.existsSync(`${bin}.version`) ? fs.readFileSync(`${bin}.version`, "utf8").trim() : undefined),
+        installed: (bin) =>
+            fs.existsSync(bin) && fs.existsSync(`${bin}.version`) ? fs.readFileSync(`${bin}.version`, "utf8").trim() : undefined,
         stamp: true,
     },
 ];
@@ -81,7 +82,16 @@ function build(b, version) {
     try {
         execFileSync(
             "go",
-            ["build", "-mod=readonly", "-trimpath", "-ldflags", `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`, "-o", tmp, b.pkg],
+            [
+                "build",
+                "-mod=readonly",
+                "-trimpath",
+                "-ldflags",
+                `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`,
+                "-o",
+                tmp,
+                b.pkg,
+            ],
             { cwd: b.moduleDir, stdio: "inherit", env: { ...process.env, GOFLAGS: "-buildvcs=false" } },
         );
         fs.renameSync(tmp, bin);
@@ -97,14 +107,20 @@ function build(b, version) {
 function main() {
     const force = process.argv.includes("--force");
     fs.mkdirSync(BIN_DIR, { recursive: true });
-    const todo = BINARIES.map((b) => ({ b, version: pinnedVersion(b) })).filter(({ b, version }) => force || b.installed(path.join(BIN_DIR, b.name)) !== version);
+    const todo = BINARIES.map((b) => ({ b, version: pinnedVersion(b) })).filter(
+        ({ b, version }) => force || b.installed(path.join(BIN_DIR, b.name)) !== version,
+    );
     if (todo.length) {
         const go = spawnSync("go", ["version"], { encoding: "utf8" });
         if (go.status !== 0) {
-            console.error("pulumi:install needs Go (1.26 or newer) on PATH to build the Pulumi CLI and its Node.js language host from their Go modules.");
+            console.error(
+                "pulumi:install needs Go (1.26 or newer) on PATH to build the Pulumi CLI and its Node.js language host from their Go modules.",
+            );
             process.exit(1);
         }
-        console.log(`Using ${go.stdout.trim()}; a cold build downloads the modules and compiles for several minutes, later builds reuse Go's caches.`);
+        console.log(
+            `Using ${go.stdout.trim()}; a cold build downloads the modules and compiles for several minutes, later builds reuse Go's caches.`,
+        );
         for (const { b, version } of todo) build(b, version);
     }
     placeDynamicProviderPlugin();

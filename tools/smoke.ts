@@ -38,7 +38,10 @@ function webhookUrl(argv: string[]): Target {
         if (typeof value === "string") return { url: value, source: `stack "${stack}" (local engine state)`, stateDir, stack };
     }
     try {
-        const value = execFileSync("pulumi", ["stack", "output", "--show-secrets", "--stack", stack, "webhookUrl"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+        const value = execFileSync("pulumi", ["stack", "output", "--show-secrets", "--stack", stack, "webhookUrl"], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        }).trim();
         if (value) return { url: value, source: `stack "${stack}" (Pulumi CLI)`, stack };
     } catch {
         // No Pulumi CLI, or no such stack: say what to do below.
@@ -62,7 +65,12 @@ async function localEmulator(target: Target): Promise<(() => Promise<void>) | un
 async function main(argv: string[]): Promise<number> {
     const events = argv.includes("--all") ? Object.keys(CHATLIO_SAMPLES) : [flag(argv, "event") ?? "new conversation"];
     for (const e of events) {
-        if (!CHATLIO_SAMPLES[e]) throw new Error(`unknown event "${e}": use one of ${Object.keys(CHATLIO_SAMPLES).map((k) => `"${k}"`).join(", ")}`);
+        if (!CHATLIO_SAMPLES[e])
+            throw new Error(
+                `unknown event "${e}": use one of ${Object.keys(CHATLIO_SAMPLES)
+                    .map((k) => `"${k}"`)
+                    .join(", ")}`,
+            );
     }
     const target = webhookUrl(argv);
     const stop = await localEmulator(target);
@@ -77,7 +85,11 @@ async function main(argv: string[]): Promise<number> {
     } finally {
         await stop?.();
     }
-    console.log(failures ? `${failures} of ${events.length} refused by AEP` : "AEP accepted every event (it pauses ingestion for about 5 minutes after a dataflow is created or changed)");
+    console.log(
+        failures
+            ? `${failures} of ${events.length} refused by AEP`
+            : "AEP accepted every event (it pauses ingestion for about 5 minutes after a dataflow is created or changed)",
+    );
     return failures ? 1 : 0;
 }
 

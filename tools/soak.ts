@@ -223,12 +223,16 @@ interface Child {
 }
 
 function spawnEngine(op: "up" | "refresh" | "destroy", projectDir: string, stack: string, stateDir: string, env: NodeJS.ProcessEnv): Child {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ENGINE_CLI, op, "--yes", "--cwd", projectDir, "--stack", stack, "--state-dir", stateDir], {
-        cwd: ROOT,
-        env,
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", ENGINE_CLI, op, "--yes", "--cwd", projectDir, "--stack", stack, "--state-dir", stateDir],
+        {
+            cwd: ROOT,
+            env,
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        },
+    );
     const output: string[] = [];
     const keep = (b: Buffer) => {
         output.push(...String(b).split("\n").filter(Boolean));
@@ -308,7 +312,14 @@ async function runAndKill(
     plan: KillPlan,
     mark: number,
     op: "up" | "refresh" | "destroy",
-    run: { projectDir: string; stack: string; stateDir: string; config: Record<string, string | { value: string; secret?: boolean }>; env: Record<string, string>; lateMs: number },
+    run: {
+        projectDir: string;
+        stack: string;
+        stateDir: string;
+        config: Record<string, string | { value: string; secret?: boolean }>;
+        env: Record<string, string>;
+        lateMs: number;
+    },
 ): Promise<KilledRun> {
     const store = new LocalConfigStore(path.join(run.stateDir, `${run.stack}.config.json`));
     fs.rmSync(store.file, { force: true });
@@ -366,10 +377,19 @@ async function runAndKill(
     if (point !== undefined || hung) await killGroup(c);
     else await c.exited;
     // The hold answers after HOLD_MS: a kill later than that came after the engine could have heard the answer.
-    if (held && killTime - heldAt >= HOLD_MS) point += ` (but the kill came ${killTime - heldAt} ms after the hold began, once it may have ended)`;
+    if (held && killTime - heldAt >= HOLD_MS)
+        point += ` (but the kill came ${killTime - heldAt} ms after the hold began, once it may have ended)`;
     // A late fault or the hold answers the killed command HOLD_MS (or lateMs) after it was taken: to nobody, but into the emulator's log.
     const quietAt = Date.now() + Math.max(HOLD_MS, run.lateMs) + 500;
-    if (hung) return { result: { ok: false, error: `the command did not end within ${CHILD_LIMIT_MS / 1000} s and was killed before its kill point:\n${c.output.slice(-20).join("\n")}` }, held, quietAt };
+    if (hung)
+        return {
+            result: {
+                ok: false,
+                error: `the command did not end within ${CHILD_LIMIT_MS / 1000} s and was killed before its kill point:\n${c.output.slice(-20).join("\n")}`,
+            },
+            held,
+            quietAt,
+        };
     const killed = c.child.signalCode === "SIGKILL";
     if (!killed) {
         const ok = c.child.exitCode === 0;
@@ -407,10 +427,29 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
     const engine = new LocalEngine({ projectDir, stack: "soak", stateDir, config, env, log: () => undefined });
 
     const result: SoakResult = {
-        seed: options.seed, runs: options.runs, operations: { up: 0, update: 0, refresh: 0, destroy: 0 }, faultRules: 0, faultsInjected: 0,
-        duplicates: 0, orphans: 0, objectsLost: 0, runsConvergedOnTheirOwn: 0, runsFailed: 0, rerunShare: 0, runsFailedWithLastingFault: 0, runsConvergedOnRetry: 0, runsNotConverged: 0,
-        runsKilled: 0, killedRunsConverged: 0, killsMissed: 0, runsNeedingMoreThanOneCommand: 0, kills: [],
-        leftAfterDestroy: 0, leftInState: 0, problems: [], durationMs: 0,
+        seed: options.seed,
+        runs: options.runs,
+        operations: { up: 0, update: 0, refresh: 0, destroy: 0 },
+        faultRules: 0,
+        faultsInjected: 0,
+        duplicates: 0,
+        orphans: 0,
+        objectsLost: 0,
+        runsConvergedOnTheirOwn: 0,
+        runsFailed: 0,
+        rerunShare: 0,
+        runsFailedWithLastingFault: 0,
+        runsConvergedOnRetry: 0,
+        runsNotConverged: 0,
+        runsKilled: 0,
+        killedRunsConverged: 0,
+        killsMissed: 0,
+        runsNeedingMoreThanOneCommand: 0,
+        kills: [],
+        leftAfterDestroy: 0,
+        leftInState: 0,
+        problems: [],
+        durationMs: 0,
     };
     const seen = { duplicates: new Set<string>(), orphans: new Set<string>(), lost: new Set<string>() };
     /** Objects deleted outside Pulumi on purpose: state may hold them until a run meets their 404. */
@@ -424,7 +463,11 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
      */
     const audit = (when: string, afterKill = false) => {
         const r = invariants.check(engine.statePath, goneOutside);
-        const lists = [[r.duplicates, seen.duplicates, "duplicate"], [r.orphans, seen.orphans, "orphan"], [r.lost, seen.lost, "lost"]] as const;
+        const lists = [
+            [r.duplicates, seen.duplicates, "duplicate"],
+            [r.orphans, seen.orphans, "orphan"],
+            [r.lost, seen.lost, "lost"],
+        ] as const;
         for (const [list, set, what] of afterKill ? lists.slice(0, 1) : lists) {
             for (const p of list) {
                 if (!set.has(p)) result.problems.push(`${when}: ${what} ${p}`);
@@ -449,12 +492,23 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             // The operation: a first up when nothing is deployed; otherwise an update (inputs changed), a
             // refresh, a destroy or a plain up.
             const roll = random();
-            const op: keyof SoakResult["operations"] = !has ? "up" : roll < 0.55 ? "update" : roll < 0.75 ? "refresh" : roll < 0.9 ? "destroy" : "up";
+            const op: keyof SoakResult["operations"] = !has
+                ? "up"
+                : roll < 0.55
+                  ? "update"
+                  : roll < 0.75
+                    ? "refresh"
+                    : roll < 0.9
+                      ? "destroy"
+                      : "up";
             const changes: string[] = [];
             if (op === "update") {
                 // A sandbox change replaces all seven objects (the slowest run): one update in ten.
                 const k = random() < 0.1 ? "sandbox" : pick(["description", "description", "extraField", "enabled"] as const);
-                if (k === "description") config["test:description"] = pick(["first", "second", "third", "fourth"].filter((d) => d !== (config["test:description"] ?? "first")));
+                if (k === "description")
+                    config["test:description"] = pick(
+                        ["first", "second", "third", "fourth"].filter((d) => d !== (config["test:description"] ?? "first")),
+                    );
                 if (k === "extraField") config["test:extraField"] = config["test:extraField"] === "true" ? "false" : "true";
                 if (k === "enabled") config["test:enabled"] = config["test:enabled"] === "false" ? "true" : "false";
                 if (k === "sandbox") config["test:sandbox"] = config["test:sandbox"] === "dev" ? "prod" : "dev";
@@ -463,7 +517,9 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             // Drift: someone edits (or, before a destroy, deletes) an object in the AEP UI.
             const sandbox = String(config["test:sandbox"] ?? "prod");
             const held = new Set(stateIds(engine.statePath).map((r) => r.id));
-            const editable = emu.objects(sandbox).filter((o) => ["sourceConnection", "targetConnection", "flow", "dataset"].includes(o.kind) && held.has(o.id));
+            const editable = emu
+                .objects(sandbox)
+                .filter((o) => ["sourceConnection", "targetConnection", "flow", "dataset"].includes(o.kind) && held.has(o.id));
             if (has && editable.length && random() < 0.2) {
                 const o = pick(editable);
                 if (op === "destroy") {
@@ -480,10 +536,17 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             const replacing = changes.some((c) => c.startsWith("sandbox="));
             // Writes get three faults in four: they are where duplicates, orphans and losses come from.
             const writes =
-                op === "destroy" ? ROUTES.delete
-                : op === "up" ? (has ? [] : ROUTES.create)
-                : op === "update" ? (replacing ? [...ROUTES.create, ...ROUTES.delete] : ROUTES.update)
-                : [];
+                op === "destroy"
+                    ? ROUTES.delete
+                    : op === "up"
+                      ? has
+                          ? []
+                          : ROUTES.create
+                      : op === "update"
+                        ? replacing
+                            ? [...ROUTES.create, ...ROUTES.delete]
+                            : ROUTES.update
+                        : [];
             const reads = op === "destroy" ? ROUTES.read.filter((r) => r.method === "POST") : op === "up" && has ? [] : ROUTES.read;
             const routes = [...writes, ...reads];
             const rules: string[] = [];
@@ -495,13 +558,21 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
                 const times = random() < 0.1 ? Infinity : 1 + Math.floor(random() * 3);
                 if (times === Infinity) lasting = true;
                 emu.faults.add({ method: route.method, path: route.path, ...fault.rule(lateMs), count: times });
-                rules.push(`${route.method} ${shown(route.path)} ${fault.name}${times === 1 ? "" : ` ×${times === Infinity ? "∞" : times}`}`);
+                rules.push(
+                    `${route.method} ${shown(route.path)} ${fault.name}${times === 1 ? "" : ` ×${times === Infinity ? "∞" : times}`}`,
+                );
             }
             // Flow Service still busy with the dataflow (a change in the AEP UI, or its own work): it shows
             // `updating` and refuses updates, actions and deletes for a few calls.
             const flowId = editable.find((o) => o.kind === "flow")?.id;
             let busyFor = 0;
-            if (flowId && (op === "update" || op === "destroy") && !replacing && random() < 0.15 && emu.objects().some((o) => o.id === flowId)) {
+            if (
+                flowId &&
+                (op === "update" || op === "destroy") &&
+                !replacing &&
+                random() < 0.15 &&
+                emu.objects().some((o) => o.id === flowId)
+            ) {
                 busyFor = 1 + Math.floor(random() * 3);
                 emu.holdFlowState(flowId, "updating", 60_000, busyFor);
                 rules.push(`flow updating ×${busyFor}`);
@@ -518,7 +589,14 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             // explicit names ever varied here, such runs would have to be left unkilled.
             const [killRoll, flavourRoll, atRoll] = [killRandom(), killRandom(), killRandom()];
             const automaticNames = !("test:names" in config);
-            const requests = op === "up" ? (has ? 0 : REQUESTS.up) : op === "update" ? REQUESTS[changes[0].split("=")[0] as "description" | "extraField" | "enabled" | "sandbox"] : REQUESTS[op];
+            const requests =
+                op === "up"
+                    ? has
+                        ? 0
+                        : REQUESTS.up
+                    : op === "update"
+                      ? REQUESTS[changes[0].split("=")[0] as "description" | "extraField" | "enabled" | "sandbox"]
+                      : REQUESTS[op];
             let kill: KillPlan | undefined;
             if (automaticNames && requests > 0 && killRoll < killShare) {
                 // A refresh writes nothing to AEP: it has no write to hold, and is killed between two answers.
@@ -549,9 +627,17 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
             if (busyFor && flowId && emu.objects().some((o) => o.id === flowId)) emu.holdFlowState(flowId, "updating", 0); // settled
             const afterFirst = audit(`run ${n} ${op}${killedAt ? " (killed)" : ""}`, !!killedAt);
             let ok = first.ok;
-            const planned = kill ? ` kill [${kill.flavour === "between" ? `after answer ${kill.at}` : `first write after answer ${kill.at}, held ${kill.flavour === "held-before" ? "before AEP acts" : "after AEP acted"}`}]` : "";
+            const planned = kill
+                ? ` kill [${kill.flavour === "between" ? `after answer ${kill.at}` : `first write after answer ${kill.at}, held ${kill.flavour === "held-before" ? "before AEP acts" : "after AEP acted"}`}]`
+                : "";
             let line = `run ${n}/${options.runs} ${op}${changes.length ? ` (${changes.join(", ")})` : ""} faults [${rules.join("; ")}]${planned}: `;
-            line += killedAt ? `KILLED ${killedAt}` : kill ? `${first.ok ? "ok" : "failed"} (the run ended before its kill point)` : first.ok ? "ok" : "failed";
+            line += killedAt
+                ? `KILLED ${killedAt}`
+                : kill
+                  ? `${first.ok ? "ok" : "failed"} (the run ended before its kill point)`
+                  : first.ok
+                    ? "ok"
+                    : "failed";
             let pending = "";
             if (killedAt) {
                 result.runsKilled++;
@@ -576,7 +662,10 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
                 }
                 line += `, then ${again.ok ? "converged" : `FAILED AGAIN: ${(again.error ?? "").split("\n")[0]}`}`;
                 if (!killedAt) line += ` (${(first.error ?? "").split("\n")[0].slice(0, 160)})`;
-                if (killedAt) result.kills.push(`run ${n} ${op}: killed ${killedAt}; ${pending}; the rerun ${again.ok ? "converged" : "did not converge"}`);
+                if (killedAt)
+                    result.kills.push(
+                        `run ${n} ${op}: killed ${killedAt}; ${pending}; the rerun ${again.ok ? "converged" : "did not converge"}`,
+                    );
             }
             if (op === "destroy" && ok) goneOutside.clear();
             progress(`${line} [${Math.round((Date.now() - t0) / 1000)}s]`);
@@ -589,7 +678,9 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
         if (!last.ok) result.problems.push(`final destroy failed: ${last.error}`);
         result.leftInState = end.inState;
         result.leftAfterDestroy = emu.objects().filter((o) => o.kind !== "mappingSet").length;
-        progress(`final destroy: ${last.ok ? "ok" : "FAILED"}; left in AEP (mapping sets aside): ${result.leftAfterDestroy}; left in state: ${result.leftInState}`);
+        progress(
+            `final destroy: ${last.ok ? "ok" : "FAILED"}; left in AEP (mapping sets aside): ${result.leftAfterDestroy}; left in state: ${result.leftInState}`,
+        );
         progress(
             `kills: ${result.runsKilled} runs killed (${result.killsMissed} more ended before their kill point), ${result.killedRunsConverged} converged on the rerun; ` +
                 `runs that needed more than one command: ${result.runsNeedingMoreThanOneCommand} of ${options.runs}`,

@@ -41,8 +41,20 @@ const SCHEMA_CONTENT_TYPE = /^application\/vnd\.adobe\.xed(-full)?(-notext)?\+js
 
 /** Fields the service owns: a request body cannot set them. */
 const READ_ONLY = [
-    "version", "created", "updated", "createdClient", "createdUser", "updatedUser", "imsOrg", "files", "viewId", "sandboxId",
-    "lastBatchId", "lastBatchStatus", "lastSuccessfulBatch", "lastFailedBatch",
+    "version",
+    "created",
+    "updated",
+    "createdClient",
+    "createdUser",
+    "updatedUser",
+    "imsOrg",
+    "files",
+    "viewId",
+    "sandboxId",
+    "lastBatchId",
+    "lastBatchStatus",
+    "lastSuccessfulBatch",
+    "lastFailedBatch",
 ];
 
 function checkBody(ctx: Ctx, sb: SandboxRef, body: unknown): Record<string, any> {
@@ -56,7 +68,10 @@ function checkBody(ctx: Ctx, sb: SandboxRef, body: unknown): Record<string, any>
         if (!isObject(ref) || typeof ref.id !== "string" || typeof ref.contentType !== "string")
             throw problem(400, `"schemaRef" needs "id" and "contentType".`);
         if (!SCHEMA_CONTENT_TYPE.test(ref.contentType.trim()))
-            throw problem(400, `schemaRef.contentType "${ref.contentType}" is not valid: use application/vnd.adobe.xed-full+json;version=1 or a related xed variant.`);
+            throw problem(
+                400,
+                `schemaRef.contentType "${ref.contentType}" is not valid: use application/vnd.adobe.xed-full+json;version=1 or a related xed variant.`,
+            );
         if (!sb.data.schemas[ref.id]) throw problem(400, `schemaRef.id ${ref.id} does not name a schema in sandbox "${sb.name}".`);
     }
     if (body.tags !== undefined) {
@@ -75,7 +90,10 @@ function notFound(id: string): ApiError {
 /** Keeps only the fields named by `properties=a,b` (the object key stays the id). */
 function project(ds: Record<string, any>, properties: string | null): Record<string, any> {
     if (!properties) return clone(ds);
-    const keep = properties.split(",").map((s) => s.trim()).filter(Boolean);
+    const keep = properties
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     const out: Record<string, any> = {};
     for (const k of keep) if (ds[k] !== undefined) out[k] = clone(ds[k]);
     return out;
@@ -87,7 +105,14 @@ function matchesName(value: unknown, filter: string): boolean {
     return alternatives.some((alt) => {
         const negate = alt.startsWith("!");
         const pattern = negate ? alt.slice(1) : alt;
-        const re = new RegExp("^" + pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+        const re = new RegExp(
+            "^" +
+                pattern
+                    .split("*")
+                    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+                    .join(".*") +
+                "$",
+        );
         const hit = typeof value === "string" && re.test(value);
         return negate ? !hit : hit;
     });
@@ -264,7 +289,12 @@ function datasetOfBatch(batch: Record<string, any>): string | undefined {
 }
 
 /** Records the inlet stored in a dataset: they join the dataset's open batch, opening one if needed. */
-export function landRecords(core: Core, sb: SandboxData, datasetId: string, info: { recordCount: number; size: number; imsOrg?: string; at: number }): void {
+export function landRecords(
+    core: Core,
+    sb: SandboxData,
+    datasetId: string,
+    info: { recordCount: number; size: number; imsOrg?: string; at: number },
+): void {
     settleBatches(core, sb, info.at);
     const open = (sb.pendingBatches[datasetId] ??= { id: hex(24), opened: info.at, recordCount: 0, size: 0, imsOrg: info.imsOrg });
     open.recordCount += info.recordCount;
@@ -324,7 +354,14 @@ function listBatches(ctx: Ctx): Reply {
     const before = num("createdBefore");
     const exact: Record<string, number | undefined> = { created: num("created"), updated: num("updated"), recordCount: num("recordCount") };
     return catalogList(ctx, sb.data.batches, (b, id) => {
-        if (q.has("dataSet") && !q.get("dataSet")!.split(",").includes(datasetOfBatch(b) ?? "")) return false;
+        if (
+            q.has("dataSet") &&
+            !q
+                .get("dataSet")!
+                .split(",")
+                .includes(datasetOfBatch(b) ?? "")
+        )
+            return false;
         if (q.has("batch") && !q.get("batch")!.split(",").includes(id)) return false;
         if (q.has("status") && !q.get("status")!.split(",").includes(b.status)) return false;
         if (after !== undefined && !(b.created > after)) return false;

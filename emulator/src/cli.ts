@@ -44,7 +44,10 @@ async function main(): Promise<void> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${portText}"`);
     const latency = arg("latency");
     if (latency !== undefined && !(Number(latency) >= 0)) throw new Error(`invalid latency "${latency}"`);
-    const sandboxes = arg("sandboxes")?.split(",").map((s) => s.trim()).filter(Boolean);
+    const sandboxes = arg("sandboxes")
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (sandboxes && !sandboxes.length) throw new Error("--sandboxes needs at least one name");
     const seed = arg("seed");
     const emulator = await startEmulator({

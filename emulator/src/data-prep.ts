@@ -66,10 +66,12 @@ function buildMapping(ctx: Ctx, m: unknown, i: number, fields: Fields): Record<s
     const destination = m.destination ?? m.destinationXdmPath;
     const kind = sourceKind(m.sourceType);
     if (!kind) throw problem(400, `mappings[${i}].sourceType "${m.sourceType}" is not valid (use ATTRIBUTE, EXPRESSION or STATIC).`);
-    if (typeof destination !== "string" || !destination.trim()) throw problem(400, `mappings[${i}] lacks "destination" (or "destinationXdmPath").`);
+    if (typeof destination !== "string" || !destination.trim())
+        throw problem(400, `mappings[${i}] lacks "destination" (or "destinationXdmPath").`);
     if (typeof source !== "string" || (kind !== "STATIC" && !source.trim()))
         throw problem(400, `mappings[${i}] lacks "source" (or "sourceAttribute").`);
-    if (!findField(fields, destination)) throw problem(400, `mappings[${i}]: the destination path "${destination}" does not exist in the target schema.`);
+    if (!findField(fields, destination))
+        throw problem(400, `mappings[${i}]: the destination path "${destination}" does not exist in the target schema.`);
     if (kind === "EXPRESSION") {
         try {
             compile(source);
@@ -107,7 +109,10 @@ function buildSet(ctx: Ctx, sb: SandboxRef, body: unknown, id: string, version: 
     const ref = isObject(body.outputSchema) ? body.outputSchema.schemaRef : undefined;
     if (!isObject(ref) || typeof ref.id !== "string") throw problem(400, `outputSchema.schemaRef with "id" and "contentType" is required.`);
     if (ref.contentType !== undefined && (typeof ref.contentType !== "string" || !SCHEMA_CONTENT_TYPE.test(ref.contentType.trim())))
-        throw problem(400, `outputSchema.schemaRef.contentType "${ref.contentType}" is not valid: use application/vnd.adobe.xed-full+json;version=1.`);
+        throw problem(
+            400,
+            `outputSchema.schemaRef.contentType "${ref.contentType}" is not valid: use application/vnd.adobe.xed-full+json;version=1.`,
+        );
     const schema = sb.data.schemas[ref.id];
     if (!schema) throw problem(400, `outputSchema.schemaRef.id ${ref.id} is not a schema in sandbox "${sb.name}".`);
     if (!Array.isArray(body.mappings) || body.mappings.length === 0) throw problem(400, `"mappings" must be a non-empty array.`);
@@ -162,7 +167,14 @@ function createSet(ctx: Ctx): Reply {
     // every example, though the spec types them as date-time strings (§5.8).
     return {
         status: 200,
-        body: { id, version: 0, createdDate: set.createdDate, modifiedDate: set.modifiedDate, createdBy: set.createdBy, modifiedBy: set.modifiedBy },
+        body: {
+            id,
+            version: 0,
+            createdDate: set.createdDate,
+            modifiedDate: set.modifiedDate,
+            createdBy: set.createdBy,
+            modifiedBy: set.modifiedBy,
+        },
     };
 }
 
@@ -265,7 +277,8 @@ function coerce(v: unknown, field: Field | undefined): unknown {
     if (!field) return v;
     const type = field.type;
     if (type === "string" && (typeof v === "number" || typeof v === "boolean")) {
-        if (typeof v === "number" && (field.format === "date-time" || field["meta:xdmType"] === "date-time")) return new Date(v).toISOString();
+        if (typeof v === "number" && (field.format === "date-time" || field["meta:xdmType"] === "date-time"))
+            return new Date(v).toISOString();
         return String(v);
     }
     if ((type === "integer" || type === "number") && typeof v === "string" && v.trim() !== "" && isFinite(Number(v))) return Number(v);
@@ -278,7 +291,11 @@ export function mappingKind(m: Record<string, any>): SourceKind {
 }
 
 /** Runs every mapping of a set against a raw payload and returns the XDM record it builds. */
-export function applyMappingSet(sb: SandboxData, set: Record<string, any>, payload: unknown): { record: Record<string, unknown>; fields: Fields; required: string[] } {
+export function applyMappingSet(
+    sb: SandboxData,
+    set: Record<string, any>,
+    payload: unknown,
+): { record: Record<string, unknown>; fields: Fields; required: string[] } {
     const schema = sb.schemas[set.outputSchema?.schemaRef?.id];
     const { fields, required } = schema ? schemaFields(schema, sb.fieldGroups) : { fields: {}, required: [] };
     const record: Record<string, unknown> = {};

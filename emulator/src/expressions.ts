@@ -21,7 +21,8 @@ interface Fn {
     call(args: unknown[]): unknown;
 }
 
-const str = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v));
+const str = (v: unknown): string | null =>
+    v === undefined || v === null ? null : typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
 const onString = (f: (s: string) => unknown): Fn => ({ arity: [1, 1], call: ([v]) => (str(v) === null ? null : f(str(v) as string)) });
 const isEmpty = (v: unknown): boolean =>
     v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
@@ -96,7 +97,10 @@ function tokenize(src: string): Token[] {
             if (j >= src.length) throw new ExpressionError(`unterminated string in: ${src}`);
             out.push({ t: "str", v: s });
             i = j + 1;
-        } else if (/[0-9]/.test(c) || (c === "-" && /[0-9]/.test(src[i + 1] ?? "") && (out.length === 0 || out[out.length - 1].t === "op"))) {
+        } else if (
+            /[0-9]/.test(c) ||
+            (c === "-" && /[0-9]/.test(src[i + 1] ?? "") && (out.length === 0 || out[out.length - 1].t === "op"))
+        ) {
             const m = /^-?\d+(\.\d+)?/.exec(src.slice(i)) as RegExpExecArray;
             out.push({ t: "num", v: m[0] });
             i += m[0].length;
@@ -123,7 +127,10 @@ function tokenize(src: string): Token[] {
 
 class Parser {
     private pos = 0;
-    constructor(private readonly tokens: Token[], private readonly src: string) {}
+    constructor(
+        private readonly tokens: Token[],
+        private readonly src: string,
+    ) {}
 
     parse(): Node {
         const n = this.or();
@@ -198,7 +205,9 @@ class Parser {
                 this.expect(")");
                 const [min, max] = fn.arity;
                 if (args.length < min || (max >= 0 && args.length > max))
-                    throw new ExpressionError(`function "${t.v}" takes ${min === max ? min : `${min} to ${max < 0 ? "any number of" : max}`} arguments, got ${args.length}`);
+                    throw new ExpressionError(
+                        `function "${t.v}" takes ${min === max ? min : `${min} to ${max < 0 ? "any number of" : max}`} arguments, got ${args.length}`,
+                    );
                 return { kind: "call", name, args };
             }
             const low = t.v.toLowerCase();

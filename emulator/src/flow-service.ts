@@ -5,13 +5,7 @@
 import { ApiError, FLOW_CODES, flowError } from "./errors";
 import { Core, Ctx, Reply, RouteInfo, Router, SandboxRef, header, requireSandbox, sandboxId, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
-import {
-    CONNECTION_SPECS,
-    ConnectionSpec,
-    FLOW_SPECS,
-    connectionSpecItem,
-    flowSpecItem,
-} from "./specs";
+import { CONNECTION_SPECS, ConnectionSpec, FLOW_SPECS, connectionSpecItem, flowSpecItem } from "./specs";
 import { SandboxData } from "./store";
 import { clone, deepEqual, flowEtag, hex, isObject, nowMs, uuid } from "./util";
 
@@ -71,7 +65,11 @@ function sandboxOf(ctx: Ctx): SandboxRef {
     );
 }
 
-const KIND_LABEL: Record<Collection, string> = { sourceConnections: "sourceConnections", targetConnections: "targetConnections", flows: "flows" };
+const KIND_LABEL: Record<Collection, string> = {
+    sourceConnections: "sourceConnections",
+    targetConnections: "targetConnections",
+    flows: "flows",
+};
 
 function notFound(coll: Collection, id: string): ApiError {
     return err("1101-404", `The ${KIND_LABEL[coll]} resource ${id} does not exist.`, { id, type: KIND_LABEL[coll] });
@@ -106,7 +104,8 @@ function specRef(value: unknown, what: string): { id: string; version: string } 
 function connectionSpecFor(ref: { id: string; version: string }, role: "source" | "target"): ConnectionSpec {
     const spec = CONNECTION_SPECS.find((s) => s.id === ref.id);
     if (!spec) throw err("1413-400", `The connection spec id ${ref.id} is not valid.`);
-    if (spec.version !== ref.version) throw err("1413-400", `The connection spec ${ref.id} has no version "${ref.version}" (it has "${spec.version}").`);
+    if (spec.version !== ref.version)
+        throw err("1413-400", `The connection spec ${ref.id} has no version "${ref.version}" (it has "${spec.version}").`);
     if (spec.role !== role) throw err("1413-400", `The connection spec ${ref.id} cannot be used for a ${role} connection.`);
     return spec;
 }
@@ -119,7 +118,9 @@ function checkSourceConnection(ctx: Ctx, body: Record<string, any>): ConnectionS
     const spec = connectionSpecFor(specRef(body.connectionSpec, "connectionSpec"), "source");
     if (!isObject(body.data)) throw invalid(`"data" is required and must be an object.`);
     if (body.data.format !== undefined && !spec.formats.includes(body.data.format))
-        throw invalid(`data.format "${body.data.format}" is not supported by the connection spec ${spec.id} (supported: ${spec.formats.join(", ")}).`);
+        throw invalid(
+            `data.format "${body.data.format}" is not supported by the connection spec ${spec.id} (supported: ${spec.formats.join(", ")}).`,
+        );
     // providerId is not in the spec's CreateSourceConnectionRequest but the Chatlio tutorial sends it
     // (aep-api.md §5.5): accepted, and checked against the spec's provider when present.
     if (body.providerId !== undefined && body.providerId !== spec.providerId)
@@ -198,7 +199,8 @@ function checkTransformations(sb: SandboxRef, transformations: unknown, targetId
     if (transformations === undefined) return;
     if (!Array.isArray(transformations)) throw invalid(`"transformations" must be an array.`);
     for (const t of transformations) {
-        if (!isObject(t) || typeof t.name !== "string" || !isObject(t.params)) throw invalid(`Each transformation needs "name" and "params".`);
+        if (!isObject(t) || typeof t.name !== "string" || !isObject(t.params))
+            throw invalid(`Each transformation needs "name" and "params".`);
         if (t.name.toLowerCase() !== "mapping") continue;
         const set = mappingFor(sb.data, t);
         const mappingSchema = set.outputSchema?.schemaRef?.id;
@@ -209,18 +211,28 @@ function checkTransformations(sb: SandboxRef, transformations: unknown, targetId
             const dsSchema = ds?.schemaRef?.id;
             // 1425-400: the dataset's schema must be the mapping's schema (aep-api.md §2.4.4).
             if (dsSchema !== mappingSchema)
-                throw err("1425-400", `The schema of dataset ${dsId} (${dsSchema ?? "none"}) does not match the schema of mapping set ${set.id} (${mappingSchema}).`);
+                throw err(
+                    "1425-400",
+                    `The schema of dataset ${dsId} (${dsSchema ?? "none"}) does not match the schema of mapping set ${set.id} (${mappingSchema}).`,
+                );
         }
     }
 }
 
 function connectionList(sb: SandboxRef, ids: unknown, coll: "sourceConnections" | "targetConnections", allowedSpecs: string[]): string[] {
-    if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== "string")) throw invalid(`"${coll.replace("Connections", "ConnectionIds")}" must list at least one id.`);
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== "string"))
+        throw invalid(`"${coll.replace("Connections", "ConnectionIds")}" must list at least one id.`);
     for (const id of ids) {
         const c = sb.data[coll][id];
-        if (!c) throw invalid(`The ${coll === "sourceConnections" ? "source" : "target"} connection ${id} does not exist in sandbox "${sb.name}".`);
+        if (!c)
+            throw invalid(
+                `The ${coll === "sourceConnections" ? "source" : "target"} connection ${id} does not exist in sandbox "${sb.name}".`,
+            );
         if (!allowedSpecs.includes(c.connectionSpec?.id))
-            throw err("1413-400", `The connection ${id} uses the connection spec ${c.connectionSpec?.id}, which the flow spec does not support.`);
+            throw err(
+                "1413-400",
+                `The connection ${id} uses the connection spec ${c.connectionSpec?.id}, which the flow spec does not support.`,
+            );
     }
     return ids as string[];
 }
@@ -337,7 +349,8 @@ function propertyFilter(expr: string): (item: unknown) => boolean {
         return (item) => valuesAt(item, expr).length > 0;
     }
     const [, path, op, value] = m;
-    const hit = (item: unknown) => valuesAt(item, path.trim()).some((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)) === value);
+    const hit = (item: unknown) =>
+        valuesAt(item, path.trim()).some((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)) === value);
     return op === "==" ? hit : (item) => !hit(item);
 }
 
@@ -397,7 +410,7 @@ function listItems(ctx: Ctx, items: Array<Record<string, unknown>>, listPath: st
     const q = ctx.query;
     const token = q.get("continuationToken");
     const state = token ? decodeToken(token) : undefined;
-    const property = q.getAll("property").length ? q.getAll("property") : state?.property ?? [];
+    const property = q.getAll("property").length ? q.getAll("property") : (state?.property ?? []);
     let rows = items;
     for (const p of property) rows = rows.filter(propertyFilter(p));
     const count = q.get("count");
@@ -434,7 +447,11 @@ function listItems(ctx: Ctx, items: Array<Record<string, unknown>>, listPath: st
 function listColl(coll: Collection) {
     return (ctx: Ctx): Reply => {
         const sb = sandboxOf(ctx);
-        return listItems(ctx, Object.values(sb.data[coll]).map((i) => liveItem(ctx.core, i)), `/${coll}`);
+        return listItems(
+            ctx,
+            Object.values(sb.data[coll]).map((i) => liveItem(ctx.core, i)),
+            `/${coll}`,
+        );
     };
 }
 
@@ -454,10 +471,15 @@ function checkState(ctx: Ctx, coll: Collection, stored: Record<string, any>, ver
     const held = ctx.core.transitions.get(item.id);
     if (held?.refusals !== undefined && --held.refusals <= 0) ctx.core.transitions.delete(item.id);
     const code =
-        item.state === "disabling" ? "1420-400"
-        : item.state === "updating" ? "1421-400"
-        : item.state === "delete-finalizing" ? (verb === "update" ? "1457-400" : "1458-400")
-        : "1416-400";
+        item.state === "disabling"
+            ? "1420-400"
+            : item.state === "updating"
+              ? "1421-400"
+              : item.state === "delete-finalizing"
+                ? verb === "update"
+                    ? "1457-400"
+                    : "1458-400"
+                : "1416-400";
     throw err(code, `The ${KIND_LABEL[coll]} resource ${item.id} is in state "${item.state}"; try again later.`);
 }
 
@@ -481,9 +503,27 @@ function checkIfMatch(ctx: Ctx, item: Record<string, any>, required: boolean): v
 
 /** Fields no patch may change, and the error each raises. */
 const FIXED_FIELDS = [
-    "id", "createdAt", "createdBy", "createdClient", "sandboxId", "sandboxName", "imsOrgId", "etag", "version", "state",
-    "options", "inheritedAttributes", "providerRefId", "runs", "lastOperation", "updatedAt", "updatedBy", "updatedClient",
-    "flowSpec", "sourceConnectionIds", "targetConnectionIds",
+    "id",
+    "createdAt",
+    "createdBy",
+    "createdClient",
+    "sandboxId",
+    "sandboxName",
+    "imsOrgId",
+    "etag",
+    "version",
+    "state",
+    "options",
+    "inheritedAttributes",
+    "providerRefId",
+    "runs",
+    "lastOperation",
+    "updatedAt",
+    "updatedBy",
+    "updatedClient",
+    "flowSpec",
+    "sourceConnectionIds",
+    "targetConnectionIds",
 ];
 
 function patchItem(coll: Collection) {
@@ -503,19 +543,27 @@ function patchItem(coll: Collection) {
             if (e instanceof PatchError) throw err(e.kind === "unsupported" ? "1434-400" : "1455-400", e.message);
             throw e;
         }
-        if (!deepEqual(next.connectionSpec, item.connectionSpec)) throw err("1414-400", "The connection spec of a connection cannot be changed.");
+        if (!deepEqual(next.connectionSpec, item.connectionSpec))
+            throw err("1414-400", "The connection spec of a connection cannot be changed.");
         for (const f of FIXED_FIELDS) {
             if (!deepEqual(next[f], item[f])) throw err("1455-400", `"${f}" cannot be changed with a patch.`);
         }
         if (coll === "flows") {
-            if (!deepEqual(next.transformations, item.transformations)) checkTransformations(sb, next.transformations, next.targetConnectionIds);
+            if (!deepEqual(next.transformations, item.transformations))
+                checkTransformations(sb, next.transformations, next.targetConnectionIds);
         } else if (coll === "sourceConnections") {
             checkSourceConnection(ctx, next);
         } else if (!deepEqual(next.data, item.data) || !deepEqual(next.params, item.params)) {
             checkTargetConnection(ctx, sb, next);
         }
         const etag = flowEtag();
-        Object.assign(next, { etag, version: etag, updatedAt: Math.max(nowMs(), item.updatedAt + 1), updatedBy: userOf(ctx), updatedClient: ctx.auth?.clientId });
+        Object.assign(next, {
+            etag,
+            version: etag,
+            updatedAt: Math.max(nowMs(), item.updatedAt + 1),
+            updatedBy: userOf(ctx),
+            updatedClient: ctx.auth?.clientId,
+        });
         sb.data[coll][p.id] = next;
         if (coll === "flows") beginTransition(ctx.core, p.id, "updating");
         ctx.core.store.touch();
@@ -559,7 +607,8 @@ function flowAction(ctx: Ctx, p: Record<string, string>): Reply {
     const known = ["ENABLE", "DISABLE", "FINALIZE_UPDATE", "FINALIZE", "PUBLISH"];
     if (!known.includes(op)) throw invalid(`"${ctx.query.get("op")}" is not a flow action (use enable or disable).`);
     for (const s of ctx.query.getAll("subOp").flatMap((x) => x.split(","))) {
-        if (!["APPLY", "ROLLBACK", "PROGRESS"].includes(s.toUpperCase())) throw err("1436-400", `subOp "${s}" is not supported for op ${op}.`);
+        if (!["APPLY", "ROLLBACK", "PROGRESS"].includes(s.toUpperCase()))
+            throw err("1436-400", `subOp "${s}" is not supported for op ${op}.`);
     }
     checkIfMatch(ctx, flow, false);
     const target = op === "ENABLE" ? "enabled" : op === "DISABLE" ? "disabled" : undefined;

@@ -140,7 +140,8 @@ export class Router {
         }
         const full = `${this.base}${ctx.path === "/" ? "" : ctx.path}`;
         for (const g of this.gaps) {
-            if (g.method === ctx.method && match(g.parts, segs)) throw notServed(ctx.method, full, { family: this.family, source: g.source });
+            if (g.method === ctx.method && match(g.parts, segs))
+                throw notServed(ctx.method, full, { family: this.family, source: g.source });
         }
         if (pathMatched || this.gaps.some((g) => match(g.parts, segs))) throw notAllowed();
         throw notServed(ctx.method, full);

@@ -22,7 +22,8 @@ export function issueToken(ctx: Ctx): Reply {
     const secret = form.get("client_secret");
     const scope = form.get("scope");
     if (!grant) throw imsError(400, "invalid_request", "grant_type is missing");
-    if (grant !== "client_credentials") throw imsError(400, "unsupported_grant_type", `grant_type "${grant}" is not supported; use client_credentials`);
+    if (grant !== "client_credentials")
+        throw imsError(400, "unsupported_grant_type", `grant_type "${grant}" is not supported; use client_credentials`);
     if (!clientId) throw imsError(400, "invalid_request", "client_id is missing");
     if (!secret) throw imsError(400, "invalid_request", "client_secret is missing");
     const client = ctx.core.clients.find((c) => c.clientId === clientId);

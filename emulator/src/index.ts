@@ -13,7 +13,14 @@
  * ```
  */
 import { settleBatches } from "./catalog";
-import { getObject as readObject, deleteObject as removeObject, editObject as changeObject, listObjects, objectKind, recordsOf } from "./objects";
+import {
+    getObject as readObject,
+    deleteObject as removeObject,
+    editObject as changeObject,
+    listObjects,
+    objectKind,
+    recordsOf,
+} from "./objects";
 import { holdFlowState } from "./flow-service";
 import { DEMO_CREDENTIALS, EmulatorServer } from "./server";
 import { Emulator, EmulatorClient, EmulatorOptions } from "./types";
@@ -89,7 +96,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         holdFlowState: (id, state, forMs, refusals) => {
             store().refresh();
-            if (!store().all().some(([, sb]) => sb.flows[id])) throw new Error(`holdFlowState: no flow ${id}`);
+            if (
+                !store()
+                    .all()
+                    .some(([, sb]) => sb.flows[id])
+            )
+                throw new Error(`holdFlowState: no flow ${id}`);
             holdFlowState(server.core, id, state, forMs, refusals);
         },
         env: (client: EmulatorClient = credentials, sandbox = (options.sandboxes ?? ["prod", "dev"])[0]) => ({

@@ -48,7 +48,8 @@ function ingest(ctx: Ctx, ref: FlowRef, payload: unknown): string {
     const target = targetId ? sb.targetConnections[targetId] : undefined;
     const datasetId: string | undefined = target?.params?.dataSetId;
     const dataset = datasetId ? sb.datasets[datasetId] : undefined;
-    if (!datasetId || !dataset) throw bad("Dataset not found", `The dataflow ${flow.id} writes to dataset ${datasetId ?? "(none)"}, which does not exist.`);
+    if (!datasetId || !dataset)
+        throw bad("Dataset not found", `The dataflow ${flow.id} writes to dataset ${datasetId ?? "(none)"}, which does not exist.`);
     const schema = sb.schemas[dataset.schemaRef?.id];
     if (!schema) throw bad("Schema not found", `The schema ${dataset.schemaRef?.id} of dataset ${datasetId} does not exist.`);
 
@@ -69,7 +70,8 @@ function ingest(ctx: Ctx, ref: FlowRef, payload: unknown): string {
             try {
                 set = mappingFor(sb, mapping);
             } catch (e) {
-                if (e instanceof ApiError) throw bad("Mapping not found", `The dataflow ${flow.id} refers to a mapping set version that does not exist.`);
+                if (e instanceof ApiError)
+                    throw bad("Mapping not found", `The dataflow ${flow.id} refers to a mapping set version that does not exist.`);
                 throw e;
             }
             // A source attribute the payload lacks yields no value (Data Prep); only the XDM validation of the
@@ -105,7 +107,8 @@ export function handleInlet(ctx: Ctx): Reply {
     const batch = !!m[1];
     const inletId = m[2];
     const received = nowMs();
-    if (Buffer.byteLength(ctx.rawBody) > INLET_MAX_BYTES) throw dcsError(413, "payload-size", "Payload too large", "The payload is larger than 1 MB.");
+    if (Buffer.byteLength(ctx.rawBody) > INLET_MAX_BYTES)
+        throw dcsError(413, "payload-size", "Payload too large", "The payload is larger than 1 MB.");
     // dcs-spec lists application/json and application/x-jackson-smile; the emulator reads JSON only. A
     // missing Content-Type is tolerated (webhook senders vary).
     if (ctx.contentType && ctx.contentType !== "application/json")
@@ -127,10 +130,12 @@ export function handleInlet(ctx: Ctx): Reply {
     // The spec requires x-sandbox-name on the inlet while the tutorials send no headers (aep-api.md §5.11):
     // it is optional, and must name the flow's sandbox when sent.
     const sandbox = header(ctx, "x-sandbox-name");
-    if (sandbox && sandbox !== ref.sandbox) throw bad("Wrong sandbox", `The inlet ${inletId} belongs to sandbox "${ref.sandbox}", not "${sandbox}".`);
+    if (sandbox && sandbox !== ref.sandbox)
+        throw bad("Wrong sandbox", `The inlet ${inletId} belongs to sandbox "${ref.sandbox}", not "${sandbox}".`);
     // A flow being updated keeps streaming; one being enabled (just created) does not yet.
     const state = liveItem(ctx.core, ref.flow).state;
-    if (state !== "enabled" && state !== "updating") throw bad("Dataflow not enabled", `The dataflow ${ref.flow.id} is ${state}; it must be enabled to stream data.`);
+    if (state !== "enabled" && state !== "updating")
+        throw bad("Dataflow not enabled", `The dataflow ${ref.flow.id} is ${state}; it must be enabled to stream data.`);
 
     if (batch) {
         const messages = isObject(payload) && Array.isArray(payload.messages) ? payload.messages : undefined;
@@ -151,15 +156,22 @@ export function handleInlet(ctx: Ctx): Reply {
             }
         });
         // The stored messages head for the data lake, where Catalog shows them as a batch (catalog.ts).
-        if (datasetId && stored) landRecords(ctx.core, ref.sb, datasetId, { recordCount: stored, size, imsOrg: ref.flow.imsOrgId, at: received });
+        if (datasetId && stored)
+            landRecords(ctx.core, ref.sb, datasetId, { recordCount: stored, size, imsOrg: ref.flow.imsOrgId, at: received });
         return { status: 207, body: { inletId, batchId: requestId(), receivedTimeMs: received, responses } };
     }
     const datasetId = ingest(ctx, ref, payload);
-    landRecords(ctx.core, ref.sb, datasetId, { recordCount: 1, size: Buffer.byteLength(ctx.rawBody), imsOrg: ref.flow.imsOrgId, at: received });
+    landRecords(ctx.core, ref.sb, datasetId, {
+        recordCount: 1,
+        size: Buffer.byteLength(ctx.rawBody),
+        imsOrg: ref.flow.imsOrgId,
+        at: received,
+    });
     // The 200 body is {inletId, xactionId, receivedTimeMs} in the docs (the spec spells inletID). The sync
     // validation flag is syncValidation in the spec and synchronousValidation in the tutorial
     // (aep-api.md §5.11): both are honoured.
     const body: Record<string, unknown> = { inletId, xactionId: requestId(), receivedTimeMs: received };
-    if (ctx.query.get("syncValidation") === "true" || ctx.query.get("synchronousValidation") === "true") body.synchronousValidation = { status: "pass" };
+    if (ctx.query.get("syncValidation") === "true" || ctx.query.get("synchronousValidation") === "true")
+        body.synchronousValidation = { status: "pass" };
     return { status: 200, body };
 }

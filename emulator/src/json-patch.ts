@@ -131,7 +131,8 @@ export function applyPatch<T>(doc: T, patch: unknown, options: PatchOptions = {}
                 break;
             }
             case "test":
-                if (!deepEqual(getAt(out, instr.path), instr.value)) throw new PatchError(`the value at ${instr.path} differs from the tested value`, "test");
+                if (!deepEqual(getAt(out, instr.path), instr.value))
+                    throw new PatchError(`the value at ${instr.path} differs from the tested value`, "test");
                 break;
         }
     }

@@ -22,7 +22,10 @@ const COLLECTIONS: Record<ObjectKind, keyof SandboxData> = {
 
 /** Accepts "fieldGroup", "field-group", "FIELDGROUP", "mixin", "dataSet", "mapping" and the like. */
 export function objectKind(kind: string): ObjectKind {
-    const k = kind.toLowerCase().replace(/[^a-z]/g, "").replace(/s$/, "");
+    const k = kind
+        .toLowerCase()
+        .replace(/[^a-z]/g, "")
+        .replace(/s$/, "");
     const aliases: Record<string, ObjectKind> = {
         fieldgroup: "fieldGroup",
         mixin: "fieldGroup",
@@ -103,7 +106,13 @@ export function editObject(store: Store, kindName: string, id: string, changes: 
         case "mappingSet": {
             const versions: any[] = coll[id];
             const last = versions[versions.length - 1];
-            versions.push({ ...clone(last), ...clone(changes), id, version: versions.length, modifiedDate: Math.max(nowMs(), last.modifiedDate + 1) });
+            versions.push({
+                ...clone(last),
+                ...clone(changes),
+                id,
+                version: versions.length,
+                modifiedDate: Math.max(nowMs(), last.modifiedDate + 1),
+            });
             break;
         }
         default:

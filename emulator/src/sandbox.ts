@@ -38,7 +38,13 @@ function describe(core: Core, name: string, full: boolean): Record<string, unkno
     };
     if (full) {
         out.id = sandboxId(name, core);
-        out._system = { state: "active", createdDate: CREATED, createdBy: "emulator", lastModifiedDate: CREATED, lastModifiedBy: "emulator" };
+        out._system = {
+            state: "active",
+            createdDate: CREATED,
+            createdBy: "emulator",
+            lastModifiedDate: CREATED,
+            lastModifiedBy: "emulator",
+        };
     }
     return out;
 }

@@ -115,7 +115,8 @@ function render(resource: Record<string, any>, variant: string, sb: SandboxData)
     if (!variant.startsWith("xed-full") && variant !== "xed-notext") return clone(resource);
     const out = clone(resource);
     if (variant.startsWith("xed-full")) {
-        const fields: Fields = resource["meta:resourceType"] === "schemas" ? schemaFields(resource, sb.fieldGroups).fields : fieldGroupFields(resource);
+        const fields: Fields =
+            resource["meta:resourceType"] === "schemas" ? schemaFields(resource, sb.fieldGroups).fields : fieldGroupFields(resource);
         delete out.allOf;
         delete out.definitions;
         out.properties = fields;
@@ -127,7 +128,8 @@ function render(resource: Record<string, any>, variant: string, sb: SandboxData)
     if (variant.includes("notext")) {
         if (isObject(out.properties)) out.properties = stripText(out.properties);
         if (isObject(out.definitions))
-            for (const def of Object.values(out.definitions) as any[]) if (isObject(def.properties)) def.properties = stripText(def.properties);
+            for (const def of Object.values(out.definitions) as any[])
+                if (isObject(def.properties)) def.properties = stripText(def.properties);
     }
     return out;
 }
@@ -299,7 +301,7 @@ function buildSchema(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<
     namespaceCheck(ctx, b);
     const refs: string[] = [];
     for (const item of b.allOf) {
-        const ref = isObject(item) ? item.$ref ?? item["$ref "] : undefined;
+        const ref = isObject(item) ? (item.$ref ?? item["$ref "]) : undefined;
         if (typeof ref !== "string") throw invalid(`Each "allOf" item must be an object with a "$ref".`);
         if (!refs.includes(ref)) refs.push(ref);
     }
@@ -384,7 +386,8 @@ function filterRows(ctx: Ctx, rows: Array<Record<string, any>>): Array<Record<st
     // A comma followed by anything but the start of another "name<op>" filter belongs to the value
     // (titles may contain commas).
     for (const p of ctx.query.getAll("property"))
-        for (const expr of p.split(/,(?=\s*[A-Za-z_$@][\w:$.@-]*\s*(?:==|!=|<=|>=|<|>))/)) if (expr.trim()) rows = rows.filter(propertyFilter(expr.trim()));
+        for (const expr of p.split(/,(?=\s*[A-Za-z_$@][\w:$.@-]*\s*(?:==|!=|<=|>=|<|>))/))
+            if (expr.trim()) rows = rows.filter(propertyFilter(expr.trim()));
     return rows;
 }
 
@@ -419,15 +422,22 @@ function pageRows(ctx: Ctx, rows: Array<Record<string, any>>, listPath: string, 
     if (sent === null || sent.trim() === "") {
         const stray = ["limit", "start"].filter((k) => q.has(k));
         if (stray.length)
-            throw invalid(`${stray.map((k) => `"${k}"`).join(" and ")} cannot be used without an "orderby" parameter: add one, e.g. orderby=${defaultOrder}.`);
+            throw invalid(
+                `${stray.map((k) => `"${k}"`).join(" and ")} cannot be used without an "orderby" parameter: add one, e.g. orderby=${defaultOrder}.`,
+            );
     }
     const orderby = sent && sent.trim() ? sent.trim() : defaultOrder;
-    const keys = orderby.split(",").map((k) => k.trim()).filter(Boolean).map((k) => ({ desc: k.startsWith("-"), key: k.replace(/^[-+]/, "") }));
+    const keys = orderby
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean)
+        .map((k) => ({ desc: k.startsWith("-"), key: k.replace(/^[-+]/, "") }));
     let limit = 300;
     const limitParam = q.get("limit");
     if (limitParam !== null) {
         const n = Number(limitParam);
-        if (limitParam.trim() === "" || !Number.isInteger(n) || n < 0 || n > 500) throw invalid(`"limit" must be an integer from 0 to 500.`);
+        if (limitParam.trim() === "" || !Number.isInteger(n) || n < 0 || n > 500)
+            throw invalid(`"limit" must be an integer from 0 to 500.`);
         limit = Math.min(n, 300);
     }
     const sorted = [...rows].sort((a, b) => {
@@ -471,7 +481,13 @@ function pageRows(ctx: Ctx, rows: Array<Record<string, any>>, listPath: string, 
  * `_page.next` holds the value to send as `start` (the spec's `start` description: "the maximum value of
  * the primary sort property … received in the previous page"); `_links.next` is the next page's URI.
  */
-function listBody(ctx: Ctx, variant: "xed-id" | "xed", rows: Array<Record<string, any>>, listPath: string, show: (r: Record<string, any>) => Record<string, any>): Record<string, unknown> {
+function listBody(
+    ctx: Ctx,
+    variant: "xed-id" | "xed",
+    rows: Array<Record<string, any>>,
+    listPath: string,
+    show: (r: Record<string, any>) => Record<string, any>,
+): Record<string, unknown> {
     const { page, orderby, next, nextHref } = pageRows(ctx, filterRows(ctx, rows), listPath, "title");
     const links: Record<string, unknown> = { next: nextHref };
     if (/\/schemas$/.test(listPath)) links.global_schemas = { href: `${ctx.core.url}${SCHEMA_REGISTRY_BASE}/global/schemas` };
@@ -536,7 +552,8 @@ function patch(kind: Kind) {
             // The docs use lowercase op names; uppercase ones are accepted too.
             patched = applyPatch(prev, kind === "schema" ? tagPatch(prev, ctx.body) : ctx.body, { caseInsensitiveOps: true });
             // A patch that removes the tags list altogether is a removal, not a PUT leaving it out.
-            if (kind === "schema" && prev["meta:immutableTags"] !== undefined && patched["meta:immutableTags"] === undefined) patched["meta:immutableTags"] = [];
+            if (kind === "schema" && prev["meta:immutableTags"] !== undefined && patched["meta:immutableTags"] === undefined)
+                patched["meta:immutableTags"] = [];
         } catch (e) {
             if (e instanceof PatchError) throw invalid(`The JSON Patch cannot be applied: ${e.message}.`);
             throw e;
@@ -558,7 +575,8 @@ function tagPatch(prev: Record<string, any>, body: unknown): unknown {
     if (!Array.isArray(body)) return body;
     let tags: string[] = Array.isArray(prev["meta:immutableTags"]) ? [...prev["meta:immutableTags"]] : [];
     return body.map((op) => {
-        if (!isObject(op) || String(op.op).toLowerCase() !== "add" || !["/meta:immutableTags-", "/meta:immutableTags/-"].includes(op.path)) return op;
+        if (!isObject(op) || String(op.op).toLowerCase() !== "add" || !["/meta:immutableTags-", "/meta:immutableTags/-"].includes(op.path))
+            return op;
         tags = [...tags, ...(Array.isArray(op.value) ? op.value : [op.value])];
         return { op: "add", path: "/meta:immutableTags", value: tags };
     });
@@ -601,7 +619,11 @@ function checkTags(sb: SandboxRef, prev: Record<string, any> | undefined, next: 
             throw invalid(`"meta:immutableTags" must be an array of strings, e.g. ["union"].`);
         const removed = before.filter((t) => !tags.includes(t));
         if (removed.length)
-            throw xdmError(XDM_CODES.immutableTag, "Immutable tag cannot be removed", `The schema ${next.$id} has the immutable tag(s) ${removed.map((t) => `"${t}"`).join(", ")}, which can be set but never removed.`);
+            throw xdmError(
+                XDM_CODES.immutableTag,
+                "Immutable tag cannot be removed",
+                `The schema ${next.$id} has the immutable tag(s) ${removed.map((t) => `"${t}"`).join(", ")}, which can be set but never removed.`,
+            );
         next["meta:immutableTags"] = [...new Set(tags as string[])];
     }
     const union = (r?: Record<string, any>) => Array.isArray(r?.["meta:immutableTags"]) && r!["meta:immutableTags"].includes("union");
@@ -617,7 +639,9 @@ function lockingDatasets(sb: SandboxRef, schemaId: string): string[] {
     for (const [id, d] of Object.entries(sb.data.datasets)) {
         if (d.schemaRef?.id !== schemaId) continue;
         const records = sb.data.records[id]?.length ?? 0;
-        const profile = Array.isArray(d.tags?.unifiedProfile) && d.tags.unifiedProfile.some((t: unknown) => String(t).replace(/\s/g, "").toLowerCase() === "enabled:true");
+        const profile =
+            Array.isArray(d.tags?.unifiedProfile) &&
+            d.tags.unifiedProfile.some((t: unknown) => String(t).replace(/\s/g, "").toLowerCase() === "enabled:true");
         if (records > 0) out.push(`dataset ${id} has ingested ${records} record(s)`);
         else if (profile) out.push(`dataset ${id} is enabled for Profile`);
     }
@@ -652,7 +676,13 @@ function checkChange(sb: SandboxRef, kind: Kind, prev: Record<string, any>, next
 // ---------------------------------------------------------------------------------------------------
 // Descriptors (aep-api.md §2.2.2, §2.2.5)
 
-const DESCRIPTOR_TYPES = ["xdm:alternateDisplayInfo", "xdm:descriptorIdentity", "xdm:descriptorReferenceIdentity", "xdm:descriptorOneToOne", "xdm:descriptorRelationship"];
+const DESCRIPTOR_TYPES = [
+    "xdm:alternateDisplayInfo",
+    "xdm:descriptorIdentity",
+    "xdm:descriptorReferenceIdentity",
+    "xdm:descriptorOneToOne",
+    "xdm:descriptorRelationship",
+];
 const DESCRIPTOR_ACCEPT = /^application\/vnd\.adobe\.xdm(-v2)?(-id|-link)?\+json$/i;
 
 /** List Accept: xdm-id, xdm-link or xdm (+json), each optionally -v2 for paging; no version (XDM-1008-400). */
@@ -660,7 +690,11 @@ function descriptorListAccept(ctx: Ctx): { v2: boolean; form: "id" | "link" | "f
     const accept = (header(ctx, "accept") ?? "").trim();
     const m = DESCRIPTOR_ACCEPT.exec(accept);
     if (!m)
-        throw xdmError("XDM-1008-400", "Accept header invalid", `The supplied Accept header is not valid: ${accept || "(none)"} - A valid Accept value should look like application/vnd.adobe.xdm-id+json`);
+        throw xdmError(
+            "XDM-1008-400",
+            "Accept header invalid",
+            `The supplied Accept header is not valid: ${accept || "(none)"} - A valid Accept value should look like application/vnd.adobe.xdm-id+json`,
+        );
     return { v2: !!m[1], form: m[2] === "-id" ? "id" : m[2] === "-link" ? "link" : "full" };
 }
 
@@ -672,7 +706,11 @@ function descriptorListAccept(ctx: Ctx): { v2: boolean; form: "id" | "link" | "f
 function descriptorLookupAccept(ctx: Ctx): void {
     const accept = (header(ctx, "accept") ?? "").trim();
     if (!accept || accept === "*/*" || /^application\/json$/i.test(accept) || /^application\/vnd\.adobe\.xdm\+json$/i.test(accept)) return;
-    throw xdmError("XDM-1009-400", "Accept header invalid", `The supplied Accept header is not valid: ${accept} - A valid Accept value should look like application/vnd.adobe.xdm+json`);
+    throw xdmError(
+        "XDM-1009-400",
+        "Accept header invalid",
+        `The supplied Accept header is not valid: ${accept} - A valid Accept value should look like application/vnd.adobe.xdm+json`,
+    );
 }
 
 function descriptorNotFound(id: string): ApiError {
@@ -683,34 +721,46 @@ function descriptorNotFound(id: string): ApiError {
 function buildDescriptor(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<string, any>): Record<string, any> {
     if (!isObject(body)) throw invalid("The request body must be a JSON object.");
     const type = body["@type"];
-    if (typeof type !== "string" || !DESCRIPTOR_TYPES.includes(type)) throw invalid(`"@type" must be one of ${DESCRIPTOR_TYPES.join(", ")}.`);
+    if (typeof type !== "string" || !DESCRIPTOR_TYPES.includes(type))
+        throw invalid(`"@type" must be one of ${DESCRIPTOR_TYPES.join(", ")}.`);
     const schemaId = body["xdm:sourceSchema"];
     if (typeof schemaId !== "string" || !schemaId) throw invalid(`"xdm:sourceSchema" (the $id of the schema) is required.`);
     const schema = find(sb.data, "schema", schemaId);
     if (!schema) throw invalid(`"xdm:sourceSchema" ${schemaId} is not a schema in sandbox "${sb.name}".`);
     // The spec types xdm:sourceVersion as a string, every example sends the number 1: both are accepted.
     const version = body["xdm:sourceVersion"];
-    if (version === undefined || !/^\d+$/.test(String(version))) throw invalid(`"xdm:sourceVersion" (the schema's major version, 1) is required.`);
+    if (version === undefined || !/^\d+$/.test(String(version)))
+        throw invalid(`"xdm:sourceVersion" (the schema's major version, 1) is required.`);
     const prop = body["xdm:sourceProperty"];
     if (prop !== undefined || type === "xdm:descriptorIdentity") {
         // A JSON Pointer without the "properties" segments (api-fundamentals.md, §2.2.5).
         if (typeof prop !== "string" || !prop.startsWith("/") || prop.length < 2)
             throw invalid(`"xdm:sourceProperty" must be a JSON Pointer to a field of the schema, e.g. "/_${ctx.core.tenantId}/email".`);
-        const dotted = prop.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
+        const dotted = prop
+            .slice(1)
+            .split("/")
+            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+            .join(".");
         if (prop.split("/").includes("properties"))
-            throw invalid(`"xdm:sourceProperty" ${prop} has a "properties" segment: write the path without them, e.g. "/_${ctx.core.tenantId}/chatlio/email".`);
+            throw invalid(
+                `"xdm:sourceProperty" ${prop} has a "properties" segment: write the path without them, e.g. "/_${ctx.core.tenantId}/chatlio/email".`,
+            );
         if (!findField(schemaFields(schema, sb.data.fieldGroups).fields, dotted))
             throw invalid(`"xdm:sourceProperty" ${prop} is not a field of the schema ${schema.$id}.`);
     }
     if (type === "xdm:descriptorIdentity") {
         const ns = body["xdm:namespace"];
-        if ((typeof ns !== "string" || !ns.trim()) && typeof ns !== "number") throw invalid(`"xdm:namespace" (an identity namespace code such as "Email", or its numeric id) is required.`);
+        if ((typeof ns !== "string" || !ns.trim()) && typeof ns !== "number")
+            throw invalid(`"xdm:namespace" (an identity namespace code such as "Email", or its numeric id) is required.`);
         const how = body["xdm:property"];
-        if (how !== undefined && how !== "xdm:code" && how !== "xdm:id") throw invalid(`"xdm:property" must be "xdm:code" (namespace given by code) or "xdm:id" (by numeric id).`);
-        if (body["xdm:isPrimary"] !== undefined && typeof body["xdm:isPrimary"] !== "boolean") throw invalid(`"xdm:isPrimary" must be true or false.`);
+        if (how !== undefined && how !== "xdm:code" && how !== "xdm:id")
+            throw invalid(`"xdm:property" must be "xdm:code" (namespace given by code) or "xdm:id" (by numeric id).`);
+        if (body["xdm:isPrimary"] !== undefined && typeof body["xdm:isPrimary"] !== "boolean")
+            throw invalid(`"xdm:isPrimary" must be true or false.`);
     }
     const content = { ...body };
-    for (const f of ["@id", "imsOrg", "version", "meta:containerId", "meta:sandboxId", "meta:sandboxType", "meta:registryMetadata"]) delete content[f];
+    for (const f of ["@id", "imsOrg", "version", "meta:containerId", "meta:sandboxId", "meta:sandboxType", "meta:registryMetadata"])
+        delete content[f];
     const now = nowMs();
     const prevMeta = previous?.["meta:registryMetadata"] ?? {};
     return {
@@ -795,7 +845,10 @@ function stats(ctx: Ctx): Reply {
     const sb = sandboxOf(ctx);
     const all = [...Object.values(sb.data.schemas), ...Object.values(sb.data.fieldGroups)];
     const by = (key: string) =>
-        [...all].sort((a, b) => (b["meta:registryMetadata"]?.[key] ?? 0) - (a["meta:registryMetadata"]?.[key] ?? 0)).slice(0, 5).map(summary);
+        [...all]
+            .sort((a, b) => (b["meta:registryMetadata"]?.[key] ?? 0) - (a["meta:registryMetadata"]?.[key] ?? 0))
+            .slice(0, 5)
+            .map(summary);
     const schemas = Object.values(sb.data.schemas);
     return {
         status: 200,
@@ -808,7 +861,12 @@ function stats(ctx: Ctx): Reply {
             classUsage: Object.values(CLASSES)
                 .map((c) => {
                     const users = schemas.filter((s) => s["meta:class"] === c.id);
-                    return { $id: c.id, title: c.title, numberOfSchemas: users.length, schemas: users.map((s) => ({ title: s.title, $id: s.$id, "meta:altId": s["meta:altId"] })) };
+                    return {
+                        $id: c.id,
+                        title: c.title,
+                        numberOfSchemas: users.length,
+                        schemas: users.map((s) => ({ title: s.title, $id: s.$id, "meta:altId": s["meta:altId"] })),
+                    };
                 })
                 .filter((u) => u.numberOfSchemas > 0),
         },
@@ -836,7 +894,10 @@ function classLookup(container: "global" | "tenant") {
         const variant = lookupAccept(ctx);
         const cls = container === "global" ? findClass(p.id) : undefined;
         if (!cls) {
-            const where = container === "global" ? GLOBAL_HOLDS : `the tenant container holds no classes (${findClass(p.id) ? "this is a global class: look it up under /global/classes" : GLOBAL_HOLDS})`;
+            const where =
+                container === "global"
+                    ? GLOBAL_HOLDS
+                    : `the tenant container holds no classes (${findClass(p.id) ? "this is a global class: look it up under /global/classes" : GLOBAL_HOLDS})`;
             throw xdmError(XDM_CODES.classNotFound, "Resource Not Found", `The class ${p.id} was not found: ${where}.`);
         }
         const r = classResource(cls);
@@ -863,7 +924,11 @@ function emptyLookup(what: string, code: string) {
     return (ctx: Ctx, p: Record<string, string>): Reply => {
         sandboxOf(ctx);
         lookupAccept(ctx);
-        throw xdmError(code, "Resource Not Found", `The ${what} ${p.id} was not found: ${GLOBAL_HOLDS}, and the tenant container holds the field groups and schemas created in it.`);
+        throw xdmError(
+            code,
+            "Resource Not Found",
+            `The ${what} ${p.id} was not found: ${GLOBAL_HOLDS}, and the tenant container holds the field groups and schemas created in it.`,
+        );
     };
 }
 

@@ -37,7 +37,13 @@ interface Family {
 }
 
 const FAMILIES: Family[] = [
-    { name: "schemaRegistry", title: "Schema Registry", base: SCHEMA_REGISTRY_BASE, handle: handleSchemaRegistry, routes: schemaRegistryRoutes },
+    {
+        name: "schemaRegistry",
+        title: "Schema Registry",
+        base: SCHEMA_REGISTRY_BASE,
+        handle: handleSchemaRegistry,
+        routes: schemaRegistryRoutes,
+    },
     { name: "catalog", title: "Catalog", base: CATALOG_BASE, handle: handleCatalog, routes: catalogRoutes },
     { name: "flowService", title: "Flow Service", base: FLOW_SERVICE_BASE, handle: handleFlowService, routes: flowServiceRoutes },
     { name: "dataPrep", title: "Data Prep", base: DATA_PREP_BASE, handle: handleDataPrep, routes: dataPrepRoutes },
@@ -59,7 +65,14 @@ export interface FamilyRoutes {
 export function routeTable(): FamilyRoutes[] {
     return [
         { family: "IMS", base: "", routes: [{ method: "POST", path: IMS_PATH }] },
-        { family: "Streaming ingestion (DCS inlet)", base: "", routes: [{ method: "POST", path: "/collection/:inletId" }, { method: "POST", path: "/collection/batch/:inletId" }] },
+        {
+            family: "Streaming ingestion (DCS inlet)",
+            base: "",
+            routes: [
+                { method: "POST", path: "/collection/:inletId" },
+                { method: "POST", path: "/collection/batch/:inletId" },
+            ],
+        },
         ...FAMILIES.map((f) => ({ family: f.title, base: f.base, routes: f.routes() })),
     ];
 }
@@ -100,7 +113,8 @@ export class Faults {
     injected = 0;
 
     add(rule: FaultRule): void {
-        if (!rule || (typeof rule.path !== "string" && !(rule.path instanceof RegExp))) throw new Error("a fault rule needs a path (string prefix or RegExp)");
+        if (!rule || (typeof rule.path !== "string" && !(rule.path instanceof RegExp)))
+            throw new Error("a fault rule needs a path (string prefix or RegExp)");
         this.rules.push({ rule, remaining: rule.count ?? 1 });
     }
 
@@ -142,7 +156,14 @@ export class EmulatorServer {
                 // A bug in the emulator itself: answer 500 rather than leave the client hanging.
                 if (!res.headersSent) {
                     res.writeHead(500, { "Content-Type": "application/json" });
-                    res.end(JSON.stringify({ type: "/placeholder/type/uri", status: 500, title: "InternalServerError", detail: String(e?.stack ?? e) }));
+                    res.end(
+                        JSON.stringify({
+                            type: "/placeholder/type/uri",
+                            status: 500,
+                            title: "InternalServerError",
+                            detail: String(e?.stack ?? e),
+                        }),
+                    );
                 }
             });
         });
@@ -290,7 +311,15 @@ export class EmulatorServer {
         const injectedReply = (f: FaultRule): Reply => {
             const headers: Record<string, string> = {};
             if (f.retryAfter !== undefined) headers["Retry-After"] = f.retryAfter;
-            const body = f.body !== undefined ? f.body : { type: "/placeholder/type/uri", status: f.status, title: "InjectedFault", detail: `Fault injected by the emulator for ${method} ${path}.` };
+            const body =
+                f.body !== undefined
+                    ? f.body
+                    : {
+                          type: "/placeholder/type/uri",
+                          status: f.status,
+                          title: "InjectedFault",
+                          detail: `Fault injected by the emulator for ${method} ${path}.`,
+                      };
             return { status: f.status!, body, headers };
         };
         if (fault?.status !== undefined && !fault.commit) {
@@ -302,11 +331,23 @@ export class EmulatorServer {
 
         let reply: Reply;
         try {
-            if (tooLarge) throw family === "inlet" ? dcsError(413, "payload-size", "Payload too large", "The payload is larger than 1 MB.") : problem(413, "The request body is too large.");
+            if (tooLarge)
+                throw family === "inlet"
+                    ? dcsError(413, "payload-size", "Payload too large", "The payload is larger than 1 MB.")
+                    : problem(413, "The request body is too large.");
             reply = withIds(this.core.ids, () => this.dispatch(method, path, url, req, rawBody, family));
         } catch (e) {
             if (e instanceof ApiError) reply = { status: e.status, body: e.body, headers: e.headers };
-            else reply = { status: 500, body: { type: "/placeholder/type/uri", status: 500, title: "InternalServerError", detail: String((e as Error)?.stack ?? e) } };
+            else
+                reply = {
+                    status: 500,
+                    body: {
+                        type: "/placeholder/type/uri",
+                        status: 500,
+                        title: "InternalServerError",
+                        detail: String((e as Error)?.stack ?? e),
+                    },
+                };
         }
         this.core.store.flush();
 
@@ -325,7 +366,16 @@ export class EmulatorServer {
 
     private dispatch(method: string, path: string, url: URL, req: http.IncomingMessage, rawBody: string, family: string): Reply {
         const contentType = mediaType(req.headers["content-type"]);
-        const ctx: Ctx = { core: this.core, method, path, query: url.searchParams, headers: req.headers, rawBody, body: undefined, contentType };
+        const ctx: Ctx = {
+            core: this.core,
+            method,
+            path,
+            query: url.searchParams,
+            headers: req.headers,
+            rawBody,
+            body: undefined,
+            contentType,
+        };
         if (family === "ims") {
             if (method !== "POST") throw imsError(405, "invalid_request", "The token endpoint only accepts POST.");
             return issueToken(ctx);
@@ -371,7 +421,14 @@ export class EmulatorServer {
         responseBody: unknown,
     ): void {
         const kind = ex.family === "ims" ? "token" : ex.method === "GET" || ex.method === "HEAD" ? "read" : "write";
-        this.log.push({ method: ex.method, path: ex.url.pathname, query: ex.url.search.replace(/^\?/, ""), status, family: ex.family, kind });
+        this.log.push({
+            method: ex.method,
+            path: ex.url.pathname,
+            query: ex.url.search.replace(/^\?/, ""),
+            status,
+            family: ex.family,
+            kind,
+        });
         if (!this.trafficLog) return;
         const headers: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(ex.req.headers)) headers[k] = k === "authorization" ? "Bearer [redacted]" : v;
@@ -410,7 +467,10 @@ export class EmulatorServer {
         switch (route) {
             case "GET ":
             case "GET health":
-                return { status: 200, body: { ok: true, url: this.core.url, sandboxes: this.core.sandboxes, tenantId: this.core.tenantId } };
+                return {
+                    status: 200,
+                    body: { ok: true, url: this.core.url, sandboxes: this.core.sandboxes, tenantId: this.core.tenantId },
+                };
             case "GET objects":
                 if (parts.length === 3) {
                     const obj = getObject(store, parts[1], parts[2]);
@@ -463,7 +523,10 @@ const RULE_FIELDS = ["method", "path", "pathRegex", "status", "body", "retryAfte
 function ruleFromJson(body: unknown): FaultRule {
     if (!isObject(body)) throw new Error("POST /__emulator/faults takes a fault rule as a JSON object");
     const unknown = Object.keys(body).filter((k) => !RULE_FIELDS.includes(k));
-    if (unknown.length) throw new Error(`unknown fault rule field(s) ${unknown.join(", ")}; a rule has ${RULE_FIELDS.join(", ")} (onMatch only in-process)`);
+    if (unknown.length)
+        throw new Error(
+            `unknown fault rule field(s) ${unknown.join(", ")}; a rule has ${RULE_FIELDS.join(", ")} (onMatch only in-process)`,
+        );
     const problems: string[] = [];
     const check = (key: string, ok: (v: any) => boolean, what: string) => {
         if (body[key] !== undefined && !ok(body[key])) problems.push(`"${key}" must be ${what}`);
@@ -476,7 +539,7 @@ function ruleFromJson(body: unknown): FaultRule {
     check("delayMs", (v) => typeof v === "number" && v >= 0, "a number of milliseconds");
     check("reset", (v) => v === "before" || v === "after-commit", `"before" or "after-commit"`);
     check("commit", (v) => typeof v === "boolean", "true or false");
-    check("count", (v) => v === null || v === "Infinity" || (typeof v === "number" && v >= 1), "a positive number, null or \"Infinity\"");
+    check("count", (v) => v === null || v === "Infinity" || (typeof v === "number" && v >= 1), 'a positive number, null or "Infinity"');
     if ((body.path === undefined) === (body.pathRegex === undefined)) problems.push(`give one of "path" and "pathRegex"`);
     if (problems.length) throw new Error(problems.join("; "));
     const { pathRegex, ...rest } = body;

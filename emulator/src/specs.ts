@@ -49,7 +49,8 @@ export const CONNECTION_SPECS: ConnectionSpec[] = [
                 attributes: {
                     uiAttributes: {
                         isSource: true,
-                        documentationLink: "https://experienceleague.adobe.com/docs/experience-platform/sources/connectors/marketing-automation/chatlio-webhook.html",
+                        documentationLink:
+                            "https://experienceleague.adobe.com/docs/experience-platform/sources/connectors/marketing-automation/chatlio-webhook.html",
                         category: "Marketing Automation",
                         icon: "chatlio",
                         description: "Stream Chatlio chat events through a webhook.",
@@ -73,8 +74,19 @@ export const CONNECTION_SPECS: ConnectionSpec[] = [
             sourceSpec: {
                 name: "Data Lake",
                 type: "Platform",
-                spec: { schema: "http://json-schema.org/draft-07/schema#", type: "object", description: "Experience Platform data lake: records land in a dataset." },
-                attributes: { uiAttributes: { isSource: false, category: "Adobe Experience Platform", label: "GA", description: "Experience Platform data lake" } },
+                spec: {
+                    schema: "http://json-schema.org/draft-07/schema#",
+                    type: "object",
+                    description: "Experience Platform data lake: records land in a dataset.",
+                },
+                attributes: {
+                    uiAttributes: {
+                        isSource: false,
+                        category: "Adobe Experience Platform",
+                        label: "GA",
+                        description: "Experience Platform data lake",
+                    },
+                },
             },
             attributes: { category: "Adobe Experience Platform", connectorName: "Data Lake", isSource: false },
             permissionsInfo: PERMISSIONS,
@@ -106,7 +118,12 @@ export const FLOW_SPECS: FlowSpec[] = [
                     schema: "http://json-schema.org/draft-07/schema#",
                     type: "object",
                     properties: {
-                        errorDiagnosticsEnabled: { title: "Error diagnostics", description: "Keep samples of rejected records.", type: "boolean", default: false },
+                        errorDiagnosticsEnabled: {
+                            title: "Error diagnostics",
+                            description: "Keep samples of rejected records.",
+                            type: "boolean",
+                            default: false,
+                        },
                     },
                 },
             },
@@ -120,7 +137,12 @@ export const FLOW_SPECS: FlowSpec[] = [
                     properties: { mappingId: { type: "string" }, mappingVersion: { type: "string" } },
                 },
             },
-            attributes: { isSourceFlow: true, flacValidationSupported: false, frequency: "streaming", notification: { category: "sources", flowRun: { enabled: false } } },
+            attributes: {
+                isSourceFlow: true,
+                flacValidationSupported: false,
+                frequency: "streaming",
+                notification: { category: "sources", flowRun: { enabled: false } },
+            },
             permissionsInfo: {
                 manage: [{ type: "lowLevel", name: "EnterpriseSource", permissions: ["write"] }],
                 view: [{ type: "lowLevel", name: "EnterpriseSource", permissions: ["read"] }],

@@ -93,7 +93,8 @@ export interface FaultRule {
     onMatch?: (req: MatchedRequest) => void | Promise<void>;
 }
 
-export type ObjectKind = "fieldGroup" | "schema" | "descriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
+export type ObjectKind =
+    "fieldGroup" | "schema" | "descriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
 
 export interface LogEntry {
     method: string;

@@ -41,7 +41,9 @@ export function seededIds(seed: string, next: () => number): IdSource {
 
 /** `n` lowercase hex characters: random, or from the emulator's seed. */
 export function hex(n: number): string {
-    return activeIds(Math.ceil(n / 2)).toString("hex").slice(0, n);
+    return activeIds(Math.ceil(n / 2))
+        .toString("hex")
+        .slice(0, n);
 }
 
 /** An RFC 4122 version-4 UUID: random, or from the emulator's seed. */

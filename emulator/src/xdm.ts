@@ -151,7 +151,10 @@ function fieldProblems(field: unknown, where: string, isTenantRoot = false): str
         if (!isObject(field.properties)) out.push(`${where}.properties must be an object`);
         else
             for (const [name, sub] of Object.entries(field.properties)) {
-                if (!FIELD_NAME.test(name)) out.push(`the field name "${name}" at ${where} is invalid: use letters, digits, "-" and "_", and do not start with "_"`);
+                if (!FIELD_NAME.test(name))
+                    out.push(
+                        `the field name "${name}" at ${where} is invalid: use letters, digits, "-" and "_", and do not start with "_"`,
+                    );
                 out.push(...fieldProblems(sub, `${where}.${name}`));
             }
     }
@@ -210,7 +213,8 @@ export function mergeFields(a: Fields, b: Fields): Fields {
 export function fieldGroupFields(fg: Record<string, any>): Fields {
     let out: Fields = {};
     if (isObject(fg.definitions)) {
-        for (const def of Object.values(fg.definitions)) if (isObject(def) && isObject(def.properties)) out = mergeFields(out, def.properties);
+        for (const def of Object.values(fg.definitions))
+            if (isObject(def) && isObject(def.properties)) out = mergeFields(out, def.properties);
     }
     if (isObject(fg.properties)) out = mergeFields(out, fg.properties);
     return out;
@@ -219,7 +223,9 @@ export function fieldGroupFields(fg: Record<string, any>): Fields {
 /** The class and field group ids a schema's allOf refers to. */
 export function allOfRefs(schema: Record<string, any>): string[] {
     if (!Array.isArray(schema.allOf)) return [];
-    return schema.allOf.map((item: any) => (isObject(item) ? item.$ref ?? item["$ref "] : undefined)).filter((r: unknown): r is string => typeof r === "string");
+    return schema.allOf
+        .map((item: any) => (isObject(item) ? (item.$ref ?? item["$ref "]) : undefined))
+        .filter((r: unknown): r is string => typeof r === "string");
 }
 
 /** The merged field tree of a schema: its class's fields plus those of the field groups it includes. */
@@ -266,7 +272,8 @@ export interface RecordProblem {
 export function recordProblems(record: unknown, fields: Fields, required: string[]): RecordProblem[] {
     const out: RecordProblem[] = [];
     if (!isObject(record)) return [{ path: "", message: "the record must be a JSON object" }];
-    for (const r of required) if (record[r] === undefined || record[r] === null) out.push({ path: r, message: `required field "${r}" is missing` });
+    for (const r of required)
+        if (record[r] === undefined || record[r] === null) out.push({ path: r, message: `required field "${r}" is missing` });
     checkObject(record, fields, "", out);
     return out;
 }
@@ -291,15 +298,20 @@ function checkValue(v: unknown, field: Field, path: string, out: RecordProblem[]
             if (typeof v !== "string") return void out.push({ path, message: `field "${path}" must be a string, got ${describe(v)}` });
             if (field.format === "date-time" && !(DATE_TIME.test(v) && !isNaN(Date.parse(v))))
                 out.push({ path, message: `field "${path}" must be an RFC 3339 date-time, got "${v}"` });
-            if (field.format === "date" && !DATE.test(v)) out.push({ path, message: `field "${path}" must be a date (YYYY-MM-DD), got "${v}"` });
-            if (typeof field.maxLength === "number" && v.length > field.maxLength) out.push({ path, message: `field "${path}" is longer than ${field.maxLength}` });
-            if (typeof field.pattern === "string" && !new RegExp(field.pattern).test(v)) out.push({ path, message: `field "${path}" does not match ${field.pattern}` });
+            if (field.format === "date" && !DATE.test(v))
+                out.push({ path, message: `field "${path}" must be a date (YYYY-MM-DD), got "${v}"` });
+            if (typeof field.maxLength === "number" && v.length > field.maxLength)
+                out.push({ path, message: `field "${path}" is longer than ${field.maxLength}` });
+            if (typeof field.pattern === "string" && !new RegExp(field.pattern).test(v))
+                out.push({ path, message: `field "${path}" does not match ${field.pattern}` });
             break;
         case "integer":
-            if (typeof v !== "number" || !Number.isInteger(v)) return void out.push({ path, message: `field "${path}" must be an integer, got ${describe(v)}` });
+            if (typeof v !== "number" || !Number.isInteger(v))
+                return void out.push({ path, message: `field "${path}" must be an integer, got ${describe(v)}` });
             break;
         case "number":
-            if (typeof v !== "number" || !isFinite(v)) return void out.push({ path, message: `field "${path}" must be a number, got ${describe(v)}` });
+            if (typeof v !== "number" || !isFinite(v))
+                return void out.push({ path, message: `field "${path}" must be a number, got ${describe(v)}` });
             break;
         case "boolean":
             if (typeof v !== "boolean") return void out.push({ path, message: `field "${path}" must be a boolean, got ${describe(v)}` });
@@ -312,17 +324,23 @@ function checkValue(v: unknown, field: Field, path: string, out: RecordProblem[]
             if (!isObject(v)) return void out.push({ path, message: `field "${path}" must be an object, got ${describe(v)}` });
             // JSON Schema's object-level `required` list, as a field group may declare for its own fields.
             if (Array.isArray(field.required))
-                for (const r of field.required) if (v[r] === undefined || v[r] === null) out.push({ path: `${path}.${r}`, message: `required field "${path}.${r}" is missing` });
+                for (const r of field.required)
+                    if (v[r] === undefined || v[r] === null)
+                        out.push({ path: `${path}.${r}`, message: `required field "${path}.${r}" is missing` });
             if (isObject(field.properties)) checkObject(v, field.properties, path, out);
-            else if (isObject(field.additionalProperties)) for (const [k, item] of Object.entries(v)) checkValue(item, field.additionalProperties, `${path}.${k}`, out);
+            else if (isObject(field.additionalProperties))
+                for (const [k, item] of Object.entries(v)) checkValue(item, field.additionalProperties, `${path}.${k}`, out);
             break;
         default:
             return;
     }
-    if (Array.isArray(field.enum) && !field.enum.includes(v)) out.push({ path, message: `field "${path}" must be one of ${JSON.stringify(field.enum)}` });
+    if (Array.isArray(field.enum) && !field.enum.includes(v))
+        out.push({ path, message: `field "${path}" must be one of ${JSON.stringify(field.enum)}` });
     if (typeof v === "number") {
-        if (typeof field.minimum === "number" && v < field.minimum) out.push({ path, message: `field "${path}" is below ${field.minimum}` });
-        if (typeof field.maximum === "number" && v > field.maximum) out.push({ path, message: `field "${path}" is above ${field.maximum}` });
+        if (typeof field.minimum === "number" && v < field.minimum)
+            out.push({ path, message: `field "${path}" is below ${field.minimum}` });
+        if (typeof field.maximum === "number" && v > field.maximum)
+            out.push({ path, message: `field "${path}" is above ${field.maximum}` });
     }
 }
 
@@ -342,7 +360,8 @@ export function stripText(props: Fields): Fields {
         }
         const { title: _t, description: _d, ...rest } = f;
         if (isObject(rest.properties)) rest.properties = stripText(rest.properties);
-        if (isObject(rest.items) && isObject(rest.items.properties)) rest.items = { ...rest.items, properties: stripText(rest.items.properties) };
+        if (isObject(rest.items) && isObject(rest.items.properties))
+            rest.items = { ...rest.items, properties: stripText(rest.items.properties) };
         out[name] = rest;
     }
     return out;
@@ -391,12 +410,19 @@ function fieldChanges(old: Field, now: Field, path: string): FieldChange[] {
     }
     if (Array.isArray(now.enum)) {
         const dropped = Array.isArray(old.enum) ? old.enum.filter((v: unknown) => !now.enum.includes(v)) : undefined;
-        if (!Array.isArray(old.enum)) out.push({ path, kind: "enum", message: `field "${path}" gets an enum (${JSON.stringify(now.enum)}) where any value was allowed` });
-        else if (dropped && dropped.length) out.push({ path, kind: "enum", message: `field "${path}" narrows its enum: ${JSON.stringify(dropped)} no longer allowed` });
+        if (!Array.isArray(old.enum))
+            out.push({
+                path,
+                kind: "enum",
+                message: `field "${path}" gets an enum (${JSON.stringify(now.enum)}) where any value was allowed`,
+            });
+        else if (dropped && dropped.length)
+            out.push({ path, kind: "enum", message: `field "${path}" narrows its enum: ${JSON.stringify(dropped)} no longer allowed` });
     }
     const wasRequired: string[] = Array.isArray(old.required) ? old.required : [];
     for (const r of Array.isArray(now.required) ? now.required : []) {
-        if (!wasRequired.includes(r)) out.push({ path: `${path}.${r}`, kind: "required", message: `field "${path}.${r}" is made required` });
+        if (!wasRequired.includes(r))
+            out.push({ path: `${path}.${r}`, kind: "required", message: `field "${path}.${r}" is made required` });
     }
     if (isObject(old.properties) && isObject(now.properties)) out.push(...destructiveChanges(old.properties, now.properties, path));
     if (isObject(old.items) && isObject(now.items)) out.push(...fieldChanges(old.items, now.items, `${path}[]`));
@@ -409,11 +435,16 @@ function fieldChanges(old: Field, now: Field, path: string): FieldChange[] {
  * merged fields carry it at the top level (XDM ExperienceEvent brings it with the class, §2.2.1); a
  * primary identity is an `xdm:descriptorIdentity` on the schema with `xdm:isPrimary: true` (§2.2.5).
  */
-export function profileProblem(schema: Record<string, any>, fieldGroups: Record<string, any>, descriptors: Record<string, any>): string | undefined {
+export function profileProblem(
+    schema: Record<string, any>,
+    fieldGroups: Record<string, any>,
+    descriptors: Record<string, any>,
+): string | undefined {
     const { fields } = schemaFields(schema, fieldGroups);
     if (isObject(fields.identityMap)) return undefined;
     const primary = Object.values(descriptors).some(
-        (d) => isObject(d) && d["@type"] === "xdm:descriptorIdentity" && d["xdm:sourceSchema"] === schema.$id && d["xdm:isPrimary"] === true,
+        (d) =>
+            isObject(d) && d["@type"] === "xdm:descriptorIdentity" && d["xdm:sourceSchema"] === schema.$id && d["xdm:isPrimary"] === true,
     );
     if (primary) return undefined;
     return `The schema ${schema.$id} has no primary identity and no identityMap field, so it cannot be enabled for Profile: add an identity descriptor with "xdm:isPrimary": true first.`;

@@ -15,7 +15,9 @@ describe("emulated Catalog", () => {
     let n = 0;
 
     async function createDataset(extra: Record<string, unknown> = {}): Promise<string> {
-        const res = await api.call("POST", DS, { body: { name: `Dataset ${++n}`, schemaRef: { id: schemaId, contentType: XED_FULL }, ...extra } });
+        const res = await api.call("POST", DS, {
+            body: { name: `Dataset ${++n}`, schemaRef: { id: schemaId, contentType: XED_FULL }, ...extra },
+        });
         expect(res.status, JSON.stringify(res.body)).to.equal(201);
         return res.body[0].split("/").pop();
     }
@@ -28,8 +30,10 @@ describe("emulated Catalog", () => {
     });
     after(() => em.close());
 
-    it("creates a dataset: 201, [\"@/dataSets/<id>\"] and a Location header", async () => {
-        const res = await api.call("POST", DS, { body: { name: "Chatlio Events Dataset", description: "Target.", schemaRef: { id: schemaId, contentType: XED_FULL } } });
+    it('creates a dataset: 201, ["@/dataSets/<id>"] and a Location header', async () => {
+        const res = await api.call("POST", DS, {
+            body: { name: "Chatlio Events Dataset", description: "Target.", schemaRef: { id: schemaId, contentType: XED_FULL } },
+        });
         expect(res.status).to.equal(201);
         expect(res.body).to.be.an("array").with.length(1);
         expect(res.body[0]).to.match(/^@\/dataSets\/[0-9a-f]{24}$/);
@@ -54,8 +58,14 @@ describe("emulated Catalog", () => {
     });
 
     it("accepts the three documented schemaRef content types and ?requestDataSource=true", async () => {
-        for (const contentType of ["application/vnd.adobe.xed+json;version=1", XED_FULL, "application/vnd.adobe.xed-full-notext+json; version=1"]) {
-            const res = await api.call("POST", `${DS}?requestDataSource=true`, { body: { name: `ct ${++n}`, schemaRef: { id: schemaId, contentType } } });
+        for (const contentType of [
+            "application/vnd.adobe.xed+json;version=1",
+            XED_FULL,
+            "application/vnd.adobe.xed-full-notext+json; version=1",
+        ]) {
+            const res = await api.call("POST", `${DS}?requestDataSource=true`, {
+                body: { name: `ct ${++n}`, schemaRef: { id: schemaId, contentType } },
+            });
             expect(res.status, contentType).to.equal(201);
         }
         const bad = await api.call("POST", DS, { body: { name: "bad", schemaRef: { id: schemaId, contentType: "application/json" } } });
@@ -67,7 +77,10 @@ describe("emulated Catalog", () => {
         expect(bare.status, JSON.stringify(bare.body)).to.equal(201);
         const id = String(bare.body[0]).split("/").pop();
         expect((await api.call("GET", `${DS}/${id}`)).body[id!]).to.not.have.property("schemaRef");
-        const other = await api.call("POST", DS, { body: { name: "elsewhere", schemaRef: { id: schemaId, contentType: XED_FULL } }, sandbox: "prod" });
+        const other = await api.call("POST", DS, {
+            body: { name: "elsewhere", schemaRef: { id: schemaId, contentType: XED_FULL } },
+            sandbox: "prod",
+        });
         expect(other.status).to.equal(400);
         expect(other.body.detail).to.contain(schemaId);
     });
@@ -101,7 +114,10 @@ describe("emulated Catalog", () => {
         expect(mid.updated).to.be.above(before.updated);
         const rfc = await api.call("PATCH", `${DS}/${id}`, {
             contentType: "application/json-patch+json",
-            body: [{ op: "replace", path: "/name", value: "Renamed" }, { op: "add", path: "/tags/team", value: ["chat"] }],
+            body: [
+                { op: "replace", path: "/name", value: "Renamed" },
+                { op: "add", path: "/tags/team", value: ["chat"] },
+            ],
         });
         expect(rfc.status).to.equal(200);
         const after = (await api.call("GET", `${DS}/${id}`)).body[id];
@@ -112,7 +128,9 @@ describe("emulated Catalog", () => {
 
     it("replaces a dataset with PUT", async () => {
         const id = await createDataset();
-        const res = await api.call("PUT", `${DS}/${id}`, { body: { name: "Replaced", schemaRef: { id: schemaId, contentType: XED_FULL } } });
+        const res = await api.call("PUT", `${DS}/${id}`, {
+            body: { name: "Replaced", schemaRef: { id: schemaId, contentType: XED_FULL } },
+        });
         expect(res.status).to.equal(200);
         expect(res.body).to.deep.equal([`@/dataSets/${id}`]);
         expect((await api.call("GET", `${DS}/${id}`)).body[id]).to.include({ name: "Replaced", version: "1.0.1" });
@@ -162,7 +180,12 @@ describe("emulated Catalog", () => {
             const [firstId] = Object.keys(first);
             expect(Object.keys(first)).to.have.length(1);
             expect(firstId).to.match(/^[0-9a-f]{24}$/);
-            expect(first[firstId]).to.deep.include({ status: "success", recordCount: 1, failedRecordCount: 0, relatedObjects: [{ type: "dataSet", id: chain.datasetId }] });
+            expect(first[firstId]).to.deep.include({
+                status: "success",
+                recordCount: 1,
+                failedRecordCount: 0,
+                relatedObjects: [{ type: "dataSet", id: chain.datasetId }],
+            });
             expect(first[firstId].created).to.be.within(t0 - 1000, Date.now());
             expect(first[firstId].completed).to.be.at.least(first[firstId].started);
             expect((await api.call("GET", `${BASE.catalog}/batches/${firstId}`)).body).to.deep.equal({ [firstId]: first[firstId] });
@@ -193,7 +216,12 @@ describe("emulated Catalog", () => {
             expect(Object.keys(await batchesOf(other.datasetId))).to.have.length(1);
             const all = (await api.call("GET", `${BASE.catalog}/batches`)).body;
             expect(Object.keys(all)).to.include.members([firstId, secondId]);
-            const newest = (await api.call("GET", `${BASE.catalog}/batches?dataSet=${chain.datasetId}&orderBy=desc:created&limit=1&properties=recordCount`)).body;
+            const newest = (
+                await api.call(
+                    "GET",
+                    `${BASE.catalog}/batches?dataSet=${chain.datasetId}&orderBy=desc:created&limit=1&properties=recordCount`,
+                )
+            ).body;
             expect(Object.keys(newest)).to.have.length(1);
             expect((await api.call("GET", `${BASE.catalog}/batches?limit=0`)).status).to.equal(400);
             expect((await api.call("GET", `${BASE.catalog}/batches/${"0".repeat(24)}`)).status).to.equal(404);
@@ -226,7 +254,10 @@ describe("emulated Catalog", () => {
                 slow.flushDataLake();
                 const landed = await batchesOf(chain.datasetId, caller);
                 expect(Object.values(landed).map((b: any) => [b.status, b.recordCount])).to.deep.equal([["success", 3]]);
-                expect(await datasetOf(chain.datasetId, caller)).to.include({ lastBatchId: Object.keys(landed)[0], lastBatchStatus: "success" });
+                expect(await datasetOf(chain.datasetId, caller)).to.include({
+                    lastBatchId: Object.keys(landed)[0],
+                    lastBatchStatus: "success",
+                });
                 // The next record opens the next batch; the control route lands it too.
                 await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation);
                 expect((await fetch(`${slow.url}/__emulator/flush`, { method: "POST" })).status).to.equal(204);

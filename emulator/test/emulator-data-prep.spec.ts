@@ -38,16 +38,35 @@ describe("emulated Data Prep", () => {
     });
 
     it("returns the full set, echoing both mapping naming styles", async () => {
-        const created = await api.call("POST", `${DP}/mappingSets`, { body: setBody(chatlioMappings("acme"), { name: "chatlio-mapping" }) });
+        const created = await api.call("POST", `${DP}/mappingSets`, {
+            body: setBody(chatlioMappings("acme"), { name: "chatlio-mapping" }),
+        });
         const res = await api.call("GET", `${DP}/mappingSets/${created.body.id}`);
         expect(res.status).to.equal(200);
-        expect(res.body).to.include({ id: created.body.id, version: 0, status: "PUBLISHED", xdmSchema: schemaId, xdmVersion: "1.0", name: "chatlio-mapping" });
+        expect(res.body).to.include({
+            id: created.body.id,
+            version: 0,
+            status: "PUBLISHED",
+            xdmSchema: schemaId,
+            xdmVersion: "1.0",
+            name: "chatlio-mapping",
+        });
         expect(res.body.schemaRef).to.deep.equal({ id: schemaId, contentType: XED_FULL });
         expect(res.body.outputSchema.schemaRef.id).to.equal(schemaId);
         const byDest = Object.fromEntries(res.body.mappings.map((m: any) => [m.destination, m]));
-        expect(byDest["_id"]).to.include({ sourceType: "EXPRESSION", source: "uuid()", sourceAttribute: "uuid()", destinationXdmPath: "_id" });
+        expect(byDest["_id"]).to.include({
+            sourceType: "EXPRESSION",
+            source: "uuid()",
+            sourceAttribute: "uuid()",
+            destinationXdmPath: "_id",
+        });
         // The tutorial's style (sourceAttribute/destinationXdmPath) comes back with the docs' names too.
-        expect(byDest["_acme.chatlio.channelId"]).to.include({ source: "channelId", sourceAttribute: "channelId", sourceType: "text/x.schema-path", identity: false });
+        expect(byDest["_acme.chatlio.channelId"]).to.include({
+            source: "channelId",
+            sourceAttribute: "channelId",
+            sourceType: "text/x.schema-path",
+            identity: false,
+        });
         for (const m of res.body.mappings) expect(m.id).to.match(/^[0-9a-f]{32}$/);
         const list = await api.call("GET", `${DP}/mappingSets/${created.body.id}/mappings`);
         expect(list.body).to.have.length(chatlioMappings("acme").length);
@@ -64,25 +83,34 @@ describe("emulated Data Prep", () => {
             ]),
         });
         expect(res.status).to.equal(200);
-        const bad = await api.call("POST", `${DP}/mappingSets`, { body: setBody([{ sourceType: "MAGIC", source: "a", destination: "_id" }]) });
+        const bad = await api.call("POST", `${DP}/mappingSets`, {
+            body: setBody([{ sourceType: "MAGIC", source: "a", destination: "_id" }]),
+        });
         expect(bad.status).to.equal(400);
     });
 
     it("refuses a destination the schema lacks, naming the path", async () => {
-        const res = await api.call("POST", `${DP}/mappingSets`, { body: setBody([{ sourceType: "ATTRIBUTE", source: "x", destination: "_acme.chatlio.nope" }]) });
+        const res = await api.call("POST", `${DP}/mappingSets`, {
+            body: setBody([{ sourceType: "ATTRIBUTE", source: "x", destination: "_acme.chatlio.nope" }]),
+        });
         expect(res.status).to.equal(400);
         expect(res.body.detail).to.contain("_acme.chatlio.nope");
     });
 
     it("refuses an expression calling an unknown function", async () => {
-        const res = await api.call("POST", `${DP}/mappingSets`, { body: setBody([{ sourceType: "EXPRESSION", source: "sha512(message)", destination: "_id" }]) });
+        const res = await api.call("POST", `${DP}/mappingSets`, {
+            body: setBody([{ sourceType: "EXPRESSION", source: "sha512(message)", destination: "_id" }]),
+        });
         expect(res.status).to.equal(400);
         expect(res.body.detail).to.contain("sha512");
     });
 
     it("requires an existing output schema", async () => {
         const res = await api.call("POST", `${DP}/mappingSets`, {
-            body: { outputSchema: { schemaRef: { id: "https://ns.adobe.com/acme/schemas/" + "9".repeat(32), contentType: XED_FULL } }, mappings: chatlioMappings("acme") },
+            body: {
+                outputSchema: { schemaRef: { id: "https://ns.adobe.com/acme/schemas/" + "9".repeat(32), contentType: XED_FULL } },
+                mappings: chatlioMappings("acme"),
+            },
         });
         expect(res.status).to.equal(400);
     });
@@ -119,7 +147,10 @@ describe("emulated Data Prep", () => {
 
     it("previews a mapping on sample data", async () => {
         const res = await api.call("POST", `${DP}/mappingSets/preview`, {
-            body: { data: { message: "  Hi  ", visitor: { UUID: "u" } }, mappingSet: setBody([{ sourceType: "EXPRESSION", source: "trim(message)", destination: "_acme.chatlio.message" }]) },
+            body: {
+                data: { message: "  Hi  ", visitor: { UUID: "u" } },
+                mappingSet: setBody([{ sourceType: "EXPRESSION", source: "trim(message)", destination: "_acme.chatlio.message" }]),
+            },
         });
         expect(res.status).to.equal(200);
         expect(res.body.data).to.deep.equal({ _acme: { chatlio: { message: "Hi" } } });

@@ -40,7 +40,11 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
     after(() => em.stop());
 
     /** A Platform call with the headers every doc example sends (aep-api.md §1.2). */
-    async function platform(method: string, path: string, options: { body?: unknown; accept?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+    async function platform(
+        method: string,
+        path: string,
+        options: { body?: unknown; accept?: string; headers?: Record<string, string> } = {},
+    ): Promise<Answer> {
         const headers: Record<string, string> = {
             Authorization: `Bearer ${token}`,
             "x-api-key": DEMO_CREDENTIALS.clientId,
@@ -50,7 +54,11 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
             ...(options.headers ?? {}),
         };
-        const res = await fetch(`${em.url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+        const res = await fetch(`${em.url}${path}`, {
+            method,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        });
         const text = await res.text();
         return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
     }
@@ -79,7 +87,10 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
                     definitions: {
                         chatlio: {
                             properties: {
-                                _acme: { type: "object", properties: { message: { type: "string", title: "Message", description: "Chat message text." } } },
+                                _acme: {
+                                    type: "object",
+                                    properties: { message: { type: "string", title: "Message", description: "Chat message text." } },
+                                },
                             },
                         },
                     },
@@ -100,7 +111,12 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
                 "meta:containerId": "tenant",
                 "meta:tenantNamespace": "_acme",
             });
-            expect(res.body["meta:registryMetadata"]).to.include.keys("repo:createdDate", "repo:lastModifiedDate", "xdm:createdClientId", "eTag");
+            expect(res.body["meta:registryMetadata"]).to.include.keys(
+                "repo:createdDate",
+                "repo:lastModifiedDate",
+                "xdm:createdClientId",
+                "eTag",
+            );
             expect(res.body.allOf[0]).to.include({ $ref: "#/definitions/chatlio", type: "object", "meta:xdmType": "object" });
             ids.fieldGroup = res.body.$id;
             ids.fieldGroupAlt = res.body["meta:altId"];
@@ -110,7 +126,11 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             const res = await platform("PATCH", `${SR}/tenant/fieldgroups/${ids.fieldGroupAlt}`, {
                 body: [
                     { op: "replace", path: "/description", value: "New text" },
-                    { op: "add", path: "/definitions/chatlio/properties/_acme/properties/channelId", value: { type: "string", title: "Channel ID" } },
+                    {
+                        op: "add",
+                        path: "/definitions/chatlio/properties/_acme/properties/channelId",
+                        value: { type: "string", title: "Channel ID" },
+                    },
                 ],
             });
             expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -129,7 +149,11 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             });
             expect(res.status, JSON.stringify(res.body)).to.equal(201);
             expect(res.body.$id).to.match(/^https:\/\/ns\.adobe\.com\/acme\/schemas\/[0-9a-f]+$/);
-            expect(res.body).to.include({ "meta:class": "https://ns.adobe.com/xdm/context/experienceevent", version: "1.0", "meta:sandboxType": "development" });
+            expect(res.body).to.include({
+                "meta:class": "https://ns.adobe.com/xdm/context/experienceevent",
+                version: "1.0",
+                "meta:sandboxType": "development",
+            });
             expect(res.body["meta:extends"]).to.include.members([
                 "https://ns.adobe.com/xdm/context/experienceevent",
                 "https://ns.adobe.com/xdm/data/time-series",
@@ -141,7 +165,7 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             ids.schemaAlt = res.body["meta:altId"];
         });
 
-        it("§2.3 create a dataset → 201 [\"@/dataSets/<24 hex>\"] with a Location header", async () => {
+        it('§2.3 create a dataset → 201 ["@/dataSets/<24 hex>"] with a Location header', async () => {
             const res = await platform("POST", `${CATALOG}/dataSets`, {
                 body: {
                     name: "Chatlio Events Dataset",
@@ -233,7 +257,8 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             expect(flow.inheritedAttributes.properties.isSourceFlow).to.equal(true);
             expect(flow.runs).to.equal(`/runs?property=flowId==${ids.flow}`);
             expect(flow.transformations).to.deep.equal([{ name: "Mapping", params: { mappingId: ids.mapping, mappingVersion: 0 } }]);
-            for (const k of ["createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient", "sandboxId"]) expect(flow, k).to.have.property(k);
+            for (const k of ["createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient", "sandboxId"])
+                expect(flow, k).to.have.property(k);
             expect(flow.options.inletUrl).to.match(/\/collection\/[0-9a-f]{64}$/);
             ids.inletUrl = flow.options.inletUrl;
             ids.etag = flow.etag;
@@ -264,7 +289,9 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
 
     describe("the documented follow-ups", () => {
         it("§2.2.2 lookups: xed+json; version=1 raw, xed-full resolved; no version → XDM-1007-400", async () => {
-            const raw = await platform("GET", `${SR}/tenant/schemas/${encodeURIComponent(ids.schema)}`, { accept: "application/vnd.adobe.xed+json; version=1" });
+            const raw = await platform("GET", `${SR}/tenant/schemas/${encodeURIComponent(ids.schema)}`, {
+                accept: "application/vnd.adobe.xed+json; version=1",
+            });
             expect(raw.status).to.equal(200);
             expect(raw.body.allOf).to.be.an("array");
             const full = await platform("GET", `${SR}/tenant/schemas/${ids.schemaAlt}`, { accept: XED_FULL });
@@ -275,13 +302,21 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
         });
 
         it("§2.2.4, §4.5 list schemas by title → {results, _page, _links: {next, global_schemas}}; a version in the list Accept → XDM-1006-400", async () => {
-            const res = await platform("GET", `${SR}/tenant/schemas?property=title==Chatlio%20Events`, { accept: "application/vnd.adobe.xed-id+json" });
+            const res = await platform("GET", `${SR}/tenant/schemas?property=title==Chatlio%20Events`, {
+                accept: "application/vnd.adobe.xed-id+json",
+            });
             expect(res.status).to.equal(200);
-            expect(res.body.results).to.deep.equal([{ $id: ids.schema, "meta:altId": ids.schemaAlt, version: "1.0", title: "Chatlio Events" }]);
+            expect(res.body.results).to.deep.equal([
+                { $id: ids.schema, "meta:altId": ids.schemaAlt, version: "1.0", title: "Chatlio Events" },
+            ]);
             expect(res.body._page).to.include({ next: null, count: 1 });
             expect(res.body._links.next).to.equal(null);
             expect(res.body._links.global_schemas.href).to.match(/\/data\/foundation\/schemaregistry\/global\/schemas$/);
-            const fgs = await platform("GET", `${SR}/tenant/fieldgroups?property=meta:intendedToExtend==https://ns.adobe.com/xdm/context/experienceevent`, { accept: "application/vnd.adobe.xed-id+json" });
+            const fgs = await platform(
+                "GET",
+                `${SR}/tenant/fieldgroups?property=meta:intendedToExtend==https://ns.adobe.com/xdm/context/experienceevent`,
+                { accept: "application/vnd.adobe.xed-id+json" },
+            );
             expect(fgs.body.results.map((r: any) => r.$id)).to.deep.equal([ids.fieldGroup]);
             const versioned = await platform("GET", `${SR}/tenant/schemas`, { accept: "application/vnd.adobe.xed-id+json; version=1" });
             expect(versioned.body.type).to.equal("http://ns.adobe.com/aep/errors/XDM-1006-400");
@@ -303,11 +338,14 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             expect(res.body[ids.dataset].files).to.equal(`@/dataSetFiles?dataSetId=${ids.dataset}`);
             const byName = await platform("GET", `${CATALOG}/dataSets?name=Chatlio%20Events%20Dataset`);
             expect(Object.keys(byName.body)).to.deep.equal([ids.dataset]);
-            const trimmed = await platform("GET", `${CATALOG}/dataSets?property=name==Chatlio%20Events%20Dataset&properties=name,schemaRef`);
+            const trimmed = await platform(
+                "GET",
+                `${CATALOG}/dataSets?property=name==Chatlio%20Events%20Dataset&properties=name,schemaRef`,
+            );
             expect(trimmed.body[ids.dataset]).to.have.all.keys("name", "schemaRef");
         });
 
-        it("§2.3 PATCH the dataset with a partial object → 200 [\"@/dataSets/<id>\"], version 1.0.1", async () => {
+        it('§2.3 PATCH the dataset with a partial object → 200 ["@/dataSets/<id>"], version 1.0.1', async () => {
             const res = await platform("PATCH", `${CATALOG}/dataSets/${ids.dataset}`, { body: { description: "Updated" } });
             expect(res.status).to.equal(200);
             expect(res.body).to.deep.equal([`@/dataSets/${ids.dataset}`]);
@@ -324,10 +362,15 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             expect(bySpec.body.items).to.have.length(1);
             const targets = await platform("GET", `${FLOW}/targetConnections?property=params.dataSetId==${ids.dataset}`);
             expect(targets.body.items.map((i: any) => i.id)).to.deep.equal([ids.target]);
-            const sources = await platform("GET", `${FLOW}/sourceConnections?property=connectionSpec.id==073127a3-26e3-496c-9d94-9f48fb93fba8`);
+            const sources = await platform(
+                "GET",
+                `${FLOW}/sourceConnections?property=connectionSpec.id==073127a3-26e3-496c-9d94-9f48fb93fba8`,
+            );
             expect(sources.body.items.map((i: any) => i.id)).to.deep.equal([ids.source]);
             expect((await platform("GET", `${FLOW}/flows?count=true`)).body).to.deep.equal({ count: 1 });
-            expect((await platform("GET", `${FLOW}/flows?count=true&limit=5`)).body.type).to.equal("https://ns.adobe.com/aep/errors/FLOW-1401-400");
+            expect((await platform("GET", `${FLOW}/flows?count=true&limit=5`)).body.type).to.equal(
+                "https://ns.adobe.com/aep/errors/FLOW-1401-400",
+            );
         });
 
         it("§2.4.5 PATCH the flow's name and description with If-Match → 200 {id, etag}, a new etag; without If-Match → 1403-400; stale → 1404-412", async () => {
@@ -335,7 +378,9 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
                 { op: "replace", path: "/name", value: "Chatlio dataflow (renamed)" },
                 { op: "replace", path: "/description", value: "Streams Chatlio events." },
             ];
-            expect((await platform("PATCH", `${FLOW}/flows/${ids.flow}`, { body: patch })).body.type).to.equal("https://ns.adobe.com/aep/errors/FLOW-1403-400");
+            expect((await platform("PATCH", `${FLOW}/flows/${ids.flow}`, { body: patch })).body.type).to.equal(
+                "https://ns.adobe.com/aep/errors/FLOW-1403-400",
+            );
             const res = await platform("PATCH", `${FLOW}/flows/${ids.flow}`, { body: patch, headers: { "If-Match": ids.etag } });
             expect(res.status, JSON.stringify(res.body)).to.equal(200);
             expect(res.body).to.have.all.keys("id", "etag");
@@ -359,9 +404,21 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             });
             expect(put.status, JSON.stringify(put.body)).to.equal(200);
             expect(put.body.version).to.equal(1);
-            expect(put.body.mappings[0]).to.include({ sourceType: "text/x.schema-path", source: "message", sourceAttribute: "message", destination: "_acme.message", destinationXdmPath: "_acme.message" });
+            expect(put.body.mappings[0]).to.include({
+                sourceType: "text/x.schema-path",
+                source: "message",
+                sourceAttribute: "message",
+                destination: "_acme.message",
+                destinationXdmPath: "_acme.message",
+            });
             const patch = await platform("PATCH", `${FLOW}/flows/${ids.flow}`, {
-                body: [{ op: "replace", path: "/transformations/0", value: { name: "Mapping", params: { mappingId: ids.mapping, mappingVersion: 1 } } }],
+                body: [
+                    {
+                        op: "replace",
+                        path: "/transformations/0",
+                        value: { name: "Mapping", params: { mappingId: ids.mapping, mappingVersion: 1 } },
+                    },
+                ],
                 headers: { "If-Match": ids.etag },
             });
             expect(patch.status, JSON.stringify(patch.body)).to.equal(200);
@@ -375,13 +432,21 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             expect(off.status).to.equal(200);
             expect(off.body).to.have.all.keys("id", "etag");
             expect((await platform("GET", `${FLOW}/flows/${ids.flow}`)).body.items[0].state).to.equal("disabled");
-            expect((await platform("POST", `${FLOW}/flows/${ids.flow}/action?op=disable`)).body.type).to.equal("https://ns.adobe.com/aep/errors/FLOW-1422-400");
+            expect((await platform("POST", `${FLOW}/flows/${ids.flow}/action?op=disable`)).body.type).to.equal(
+                "https://ns.adobe.com/aep/errors/FLOW-1422-400",
+            );
             expect((await platform("POST", `${FLOW}/flows/${ids.flow}/action?op=enable`)).status).to.equal(200);
         });
 
         it("§2.2.5 create an identity descriptor, §2.2.4 enable Profile with the union tag", async () => {
             const fg = await platform("PATCH", `${SR}/tenant/fieldgroups/${ids.fieldGroupAlt}`, {
-                body: [{ op: "add", path: "/definitions/chatlio/properties/_acme/properties/email", value: { type: "string", title: "Email" } }],
+                body: [
+                    {
+                        op: "add",
+                        path: "/definitions/chatlio/properties/_acme/properties/email",
+                        value: { type: "string", title: "Email" },
+                    },
+                ],
             });
             expect(fg.status, JSON.stringify(fg.body)).to.equal(200);
             const res = await platform("POST", `${SR}/tenant/descriptors`, {
@@ -399,7 +464,9 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             expect(res.body["@id"]).to.match(/^[0-9a-f]{40,48}$/);
             expect(res.body).to.include({ version: "1", "meta:containerId": "tenant", "xdm:sourceSchema": ids.schema });
             ids.descriptor = res.body["@id"];
-            const union = await platform("PATCH", `${SR}/tenant/schemas/${ids.schemaAlt}`, { body: [{ op: "add", path: "/meta:immutableTags", value: ["union"] }] });
+            const union = await platform("PATCH", `${SR}/tenant/schemas/${ids.schemaAlt}`, {
+                body: [{ op: "add", path: "/meta:immutableTags", value: ["union"] }],
+            });
             expect(union.status, JSON.stringify(union.body)).to.equal(200);
             expect(union.body["meta:immutableTags"]).to.deep.equal(["union"]);
             const listed = await platform("GET", `${SR}/tenant/descriptors`, { accept: "application/vnd.adobe.xdm-id+json" });
@@ -416,11 +483,22 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
 
         it("§1.2 the gateway's header errors: no token → 403010; no API key → 403000; no org → 400003", async () => {
             const call = (omit: string) => {
-                const headers: Record<string, string> = { Authorization: `Bearer ${token}`, "x-api-key": DEMO_CREDENTIALS.clientId, "x-gw-ims-org-id": ORG, "x-sandbox-name": "dev" };
+                const headers: Record<string, string> = {
+                    Authorization: `Bearer ${token}`,
+                    "x-api-key": DEMO_CREDENTIALS.clientId,
+                    "x-gw-ims-org-id": ORG,
+                    "x-sandbox-name": "dev",
+                };
                 delete headers[omit];
-                return fetch(`${em.url}${CATALOG}/dataSets`, { headers }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+                return fetch(`${em.url}${CATALOG}/dataSets`, { headers }).then(async (r) => ({
+                    status: r.status,
+                    body: (await r.json()) as any,
+                }));
             };
-            expect(await call("Authorization")).to.deep.equal({ status: 403, body: { error_code: "403010", message: "Oauth token is missing." } });
+            expect(await call("Authorization")).to.deep.equal({
+                status: 403,
+                body: { error_code: "403010", message: "Oauth token is missing." },
+            });
             expect(await call("x-api-key")).to.deep.equal({ status: 403, body: { error_code: "403000", message: "Api Key is required" } });
             expect(await call("x-gw-ims-org-id")).to.deep.equal({ status: 400, body: { error_code: "400003", message: "Missing header" } });
         });
@@ -444,7 +522,13 @@ describe("Adobe's documented requests, replayed (aep-api.md)", () => {
             expect(schemaAgain.status).to.equal(404);
             expect(schemaAgain.body.type).to.match(/XDM-101\d-404$/);
             expect((await platform("DELETE", `${SR}/tenant/fieldgroups/${ids.fieldGroupAlt}`)).status).to.equal(204);
-            expect((await platform("GET", `${SR}/tenant/fieldgroups/${ids.fieldGroupAlt}`, { accept: "application/vnd.adobe.xed+json; version=1" })).status).to.equal(404);
+            expect(
+                (
+                    await platform("GET", `${SR}/tenant/fieldgroups/${ids.fieldGroupAlt}`, {
+                        accept: "application/vnd.adobe.xed+json; version=1",
+                    })
+                ).status,
+            ).to.equal(404);
             expect((await platform("DELETE", `${PREP}/mappingSets/${ids.mapping}`)).status).to.equal(405);
             expect(em.objects("dev").map((o) => o.kind)).to.deep.equal(["mappingSet"]);
         });

@@ -69,7 +69,25 @@ describe("emulated Flow Service", () => {
             expect(res.status).to.equal(200);
             expect(res.body.items).to.have.length(1);
             const item = res.body.items[0];
-            for (const k of ["id", "createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient", "sandboxId", "sandboxName", "imsOrgId", "name", "state", "version", "etag", "connectionSpec", "data", "params"])
+            for (const k of [
+                "id",
+                "createdAt",
+                "updatedAt",
+                "createdBy",
+                "updatedBy",
+                "createdClient",
+                "updatedClient",
+                "sandboxId",
+                "sandboxName",
+                "imsOrgId",
+                "name",
+                "state",
+                "version",
+                "etag",
+                "connectionSpec",
+                "data",
+                "params",
+            ])
                 expect(item, k).to.have.property(k);
             expect(item).to.include({ sandboxName: "dev", state: "enabled", imsOrgId: "0123456789ABCDEF01234567@AdobeOrg" });
             expect(item.version).to.equal(item.etag);
@@ -84,16 +102,33 @@ describe("emulated Flow Service", () => {
         it("validates name, connectionSpec (1413-400 when unknown) and data", async () => {
             const { name: _n, ...noName } = sourceBody();
             expect((await api.call("POST", `${FS}/sourceConnections`, { body: noName })).status).to.equal(400);
-            expectFlowError(await api.call("POST", `${FS}/sourceConnections`, { body: { ...sourceBody(), connectionSpec: { id: "11111111-1111-4111-8111-111111111111", version: "1.0" } } }), "1413-400");
-            expectFlowError(await api.call("POST", `${FS}/sourceConnections`, { body: { ...sourceBody(), connectionSpec: { id: DATA_LAKE_CONNECTION_SPEC_ID, version: "1.0" } } }), "1413-400");
+            expectFlowError(
+                await api.call("POST", `${FS}/sourceConnections`, {
+                    body: { ...sourceBody(), connectionSpec: { id: "11111111-1111-4111-8111-111111111111", version: "1.0" } },
+                }),
+                "1413-400",
+            );
+            expectFlowError(
+                await api.call("POST", `${FS}/sourceConnections`, {
+                    body: { ...sourceBody(), connectionSpec: { id: DATA_LAKE_CONNECTION_SPEC_ID, version: "1.0" } },
+                }),
+                "1413-400",
+            );
             const { data: _d, ...noData } = sourceBody();
             expect((await api.call("POST", `${FS}/sourceConnections`, { body: noData })).status).to.equal(400);
-            expect((await api.call("POST", `${FS}/sourceConnections`, { body: { ...sourceBody(), data: { format: "csv" } } })).status).to.equal(400);
+            expect(
+                (await api.call("POST", `${FS}/sourceConnections`, { body: { ...sourceBody(), data: { format: "csv" } } })).status,
+            ).to.equal(400);
         });
 
         it("needs the target dataset to exist", async () => {
             const res = await api.call("POST", `${FS}/targetConnections`, {
-                body: { name: "t", connectionSpec: { id: DATA_LAKE_CONNECTION_SPEC_ID, version: "1.0" }, data: { format: "json" }, params: { dataSetId: "a".repeat(24) } },
+                body: {
+                    name: "t",
+                    connectionSpec: { id: DATA_LAKE_CONNECTION_SPEC_ID, version: "1.0" },
+                    data: { format: "json" },
+                    params: { dataSetId: "a".repeat(24) },
+                },
             });
             expect(res.status).to.equal(400);
             expect(res.body.errorMessage).to.contain("a".repeat(24));
@@ -131,7 +166,10 @@ describe("emulated Flow Service", () => {
             expect(item.options.inletUrl).to.not.equal(chain.inletUrl);
             expect(item.providerRefId).to.match(UUID);
             expect(item.inheritedAttributes.properties).to.deep.equal({ isSourceFlow: true });
-            expect(item.inheritedAttributes.sourceConnections[0]).to.deep.equal({ id: chain.sourceConnectionId, connectionSpec: { id: CHATLIO_CONNECTION_SPEC_ID, version: "1.0" } });
+            expect(item.inheritedAttributes.sourceConnections[0]).to.deep.equal({
+                id: chain.sourceConnectionId,
+                connectionSpec: { id: CHATLIO_CONNECTION_SPEC_ID, version: "1.0" },
+            });
             expect(item.inheritedAttributes.targetConnections[0].id).to.equal(chain.targetConnectionId);
             expect(item.runs).to.equal(`/runs?property=flowId==${res.body.id}`);
             expect(item.transformations).to.deep.equal([{ name: "Mapping", params: { mappingId: chain.mappingSetId, mappingVersion: 0 } }]);
@@ -140,24 +178,61 @@ describe("emulated Flow Service", () => {
 
         it("refuses state on create (1410), unknown flow specs (1413) and bad mapping references (1412)", async () => {
             expectFlowError(await api.call("POST", `${FS}/flows`, { body: flowBody({ state: "enabled" }) }), "1410-400");
-            expectFlowError(await api.call("POST", `${FS}/flows`, { body: flowBody({ flowSpec: { id: "22222222-2222-4222-8222-222222222222", version: "1.0" } }) }), "1413-400");
-            expectFlowError(await api.call("POST", `${FS}/flows`, { body: flowBody({ transformations: [{ name: "Mapping", params: { mappingId: "0".repeat(32), mappingVersion: 0 } }] }) }), "1412-400");
-            expectFlowError(await api.call("POST", `${FS}/flows`, { body: flowBody({ transformations: [{ name: "Mapping", params: { mappingId: chain.mappingSetId, mappingVersion: 7 } }] }) }), "1412-400");
-            expect((await api.call("POST", `${FS}/flows`, { body: flowBody({ sourceConnectionIds: ["33333333-3333-4333-8333-333333333333"] }) })).status).to.equal(400);
+            expectFlowError(
+                await api.call("POST", `${FS}/flows`, {
+                    body: flowBody({ flowSpec: { id: "22222222-2222-4222-8222-222222222222", version: "1.0" } }),
+                }),
+                "1413-400",
+            );
+            expectFlowError(
+                await api.call("POST", `${FS}/flows`, {
+                    body: flowBody({ transformations: [{ name: "Mapping", params: { mappingId: "0".repeat(32), mappingVersion: 0 } }] }),
+                }),
+                "1412-400",
+            );
+            expectFlowError(
+                await api.call("POST", `${FS}/flows`, {
+                    body: flowBody({
+                        transformations: [{ name: "Mapping", params: { mappingId: chain.mappingSetId, mappingVersion: 7 } }],
+                    }),
+                }),
+                "1412-400",
+            );
+            expect(
+                (
+                    await api.call("POST", `${FS}/flows`, {
+                        body: flowBody({ sourceConnectionIds: ["33333333-3333-4333-8333-333333333333"] }),
+                    })
+                ).status,
+            ).to.equal(400);
         });
 
         it("accepts mappingVersion as the string the spec shows or the number the tutorial sends", async () => {
-            const res = await api.call("POST", `${FS}/flows`, { body: flowBody({ transformations: [{ name: "Mapping", params: { mappingId: chain.mappingSetId, mappingVersion: "0" } }] }) });
+            const res = await api.call("POST", `${FS}/flows`, {
+                body: flowBody({ transformations: [{ name: "Mapping", params: { mappingId: chain.mappingSetId, mappingVersion: "0" } }] }),
+            });
             expect(res.status).to.equal(201);
         });
 
         it("refuses a mapping whose schema differs from the dataset's (1425-400)", async () => {
-            const fg = await api.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, { body: chatlioFieldGroupBody("acme", "Other fields") });
-            const other = await api.call("POST", `${BASE.schemaRegistry}/tenant/schemas`, { body: chatlioSchemaBody(fg.body.$id, "Other schema") });
-            const ms = await api.call("POST", `${BASE.dataPrep}/mappingSets`, {
-                body: { outputSchema: { schemaRef: { id: other.body.$id, contentType: XED_FULL } }, mappings: [{ sourceType: "EXPRESSION", source: "uuid()", destination: "_id" }] },
+            const fg = await api.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, {
+                body: chatlioFieldGroupBody("acme", "Other fields"),
             });
-            expectFlowError(await api.call("POST", `${FS}/flows`, { body: flowBody({ transformations: [{ name: "Mapping", params: { mappingId: ms.body.id, mappingVersion: 0 } }] }) }), "1425-400");
+            const other = await api.call("POST", `${BASE.schemaRegistry}/tenant/schemas`, {
+                body: chatlioSchemaBody(fg.body.$id, "Other schema"),
+            });
+            const ms = await api.call("POST", `${BASE.dataPrep}/mappingSets`, {
+                body: {
+                    outputSchema: { schemaRef: { id: other.body.$id, contentType: XED_FULL } },
+                    mappings: [{ sourceType: "EXPRESSION", source: "uuid()", destination: "_id" }],
+                },
+            });
+            expectFlowError(
+                await api.call("POST", `${FS}/flows`, {
+                    body: flowBody({ transformations: [{ name: "Mapping", params: { mappingId: ms.body.id, mappingVersion: 0 } }] }),
+                }),
+                "1425-400",
+            );
         });
 
         it("patches with If-Match (1403 without, 1404-412 when stale), any op case, answering {id, etag}", async () => {
@@ -165,18 +240,42 @@ describe("emulated Flow Service", () => {
             const url = `${FS}/flows/${created.body.id}`;
             const patch = [{ op: "REPLACE", path: "/name", value: "Renamed flow" }];
             expectFlowError(await api.call("PATCH", url, { body: patch }), "1403-400");
-            expectFlowError(await api.call("PATCH", url, { body: patch, headers: { "If-Match": '"00000000-0000-0200-0000-000000000000"' } }), "1404-412");
+            expectFlowError(
+                await api.call("PATCH", url, { body: patch, headers: { "If-Match": '"00000000-0000-0200-0000-000000000000"' } }),
+                "1404-412",
+            );
             const ok = await api.call("PATCH", url, { body: patch, headers: { "If-Match": created.body.etag } });
             expect(ok.status).to.equal(200);
             expect(ok.body).to.have.keys(["id", "etag"]);
             expect(ok.body.etag).to.match(ETAG).and.not.equal(created.body.etag);
-            const lower = await api.call("PATCH", url, { body: [{ op: "replace", path: "/description", value: "d" }], headers: { "If-Match": ok.body.etag } });
+            const lower = await api.call("PATCH", url, {
+                body: [{ op: "replace", path: "/description", value: "d" }],
+                headers: { "If-Match": ok.body.etag },
+            });
             expect(lower.status).to.equal(200);
             const item = (await api.call("GET", url)).body.items[0];
             expect(item).to.include({ name: "Renamed flow", description: "d", etag: lower.body.etag });
-            expectFlowError(await api.call("PATCH", url, { body: [{ op: "move", from: "/name", path: "/description" }], headers: { "If-Match": item.etag } }), "1434-400");
-            expectFlowError(await api.call("PATCH", url, { body: [{ op: "replace", path: "/nope/deeper", value: 1 }], headers: { "If-Match": item.etag } }), "1455-400");
-            expectFlowError(await api.call("PATCH", url, { body: [{ op: "replace", path: "/state", value: "disabled" }], headers: { "If-Match": item.etag } }), "1455-400");
+            expectFlowError(
+                await api.call("PATCH", url, {
+                    body: [{ op: "move", from: "/name", path: "/description" }],
+                    headers: { "If-Match": item.etag },
+                }),
+                "1434-400",
+            );
+            expectFlowError(
+                await api.call("PATCH", url, {
+                    body: [{ op: "replace", path: "/nope/deeper", value: 1 }],
+                    headers: { "If-Match": item.etag },
+                }),
+                "1455-400",
+            );
+            expectFlowError(
+                await api.call("PATCH", url, {
+                    body: [{ op: "replace", path: "/state", value: "disabled" }],
+                    headers: { "If-Match": item.etag },
+                }),
+                "1455-400",
+            );
         });
 
         it("enables and disables with ?op=enable|disable or the spec's uppercase op and subOp", async () => {
@@ -209,18 +308,34 @@ describe("emulated Flow Service", () => {
             const created = await api.call("POST", `${FS}/flows`, { body: flowBody() });
             em.editObject("flow", created.body.id, { state: "enabling" });
             let item = (await api.call("GET", `${FS}/flows/${created.body.id}`)).body.items[0];
-            expectFlowError(await api.call("PATCH", `${FS}/flows/${created.body.id}`, { headers: { "If-Match": item.etag }, body: [{ op: "replace", path: "/name", value: "x" }] }), "1416-400");
+            expectFlowError(
+                await api.call("PATCH", `${FS}/flows/${created.body.id}`, {
+                    headers: { "If-Match": item.etag },
+                    body: [{ op: "replace", path: "/name", value: "x" }],
+                }),
+                "1416-400",
+            );
             expectFlowError(await api.call("DELETE", `${FS}/flows/${created.body.id}`), "1416-400");
             em.editObject("flow", created.body.id, { state: "updating" });
             item = (await api.call("GET", `${FS}/flows/${created.body.id}`)).body.items[0];
-            expectFlowError(await api.call("PATCH", `${FS}/flows/${created.body.id}`, { headers: { "If-Match": item.etag }, body: [{ op: "replace", path: "/name", value: "x" }] }), "1421-400");
+            expectFlowError(
+                await api.call("PATCH", `${FS}/flows/${created.body.id}`, {
+                    headers: { "If-Match": item.etag },
+                    body: [{ op: "replace", path: "/name", value: "x" }],
+                }),
+                "1421-400",
+            );
         });
 
         it("holds a flow in a transitional state for a while (holdFlowState): updates, actions and deletes are refused with the state's code, then accepted", async () => {
             const created = await api.call("POST", `${FS}/flows`, { body: flowBody() });
             const id = created.body.id;
             const etag = () => api.call("GET", `${FS}/flows/${id}`).then((r) => r.body.items[0].etag);
-            const patch = async () => api.call("PATCH", `${FS}/flows/${id}`, { headers: { "If-Match": await etag() }, body: [{ op: "replace", path: "/name", value: "held" }] });
+            const patch = async () =>
+                api.call("PATCH", `${FS}/flows/${id}`, {
+                    headers: { "If-Match": await etag() },
+                    body: [{ op: "replace", path: "/name", value: "held" }],
+                });
             const cases: Array<[Parameters<Emulator["holdFlowState"]>[1], string, string, string]> = [
                 ["updating", "1421-400", "1421-400", "1421-400"],
                 ["disabling", "1420-400", "1420-400", "1420-400"],
@@ -250,7 +365,11 @@ describe("emulated Flow Service", () => {
                 let item = (await caller.call("GET", `${FS}/flows/${c.flowId}`)).body.items[0];
                 expect(item.state).to.equal("enabling");
                 expect(item.lastOperation.status.value).to.equal("inProgress");
-                const early = await fetch(c.inletUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ visitor: { UUID: "u" } }) });
+                const early = await fetch(c.inletUrl, {
+                    method: "POST",
+                    headers: { "Content-Type": "application/json" },
+                    body: JSON.stringify({ visitor: { UUID: "u" } }),
+                });
                 expect(early.status).to.equal(400);
                 expectFlowError(await caller.call("POST", `${FS}/flows/${c.flowId}/action?op=disable`), "1416-400");
                 await new Promise((r) => setTimeout(r, 170));
@@ -267,7 +386,8 @@ describe("emulated Flow Service", () => {
 
     describe("lists", () => {
         it("filters on any property path, array items and existence, ANDing repeated filters", async () => {
-            const q = (...filters: string[]) => api.call("GET", `${FS}/flows?${filters.map((f) => `property=${encodeURIComponent(f)}`).join("&")}`);
+            const q = (...filters: string[]) =>
+                api.call("GET", `${FS}/flows?${filters.map((f) => `property=${encodeURIComponent(f)}`).join("&")}`);
             const all = (await api.call("GET", `${FS}/flows`)).body.items;
             expect(all.length).to.be.above(3);
             expect((await q(`name==Chatlio dataflow`)).body.items.map((i: any) => i.id)).to.deep.equal([chain.flowId]);
@@ -277,9 +397,15 @@ describe("emulated Flow Service", () => {
             expect((await q("name!=Chatlio dataflow")).body.items).to.have.length(all.length - 1);
             expect((await q("scheduleParams")).body.items).to.have.length(0);
             expect((await q("name==Chatlio dataflow", `targetConnectionIds[]==${chain.targetConnectionId}`)).body.items).to.have.length(1);
-            const tc = await api.call("GET", `${FS}/targetConnections?property=${encodeURIComponent(`params.dataSetId==${chain.datasetId}`)}`);
+            const tc = await api.call(
+                "GET",
+                `${FS}/targetConnections?property=${encodeURIComponent(`params.dataSetId==${chain.datasetId}`)}`,
+            );
             expect(tc.body.items.map((i: any) => i.id)).to.deep.equal([chain.targetConnectionId]);
-            const sc = await api.call("GET", `${FS}/sourceConnections?property=${encodeURIComponent(`connectionSpec.id==${CHATLIO_CONNECTION_SPEC_ID}`)}`);
+            const sc = await api.call(
+                "GET",
+                `${FS}/sourceConnections?property=${encodeURIComponent(`connectionSpec.id==${CHATLIO_CONNECTION_SPEC_ID}`)}`,
+            );
             expect(sc.body.items.length).to.be.above(0);
         });
 
@@ -307,7 +433,8 @@ describe("emulated Flow Service", () => {
             after(() => own.close());
             const caller = new AepCaller(own.url, undefined, sandbox);
             const ids: string[] = [];
-            for (let i = 0; i < count; i++) ids.push((await caller.call("POST", `${FS}/sourceConnections`, { body: sourceBody() })).body.id);
+            for (let i = 0; i < count; i++)
+                ids.push((await caller.call("POST", `${FS}/sourceConnections`, { body: sourceBody() })).body.id);
             return { caller, ids };
         }
 
@@ -354,7 +481,12 @@ describe("emulated Flow Service", () => {
             }
             // Same page size and order (by name, descending) all the way.
             const ordered = (await caller.call("GET", `${FS}/sourceConnections?orderby=-name`)).body.items;
-            expect(ordered.map((i: any) => i.name)).to.deep.equal(ordered.map((i: any) => i.name).sort().reverse());
+            expect(ordered.map((i: any) => i.name)).to.deep.equal(
+                ordered
+                    .map((i: any) => i.name)
+                    .sort()
+                    .reverse(),
+            );
             expect(seen).to.deep.equal(ordered.map((i: any) => i.id));
             expect([...seen].sort()).to.deep.equal([...ids].sort());
             // Filters travel in the token too.

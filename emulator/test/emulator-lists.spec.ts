@@ -16,13 +16,28 @@ describe("list envelopes on the first, a middle and the last page", () => {
         api = new AepCaller(em.url);
         for (const t of ["Paged A", "Paged B", "Paged C"]) {
             const fg = await api.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, { body: chatlioFieldGroupBody("acme", t) });
-            const schema = await api.call("POST", `${BASE.schemaRegistry}/tenant/schemas`, { body: chatlioSchemaBody(fg.body.$id, `${t} schema`) });
-            schemaId = schema.body.$id;
-            await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: `${t} dataset`, schemaRef: { id: schemaId, contentType: XED_FULL } } });
-            await api.call("POST", `${BASE.flowService}/sourceConnections`, {
-                body: { name: `${t} source`, providerId: STREAMING_PROVIDER_ID, connectionSpec: { id: CHATLIO_CONNECTION_SPEC_ID, version: "1.0" }, data: { format: "json" } },
+            const schema = await api.call("POST", `${BASE.schemaRegistry}/tenant/schemas`, {
+                body: chatlioSchemaBody(fg.body.$id, `${t} schema`),
             });
-            await api.call("POST", `${BASE.dataPrep}/mappingSets`, { body: { name: `${t} mapping`, outputSchema: { schemaRef: { id: schemaId, contentType: XED_FULL } }, mappings: chatlioMappings("acme") } });
+            schemaId = schema.body.$id;
+            await api.call("POST", `${BASE.catalog}/dataSets`, {
+                body: { name: `${t} dataset`, schemaRef: { id: schemaId, contentType: XED_FULL } },
+            });
+            await api.call("POST", `${BASE.flowService}/sourceConnections`, {
+                body: {
+                    name: `${t} source`,
+                    providerId: STREAMING_PROVIDER_ID,
+                    connectionSpec: { id: CHATLIO_CONNECTION_SPEC_ID, version: "1.0" },
+                    data: { format: "json" },
+                },
+            });
+            await api.call("POST", `${BASE.dataPrep}/mappingSets`, {
+                body: {
+                    name: `${t} mapping`,
+                    outputSchema: { schemaRef: { id: schemaId, contentType: XED_FULL } },
+                    mappings: chatlioMappings("acme"),
+                },
+            });
         }
     });
     after(() => em.close());
@@ -55,7 +70,9 @@ describe("list envelopes on the first, a middle and the last page", () => {
             { orderby: "title", next: null, count: 1 },
         ]);
         expect(new URL(pages[1]._links.next).searchParams.get("start")).to.equal("Paged B");
-        const schemas = await api.call("GET", `${BASE.schemaRegistry}/tenant/schemas?orderby=title&limit=2`, { headers: { Accept: XED_ID_LIST } });
+        const schemas = await api.call("GET", `${BASE.schemaRegistry}/tenant/schemas?orderby=title&limit=2`, {
+            headers: { Accept: XED_ID_LIST },
+        });
         expect(schemas.body._links).to.have.all.keys("next", "global_schemas");
         expect(schemas.body._links.global_schemas.href).to.equal(`${em.url}${BASE.schemaRegistry}/global/schemas`);
         const lastSchemas = await api.call("GET", local(schemas.body._links.next), { headers: { Accept: XED_ID_LIST } });
@@ -85,9 +102,14 @@ describe("list envelopes on the first, a middle and the last page", () => {
             expect(page.body).to.have.all.keys("items", "_links", "count");
             expect(page.body.count).to.equal(1);
         }
-        for (const page of [first, middle]) expect(page.body._links.next.href).to.match(/^\/sourceConnections\?continuationToken=[A-Za-z0-9_-]+$/);
+        for (const page of [first, middle])
+            expect(page.body._links.next.href).to.match(/^\/sourceConnections\?continuationToken=[A-Za-z0-9_-]+$/);
         expect(last.body._links).to.deep.equal({});
-        expect([first, middle, last].map((p) => p.body.items[0].name)).to.deep.equal(["Paged A source", "Paged B source", "Paged C source"]);
+        expect([first, middle, last].map((p) => p.body.items[0].name)).to.deep.equal([
+            "Paged A source",
+            "Paged B source",
+            "Paged C source",
+        ]);
     });
 
     it("Data Prep: {data, _page: {count, limit}, _links}; _links.next.href is the next page's URI while sets follow; the last page has _links: {}", async () => {
@@ -126,7 +148,10 @@ describe("list envelopes on the first, a middle and the last page", () => {
         expect(all.body._page).to.deep.equal({ limit: 50, count: 3 });
         expect(all.body._links).to.deep.equal({ page: { href: `${em.url}${BASE.sandbox}/sandboxes?offset=0&limit=50`, templated: false } });
         const available = await api.call("GET", `${BASE.sandbox}/?limit=2&offset=0`);
-        expect(available.body._links.next).to.deep.equal({ href: `${em.url}${BASE.sandbox}/?limit={limit}&offset={offset}`, templated: true });
+        expect(available.body._links.next).to.deep.equal({
+            href: `${em.url}${BASE.sandbox}/?limit={limit}&offset={offset}`,
+            templated: true,
+        });
         // "The limit and offset query parameters have to be specified together" (Sandbox API guide).
         expect((await api.call("GET", `${BASE.sandbox}/sandboxes?limit=1`)).status).to.equal(400);
         expect((await api.call("GET", `${BASE.sandbox}/sandboxes?offset=1`)).status).to.equal(400);

@@ -29,7 +29,9 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
         ...extra,
     });
     const enableProfile = (schemaId: string) =>
-        api.call("PATCH", `${SR}/tenant/schemas/${enc(schemaId)}`, { body: [{ op: "add", path: "/meta:immutableTags", value: ["union"] }] });
+        api.call("PATCH", `${SR}/tenant/schemas/${enc(schemaId)}`, {
+            body: [{ op: "add", path: "/meta:immutableTags", value: ["union"] }],
+        });
     const chain = () => buildChatlioChain(api, { suffix: ` p${++n}` });
 
     before(async () => {
@@ -54,7 +56,9 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
         expect(wrong.status).to.equal(400);
         expect(wrong.body.type).to.match(/XDM-1009-400$/);
 
-        const byType = await api.call("GET", `${SR}/tenant/descriptors?property=${enc(`xdm:sourceSchema==${schemaId}`)}`, { headers: { Accept: "application/vnd.adobe.xdm-id+json" } });
+        const byType = await api.call("GET", `${SR}/tenant/descriptors?property=${enc(`xdm:sourceSchema==${schemaId}`)}`, {
+            headers: { Accept: "application/vnd.adobe.xdm-id+json" },
+        });
         expect(byType.body).to.deep.equal({ "xdm:descriptorIdentity": [id] });
         const full = await api.call("GET", `${SR}/tenant/descriptors`, { headers: { Accept: XDM } });
         expect(full.body["xdm:descriptorIdentity"].map((d: any) => d["@id"])).to.include(id);
@@ -75,10 +79,14 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
 
     it("refuses a descriptor on a field the schema lacks, or with the properties segments in its path", async () => {
         const { schemaId } = await chain();
-        const missing = await api.call("POST", `${SR}/tenant/descriptors`, { body: identity(schemaId, { "xdm:sourceProperty": "/_acme/chatlio/phone" }) });
+        const missing = await api.call("POST", `${SR}/tenant/descriptors`, {
+            body: identity(schemaId, { "xdm:sourceProperty": "/_acme/chatlio/phone" }),
+        });
         expect(missing.status).to.equal(400);
         expect(missing.body.detail).to.contain("/_acme/chatlio/phone");
-        const segments = await api.call("POST", `${SR}/tenant/descriptors`, { body: identity(schemaId, { "xdm:sourceProperty": "/properties/_acme/properties/chatlio/properties/email" }) });
+        const segments = await api.call("POST", `${SR}/tenant/descriptors`, {
+            body: identity(schemaId, { "xdm:sourceProperty": "/properties/_acme/properties/chatlio/properties/email" }),
+        });
         expect(segments.status).to.equal(400);
         const noNamespace = await api.call("POST", `${SR}/tenant/descriptors`, { body: identity(schemaId, { "xdm:namespace": "" }) });
         expect(noNamespace.status).to.equal(400);
@@ -89,10 +97,14 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
         const on = await enableProfile(schemaId);
         expect(on.status, JSON.stringify(on.body)).to.equal(200);
         expect(on.body["meta:immutableTags"]).to.deep.equal(["union"]);
-        const off = await api.call("PATCH", `${SR}/tenant/schemas/${enc(schemaId)}`, { body: [{ op: "remove", path: "/meta:immutableTags" }] });
+        const off = await api.call("PATCH", `${SR}/tenant/schemas/${enc(schemaId)}`, {
+            body: [{ op: "remove", path: "/meta:immutableTags" }],
+        });
         expect(off.status).to.equal(400);
         expect(off.body.detail).to.match(/"union".*never removed/);
-        const emptied = await api.call("PATCH", `${SR}/tenant/schemas/${enc(schemaId)}`, { body: [{ op: "replace", path: "/meta:immutableTags", value: [] }] });
+        const emptied = await api.call("PATCH", `${SR}/tenant/schemas/${enc(schemaId)}`, {
+            body: [{ op: "replace", path: "/meta:immutableTags", value: [] }],
+        });
         expect(emptied.status).to.equal(400);
         // A PUT that leaves the key out keeps the tag.
         const current = await api.call("GET", `${SR}/tenant/schemas/${enc(schemaId)}`, { headers: { Accept: XED_LOOKUP } });
@@ -114,9 +126,22 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
     });
 
     it("names each destructive change: removed, type changed, made required, enum narrowed; additions are none", () => {
-        const before = { a: { type: "string" }, b: { type: "string" }, o: { type: "object", properties: { x: { type: "string", enum: ["p", "q"] } } } };
-        const after = { a: { type: "integer" }, o: { type: "object", required: ["x"], properties: { x: { type: "string", enum: ["p"] }, y: { type: "string" } } }, c: { type: "string" } };
-        expect(destructiveChanges(before, after).map((c) => `${c.kind} ${c.path}`)).to.deep.equal(["type a", "removed b", "required o.x", "enum o.x"]);
+        const before = {
+            a: { type: "string" },
+            b: { type: "string" },
+            o: { type: "object", properties: { x: { type: "string", enum: ["p", "q"] } } },
+        };
+        const after = {
+            a: { type: "integer" },
+            o: { type: "object", required: ["x"], properties: { x: { type: "string", enum: ["p"] }, y: { type: "string" } } },
+            c: { type: "string" },
+        };
+        expect(destructiveChanges(before, after).map((c) => `${c.kind} ${c.path}`)).to.deep.equal([
+            "type a",
+            "removed b",
+            "required o.x",
+            "enum o.x",
+        ]);
         expect(destructiveChanges(before, { ...before, c: { type: "string" } })).to.deep.equal([]);
     });
 
@@ -133,14 +158,20 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
         // No data yet: a type change passes.
         const early = await api.call("PUT", fgPath, { body: body(() => undefined) });
         expect(early.status, JSON.stringify(early.body)).to.equal(200);
-        const post = await fetch(`${c.inletUrl}?x-adobe-flow-id=${c.flowId}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(CHATLIO_PAYLOADS.newConversation) });
+        const post = await fetch(`${c.inletUrl}?x-adobe-flow-id=${c.flowId}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(CHATLIO_PAYLOADS.newConversation),
+        });
         expect(post.status).to.equal(200);
         expect(em.records(c.datasetId)).to.have.length(1);
 
         const removed = await api.call("PUT", fgPath, { body: body((ch) => delete ch.properties.slackChannelId) });
         expect(removed.status).to.equal(400);
         expect(removed.body.type).to.match(/XDM-1004-400$/);
-        expect(removed.body.detail).to.contain(`dataset ${c.datasetId} has ingested 1 record(s)`).and.contain(`field "_acme.chatlio.slackChannelId" is removed`);
+        expect(removed.body.detail)
+            .to.contain(`dataset ${c.datasetId} has ingested 1 record(s)`)
+            .and.contain(`field "_acme.chatlio.slackChannelId" is removed`);
         const required = await api.call("PUT", fgPath, { body: body((ch) => (ch.required = ["email"])) });
         expect(required.status).to.equal(400);
         expect(required.body.detail).to.contain(`"_acme.chatlio.email" is made required`);
@@ -149,14 +180,18 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
         expect(added.status, JSON.stringify(added.body)).to.equal(200);
         // Removing the field group from the schema removes its fields: refused too.
         const schema = await api.call("GET", `${SR}/tenant/schemas/${enc(c.schemaId)}`, { headers: { Accept: XED_LOOKUP } });
-        const dropped = await api.call("PUT", `${SR}/tenant/schemas/${enc(c.schemaId)}`, { body: { ...schema.body, allOf: schema.body.allOf.slice(0, 1) } });
+        const dropped = await api.call("PUT", `${SR}/tenant/schemas/${enc(c.schemaId)}`, {
+            body: { ...schema.body, allOf: schema.body.allOf.slice(0, 1) },
+        });
         expect(dropped.status).to.equal(400);
         expect(dropped.body.detail).to.contain("_acme");
     });
 
     it("refuses destructive changes once the dataset is Profile-enabled, even without data", async () => {
         const c = await chain();
-        const tag = await api.call("PATCH", `${BASE.catalog}/dataSets/${c.datasetId}`, { body: { tags: { unifiedProfile: ["enabled:true"], unifiedIdentity: ["enabled:true"] } } });
+        const tag = await api.call("PATCH", `${BASE.catalog}/dataSets/${c.datasetId}`, {
+            body: { tags: { unifiedProfile: ["enabled:true"], unifiedIdentity: ["enabled:true"] } },
+        });
         expect(tag.status).to.equal(200);
         const b: any = chatlioFieldGroupBody("acme", `Chatlio Event Details p${n}`);
         b.definitions.chatlio.properties._acme.properties.chatlio.properties.messageCount = { type: "string" };
@@ -171,7 +206,12 @@ describe("emulated Profile: descriptors, the union tag and schema evolution", ()
     it("deletes a schema's descriptors with it", async () => {
         const fg = await api.call("POST", `${SR}/tenant/fieldgroups`, { body: chatlioFieldGroupBody("acme", `Lonely fields ${++n}`) });
         const schema = await api.call("POST", `${SR}/tenant/schemas`, {
-            body: { type: "object", title: `Lonely ${n}`, description: "x", allOf: [{ $ref: "https://ns.adobe.com/xdm/context/experienceevent" }, { $ref: fg.body.$id }] },
+            body: {
+                type: "object",
+                title: `Lonely ${n}`,
+                description: "x",
+                allOf: [{ $ref: "https://ns.adobe.com/xdm/context/experienceevent" }, { $ref: fg.body.$id }],
+            },
         });
         const d = await api.call("POST", `${SR}/tenant/descriptors`, { body: identity(schema.body.$id) });
         expect(em.objects().some((o) => o.kind === "descriptor" && o.id === d.body["@id"])).to.equal(true);

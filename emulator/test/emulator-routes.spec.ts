@@ -26,14 +26,25 @@ describe("emulator routes", () => {
 
     it("lists routes by family: IMS, the inlet and the five Platform families, each with served routes", () => {
         const families = routeTable().map((f) => f.family);
-        expect(families).to.deep.equal(["IMS", "Streaming ingestion (DCS inlet)", "Schema Registry", "Catalog", "Flow Service", "Data Prep", "Sandbox", "Sandbox tooling"]);
+        expect(families).to.deep.equal([
+            "IMS",
+            "Streaming ingestion (DCS inlet)",
+            "Schema Registry",
+            "Catalog",
+            "Flow Service",
+            "Data Prep",
+            "Sandbox",
+            "Sandbox tooling",
+        ]);
         for (const f of routeTable().filter((f) => f.family !== "Sandbox tooling")) {
             expect(f.routes.filter((r) => !r.notServed).length, f.family).to.be.above(0);
         }
     });
 
     it("answers 501 with a JSON message naming the family and the spec for every described route it does not serve", async () => {
-        const gaps = routeTable().flatMap((f) => f.routes.filter((r) => r.notServed).map((r) => ({ ...r, family: f.family, base: f.base })));
+        const gaps = routeTable().flatMap((f) =>
+            f.routes.filter((r) => r.notServed).map((r) => ({ ...r, family: f.family, base: f.base })),
+        );
         expect(gaps.length).to.be.above(40);
         for (const gap of gaps) {
             const path = concrete(gap.base, gap.path);
@@ -41,7 +52,11 @@ describe("emulator routes", () => {
             const what = `${gap.method} ${path}`;
             expect(res.status, `${what}: ${JSON.stringify(res.body)}`).to.equal(501);
             expect(res.headers.get("content-type"), what).to.equal("application/json");
-            expect(res.body, what).to.include({ type: "urn:aep-emulator:not-served", status: 501, title: "Not served by the AEP emulator" });
+            expect(res.body, what).to.include({
+                type: "urn:aep-emulator:not-served",
+                status: 501,
+                title: "Not served by the AEP emulator",
+            });
             expect(res.body.detail, what).to.contain(`Adobe's ${gap.family} API (${gap.notServed})`).and.contain("does not serve");
         }
     });
@@ -50,14 +65,23 @@ describe("emulator routes", () => {
         for (const f of routeTable()) {
             for (const r of f.routes.filter((r) => !r.notServed)) {
                 const path = concrete(f.base, r.path);
-                const res = await api.call(r.method, path, { body: bodyFor(r.method), headers: { Accept: "application/vnd.adobe.xed-id+json" } });
+                const res = await api.call(r.method, path, {
+                    body: bodyFor(r.method),
+                    headers: { Accept: "application/vnd.adobe.xed-id+json" },
+                });
                 expect(res.status, `${r.method} ${path}: ${JSON.stringify(res.body)}`).to.not.equal(501);
             }
         }
     });
 
     it("answers 501 for a path no reference describes, inside a family or outside them all", async () => {
-        for (const path of [`${BASE.flowService}/nothing/here`, `${BASE.schemaRegistry}/tenant/nothing`, `${BASE.catalog}/dataSetz`, "/data/core/ups/access/entities", "/data/foundation/query/queries"]) {
+        for (const path of [
+            `${BASE.flowService}/nothing/here`,
+            `${BASE.schemaRegistry}/tenant/nothing`,
+            `${BASE.catalog}/dataSetz`,
+            "/data/core/ups/access/entities",
+            "/data/foundation/query/queries",
+        ]) {
             const res = await api.call("GET", path);
             expect(res.status, `${path}: ${JSON.stringify(res.body)}`).to.equal(501);
             expect(res.body.type, path).to.equal("urn:aep-emulator:not-served");

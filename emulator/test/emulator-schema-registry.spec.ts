@@ -82,9 +82,18 @@ describe("emulated Schema Registry", () => {
 
         it("needs a version in the lookup Accept (XDM-1007-400) and knows only major version 1 (406)", async () => {
             const fg = await createFieldGroup();
-            expectXdmError(await api.call("GET", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, { headers: { Accept: "application/vnd.adobe.xed+json" } }), "XDM-1007-400");
+            expectXdmError(
+                await api.call("GET", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, { headers: { Accept: "application/vnd.adobe.xed+json" } }),
+                "XDM-1007-400",
+            );
             expectXdmError(await api.call("GET", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`), "XDM-1007-400");
-            expect((await api.call("GET", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, { headers: { Accept: "application/vnd.adobe.xed+json; version=2" } })).status).to.equal(406);
+            expect(
+                (
+                    await api.call("GET", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, {
+                        headers: { Accept: "application/vnd.adobe.xed+json; version=2" },
+                    })
+                ).status,
+            ).to.equal(406);
         });
 
         it("requires type, title and meta:intendedToExtend", async () => {
@@ -98,13 +107,27 @@ describe("emulated Schema Registry", () => {
         });
 
         it("keeps custom fields under the tenant namespace (XDM-1020-400)", async () => {
-            const outside = { title: title("Outside"), type: "object", "meta:intendedToExtend": [], definitions: { d: { properties: { message: { type: "string" } } } }, allOf: [{ $ref: "#/definitions/d" }] };
+            const outside = {
+                title: title("Outside"),
+                type: "object",
+                "meta:intendedToExtend": [],
+                definitions: { d: { properties: { message: { type: "string" } } } },
+                allOf: [{ $ref: "#/definitions/d" }],
+            };
             const res = await api.call("POST", `${SR}/tenant/fieldgroups`, { body: outside });
             expectXdmError(res, "XDM-1020-400");
             expect(res.body.detail).to.contain("_acme");
-            const badName = { ...outside, title: title("Bad name"), definitions: { d: { properties: { _acme: { type: "object", properties: { _hidden: { type: "string" } } } } } } };
+            const badName = {
+                ...outside,
+                title: title("Bad name"),
+                definitions: { d: { properties: { _acme: { type: "object", properties: { _hidden: { type: "string" } } } } } },
+            };
             expectXdmError(await api.call("POST", `${SR}/tenant/fieldgroups`, { body: badName }), "XDM-1020-400");
-            const noType = { ...outside, title: title("No type"), definitions: { d: { properties: { _acme: { type: "object", properties: { x: { title: "x" } } } } } } };
+            const noType = {
+                ...outside,
+                title: title("No type"),
+                definitions: { d: { properties: { _acme: { type: "object", properties: { x: { title: "x" } } } } } },
+            };
             expect((await api.call("POST", `${SR}/tenant/fieldgroups`, { body: noType })).status).to.equal(400);
         });
 
@@ -148,14 +171,18 @@ describe("emulated Schema Registry", () => {
             expect(props).to.include.keys(["agentName", "agentMail"]).and.not.include.keys(["agentEmail"]);
             expect(props.agentName["meta:xdmType"]).to.equal("string");
             expect(res.body["meta:intendedToExtend"]).to.have.length(2);
-            const failedTest = await api.call("PATCH", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, { body: [{ op: "test", path: "/title", value: "other" }] });
+            const failedTest = await api.call("PATCH", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, {
+                body: [{ op: "test", path: "/title", value: "other" }],
+            });
             expect(failedTest.status).to.equal(400);
         });
 
         it("deletes with 204, then answers 404 to lookups and deletes", async () => {
             const fg = await createFieldGroup();
             expect((await api.call("DELETE", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`)).status).to.equal(204);
-            expect((await api.call("GET", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, { headers: { Accept: XED_LOOKUP } })).status).to.equal(404);
+            expect((await api.call("GET", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`, { headers: { Accept: XED_LOOKUP } })).status).to.equal(
+                404,
+            );
             expect((await api.call("DELETE", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`)).status).to.equal(404);
         });
     });
@@ -173,33 +200,54 @@ describe("emulated Schema Registry", () => {
         });
 
         it("refuses a version in the list Accept (XDM-1006-400)", async () => {
-            expectXdmError(await api.call("GET", `${SR}/tenant/schemas`, { headers: { Accept: "application/vnd.adobe.xed-id+json; version=1" } }), "XDM-1006-400");
+            expectXdmError(
+                await api.call("GET", `${SR}/tenant/schemas`, { headers: { Accept: "application/vnd.adobe.xed-id+json; version=1" } }),
+                "XDM-1006-400",
+            );
         });
 
         it("filters with property=title==X and pages with orderby, limit and start", async () => {
             const a = await createFieldGroup("Paging A");
             await createFieldGroup("Paging B");
             await createFieldGroup("Paging C");
-            const one = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title==Paging A")}`, { headers: { Accept: XED_ID_LIST } });
+            const one = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title==Paging A")}`, {
+                headers: { Accept: XED_ID_LIST },
+            });
             expect(one.body.results.map((r: any) => r.$id)).to.deep.equal([a.$id]);
             const comma = await createFieldGroup("Chats, transcripts");
-            const withComma = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title==Chats, transcripts")}`, { headers: { Accept: XED_ID_LIST } });
+            const withComma = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title==Chats, transcripts")}`, {
+                headers: { Accept: XED_ID_LIST },
+            });
             expect(withComma.body.results.map((r: any) => r.$id)).to.deep.equal([comma.$id]);
-            const two = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title>=Paging,title<=Paging B")}`, { headers: { Accept: XED_ID_LIST } });
+            const two = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc("title>=Paging,title<=Paging B")}`, {
+                headers: { Accept: XED_ID_LIST },
+            });
             expect(two.body.results.map((r: any) => r.title)).to.deep.equal(["Paging A", "Paging B"]);
-            const page1 = await api.call("GET", `${SR}/tenant/fieldgroups?orderby=title&limit=2&property=${enc("title>=Paging")}&property=${enc("title<=Paging Z")}`, { headers: { Accept: XED_ID_LIST } });
+            const page1 = await api.call(
+                "GET",
+                `${SR}/tenant/fieldgroups?orderby=title&limit=2&property=${enc("title>=Paging")}&property=${enc("title<=Paging Z")}`,
+                { headers: { Accept: XED_ID_LIST } },
+            );
             expect(page1.body.results.map((r: any) => r.title)).to.deep.equal(["Paging A", "Paging B"]);
             expect(page1.body._page.next).to.equal("Paging B");
             expect(page1.body._links.next).to.be.a("string");
-            const page2 = await api.call("GET", `${SR}/tenant/fieldgroups?orderby=title&limit=2&start=${enc("Paging B")}&property=${enc("title>=Paging")}&property=${enc("title<=Paging Z")}`, { headers: { Accept: XED_ID_LIST } });
+            const page2 = await api.call(
+                "GET",
+                `${SR}/tenant/fieldgroups?orderby=title&limit=2&start=${enc("Paging B")}&property=${enc("title>=Paging")}&property=${enc("title<=Paging Z")}`,
+                { headers: { Accept: XED_ID_LIST } },
+            );
             expect(page2.body.results.map((r: any) => r.title)).to.deep.equal(["Paging C"]);
             expect(page2.body._page.next).to.equal(null);
-            const byClass = await api.call("GET", `${SR}/tenant/fieldgroups?property=${enc(`meta:intendedToExtend==${EXPERIENCE_EVENT}`)}`, { headers: { Accept: XED_ID_LIST } });
+            const byClass = await api.call(
+                "GET",
+                `${SR}/tenant/fieldgroups?property=${enc(`meta:intendedToExtend==${EXPERIENCE_EVENT}`)}`,
+                { headers: { Accept: XED_ID_LIST } },
+            );
             expect(byClass.body.results.length).to.be.at.least(3);
         });
     });
 
-    describe("paging needs orderby (the spec's limit and start: \"cannot be used without an orderby parameter\")", () => {
+    describe('paging needs orderby (the spec\'s limit and start: "cannot be used without an orderby parameter")', () => {
         const lists = ["/tenant/fieldgroups", "/tenant/mixins", "/tenant/schemas", "/global/fieldgroups", "/global/schemas"];
 
         it("refuses limit, start or both without orderby on every registry list", async () => {
@@ -211,25 +259,37 @@ describe("emulated Schema Registry", () => {
                     expect(res.body.detail, `${list}?${query}`).to.contain("orderby");
                 }
             }
-            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?limit=1`, { headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" } });
+            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?limit=1`, {
+                headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" },
+            });
             expectXdmError(descriptors, "XDM-1000-400");
         });
 
         it("accepts them with orderby, and a list without any of them", async () => {
             for (const list of lists) {
-                for (const query of ["", "orderby=title", "orderby=title&limit=1", "orderby=-title&start=zzz", "orderby=title&start=A&limit=2"]) {
+                for (const query of [
+                    "",
+                    "orderby=title",
+                    "orderby=title&limit=1",
+                    "orderby=-title&start=zzz",
+                    "orderby=title&start=A&limit=2",
+                ]) {
                     const res = await api.call("GET", `${SR}${list}?${query}`, { headers: { Accept: XED_ID_LIST } });
                     expect(res.status, `${list}?${query} ${JSON.stringify(res.body)}`).to.equal(200);
                 }
             }
-            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?orderby=@id&limit=1`, { headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" } });
+            const descriptors = await api.call("GET", `${SR}/tenant/descriptors?orderby=@id&limit=1`, {
+                headers: { Accept: "application/vnd.adobe.xdm-v2-id+json" },
+            });
             expect(descriptors.status).to.equal(200);
         });
 
         it("links the next page with the filters, the order and the limit, and start", async () => {
             for (const t of ["Linked A", "Linked B", "Linked C"]) await createFieldGroup(t);
             const filter = `property=${enc("title>=Linked")}&property=${enc("title<=Linked Z")}`;
-            const first = await api.call("GET", `${SR}/tenant/fieldgroups?orderby=-title&limit=2&${filter}`, { headers: { Accept: XED_ID_LIST } });
+            const first = await api.call("GET", `${SR}/tenant/fieldgroups?orderby=-title&limit=2&${filter}`, {
+                headers: { Accept: XED_ID_LIST },
+            });
             expect(first.body.results.map((r: any) => r.title)).to.deep.equal(["Linked C", "Linked B"]);
             const next = new URL(first.body._links.next);
             expect(Object.fromEntries(next.searchParams)).to.include({ orderby: "-title", start: "Linked B", limit: "2" });
@@ -246,7 +306,13 @@ describe("emulated Schema Registry", () => {
             const fg = await createFieldGroup();
             const schema = await createSchema(fg.$id, "Chatlio Events");
             expect(schema.$id).to.match(/^https:\/\/ns\.adobe\.com\/acme\/schemas\/[0-9a-f]{32}$/);
-            expect(schema).to.include({ "meta:resourceType": "schemas", version: "1.0", "meta:class": EXPERIENCE_EVENT, "meta:sandboxType": "development", "meta:containerId": "tenant" });
+            expect(schema).to.include({
+                "meta:resourceType": "schemas",
+                version: "1.0",
+                "meta:class": EXPERIENCE_EVENT,
+                "meta:sandboxType": "development",
+                "meta:containerId": "tenant",
+            });
             expect(schema["meta:sandboxId"]).to.be.a("string");
             expect(schema["meta:extends"]).to.include.members([EXPERIENCE_EVENT, fg.$id]);
             expect(schema.allOf.map((a: any) => a.$ref)).to.deep.equal([EXPERIENCE_EVENT, fg.$id]);
@@ -258,9 +324,15 @@ describe("emulated Schema Registry", () => {
             expect((await api.call("POST", `${SR}/tenant/schemas`, { body: noDescription })).status).to.equal(400);
             const noClass = { ...chatlioSchemaBody(fg.$id, title("S")), allOf: [{ $ref: fg.$id }] };
             expect((await api.call("POST", `${SR}/tenant/schemas`, { body: noClass })).body.detail).to.contain("exactly one class");
-            const unknownClass = { ...chatlioSchemaBody(fg.$id, title("S")), allOf: [{ $ref: "https://ns.adobe.com/xdm/context/profile" }] };
+            const unknownClass = {
+                ...chatlioSchemaBody(fg.$id, title("S")),
+                allOf: [{ $ref: "https://ns.adobe.com/xdm/context/profile" }],
+            };
             expect((await api.call("POST", `${SR}/tenant/schemas`, { body: unknownClass })).status).to.equal(400);
-            const unknownGroup = { ...chatlioSchemaBody(fg.$id, title("S")), allOf: [{ $ref: EXPERIENCE_EVENT }, { $ref: "https://ns.adobe.com/acme/mixins/" + "0".repeat(32) }] };
+            const unknownGroup = {
+                ...chatlioSchemaBody(fg.$id, title("S")),
+                allOf: [{ $ref: EXPERIENCE_EVENT }, { $ref: "https://ns.adobe.com/acme/mixins/" + "0".repeat(32) }],
+            };
             const res = await api.call("POST", `${SR}/tenant/schemas`, { body: unknownGroup });
             expect(res.status).to.equal(400);
             expect(res.body.detail).to.contain("0".repeat(32));
@@ -274,7 +346,16 @@ describe("emulated Schema Registry", () => {
                     title: title("Extra"),
                     type: "object",
                     "meta:intendedToExtend": [EXPERIENCE_EVENT],
-                    definitions: { extra: { properties: { _acme: { type: "object", properties: { extra: { type: "object", properties: { rating: { type: "integer" } } } } } } } },
+                    definitions: {
+                        extra: {
+                            properties: {
+                                _acme: {
+                                    type: "object",
+                                    properties: { extra: { type: "object", properties: { rating: { type: "integer" } } } },
+                                },
+                            },
+                        },
+                    },
                     allOf: [{ $ref: "#/definitions/extra" }],
                 },
             });
@@ -297,7 +378,9 @@ describe("emulated Schema Registry", () => {
         it("deletes a field group a schema uses and a schema a dataset uses: Adobe documents no refusal, so none is invented", async () => {
             const fg = await createFieldGroup();
             const schema = await createSchema(fg.$id);
-            const ds = await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: title("ds"), schemaRef: { id: schema.$id, contentType: XED_FULL } } });
+            const ds = await api.call("POST", `${BASE.catalog}/dataSets`, {
+                body: { name: title("ds"), schemaRef: { id: schema.$id, contentType: XED_FULL } },
+            });
             expect(ds.status).to.equal(201);
             expect((await api.call("DELETE", `${SR}/tenant/fieldgroups/${enc(fg.$id)}`)).status).to.equal(204);
             expect((await api.call("DELETE", `${SR}/tenant/schemas/${enc(schema.$id)}`)).status).to.equal(204);
@@ -306,7 +389,9 @@ describe("emulated Schema Registry", () => {
         });
 
         it("answers 404 (XDM-1012-404) for an unknown schema", async () => {
-            const res = await api.call("GET", `${SR}/tenant/schemas/${enc("https://ns.adobe.com/acme/schemas/" + "1".repeat(32))}`, { headers: { Accept: XED_LOOKUP } });
+            const res = await api.call("GET", `${SR}/tenant/schemas/${enc("https://ns.adobe.com/acme/schemas/" + "1".repeat(32))}`, {
+                headers: { Accept: XED_LOOKUP },
+            });
             expectXdmError(res, "XDM-1012-404");
         });
     });
@@ -335,7 +420,10 @@ describe("emulated Schema Registry", () => {
                 expect(res.status, JSON.stringify(res.body)).to.equal(200);
                 expect(res.body).to.deep.equal({ results: [], _page: { orderby: "title", next: null, count: 0 }, _links: { next: null } });
             }
-            expectXdmError(await api.call("GET", `${SR}/tenant/classes`, { headers: { Accept: "application/vnd.adobe.xed-id+json; version=1" } }), "XDM-1006-400");
+            expectXdmError(
+                await api.call("GET", `${SR}/tenant/classes`, { headers: { Accept: "application/vnd.adobe.xed-id+json; version=1" } }),
+                "XDM-1006-400",
+            );
             expectXdmError(await api.call("GET", `${SR}/tenant/classes`), "XDM-1006-400");
             expectXdmError(await api.call("GET", `${SR}/tenant/classes?limit=5`, { headers: { Accept: XED_ID_LIST } }), "XDM-1000-400");
             const lookup = await api.call("GET", `${SR}/tenant/classes/${enc(EXPERIENCE_EVENT)}`, { headers: { Accept: XED_LOOKUP } });
@@ -346,12 +434,22 @@ describe("emulated Schema Registry", () => {
         it("lists the global classes the emulator knows: summaries with xed-id+json, whole classes with xed+json, paged with orderby", async () => {
             const ids = await api.call("GET", `${SR}/global/classes`, { headers: { Accept: XED_ID_LIST } });
             expect(ids.status).to.equal(200);
-            expect(ids.body.results).to.deep.equal([{ $id: EXPERIENCE_EVENT, "meta:altId": "_xdm.context.experienceevent", version: "1.0", title: "XDM ExperienceEvent" }]);
+            expect(ids.body.results).to.deep.equal([
+                { $id: EXPERIENCE_EVENT, "meta:altId": "_xdm.context.experienceevent", version: "1.0", title: "XDM ExperienceEvent" },
+            ]);
             expect(ids.body._page).to.deep.equal({ orderby: "title", next: null, count: 1 });
-            const full = await api.call("GET", `${SR}/global/classes?orderby=title&limit=1`, { headers: { Accept: "application/vnd.adobe.xed+json" } });
-            expect(full.body.results[0]).to.include({ $id: EXPERIENCE_EVENT, "meta:resourceType": "classes", "meta:containerId": "global" });
+            const full = await api.call("GET", `${SR}/global/classes?orderby=title&limit=1`, {
+                headers: { Accept: "application/vnd.adobe.xed+json" },
+            });
+            expect(full.body.results[0]).to.include({
+                $id: EXPERIENCE_EVENT,
+                "meta:resourceType": "classes",
+                "meta:containerId": "global",
+            });
             expect(full.body.results[0].definitions).to.be.an("object");
-            const after = await api.call("GET", `${SR}/global/classes?orderby=title&start=${enc("XDM ExperienceEvent")}`, { headers: { Accept: XED_ID_LIST } });
+            const after = await api.call("GET", `${SR}/global/classes?orderby=title&start=${enc("XDM ExperienceEvent")}`, {
+                headers: { Accept: XED_ID_LIST },
+            });
             expect(after.body.results).to.deep.equal([]);
         });
 
@@ -362,7 +460,9 @@ describe("emulated Schema Registry", () => {
                 expect(res.body.results, path).to.deep.equal([]);
                 expect(res.body._page, path).to.deep.equal({ orderby: "title", next: null, count: 0 });
             }
-            const fg = await api.call("GET", `${SR}/global/fieldgroups/${enc("https://ns.adobe.com/xdm/context/identitymap")}`, { headers: { Accept: XED_LOOKUP } });
+            const fg = await api.call("GET", `${SR}/global/fieldgroups/${enc("https://ns.adobe.com/xdm/context/identitymap")}`, {
+                headers: { Accept: XED_LOOKUP },
+            });
             expectXdmError(fg, "XDM-1011-404");
             expect(fg.body.detail).to.contain("global container holds only");
             expectXdmError(await api.call("GET", `${SR}/global/datatypes/x`, { headers: { Accept: XED_LOOKUP } }), "XDM-1015-404");

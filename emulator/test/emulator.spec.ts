@@ -30,7 +30,11 @@ function form(fields: Record<string, string>): string {
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    const res = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -47,10 +51,19 @@ describe("AEP emulator", () => {
 
     describe("IMS token endpoint", () => {
         const ims = () => `${em.url}/ims/token/v3`;
-        const good = { grant_type: "client_credentials", client_id: DEMO_CREDENTIALS.clientId, client_secret: DEMO_CREDENTIALS.clientSecret, scope: "openid,AdobeID" };
+        const good = {
+            grant_type: "client_credentials",
+            client_id: DEMO_CREDENTIALS.clientId,
+            client_secret: DEMO_CREDENTIALS.clientSecret,
+            scope: "openid,AdobeID",
+        };
 
         it("issues a bearer token for the demo client from a form body", async () => {
-            const res = await fetch(ims(), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form(good) });
+            const res = await fetch(ims(), {
+                method: "POST",
+                headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                body: form(good),
+            });
             const body = (await res.json()) as any;
             expect(res.status).to.equal(200);
             expect(body.token_type).to.equal("bearer");
@@ -64,20 +77,36 @@ describe("AEP emulator", () => {
         });
 
         it("refuses a wrong secret with 401 invalid_client and an unknown client with 400", async () => {
-            const wrong = await fetch(ims(), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form({ ...good, client_secret: "nope" }) });
+            const wrong = await fetch(ims(), {
+                method: "POST",
+                headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                body: form({ ...good, client_secret: "nope" }),
+            });
             expect(wrong.status).to.equal(401);
             expect(await wrong.json()).to.include({ error: "invalid_client" });
-            const unknown = await fetch(ims(), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form({ ...good, client_id: "who" }) });
+            const unknown = await fetch(ims(), {
+                method: "POST",
+                headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                body: form({ ...good, client_id: "who" }),
+            });
             expect(unknown.status).to.equal(400);
             expect(((await unknown.json()) as any).error).to.equal("invalid_client");
         });
 
         it("requires a scope and the client_credentials grant", async () => {
             const { scope: _s, ...noScope } = good;
-            const a = await fetch(ims(), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form(noScope) });
+            const a = await fetch(ims(), {
+                method: "POST",
+                headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                body: form(noScope),
+            });
             expect(a.status).to.equal(400);
             expect(((await a.json()) as any).error).to.equal("invalid_scope");
-            const b = await fetch(ims(), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form({ ...good, grant_type: "password" }) });
+            const b = await fetch(ims(), {
+                method: "POST",
+                headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                body: form({ ...good, grant_type: "password" }),
+            });
             expect(b.status).to.equal(400);
             expect(((await b.json()) as any).error).to.equal("unsupported_grant_type");
         });
@@ -137,7 +166,12 @@ describe("AEP emulator", () => {
         it("refuses a body without a JSON Content-Type with the BadRequestError body", async () => {
             const res = await api.call("POST", `${BASE.catalog}/dataSets`, { raw: "{}", contentType: "text/plain" });
             expect(res.status).to.equal(400);
-            expect(res.body).to.deep.equal({ type: "/placeholder/type/uri", status: 400, title: "BadRequestError", detail: "A valid content-type must be specified" });
+            expect(res.body).to.deep.equal({
+                type: "/placeholder/type/uri",
+                status: 400,
+                title: "BadRequestError",
+                detail: "A valid content-type must be specified",
+            });
         });
 
         it("requires x-sandbox-name, each family answering in its own shape", async () => {
@@ -177,7 +211,9 @@ describe("AEP emulator", () => {
             const created = await api.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, { body });
             expect(created.status).to.equal(201);
             const id = encodeURIComponent(created.body.$id);
-            expect((await prodApi.call("GET", `${BASE.schemaRegistry}/tenant/fieldgroups/${id}`, { headers: { Accept: XED_LOOKUP } })).status).to.equal(404);
+            expect(
+                (await prodApi.call("GET", `${BASE.schemaRegistry}/tenant/fieldgroups/${id}`, { headers: { Accept: XED_LOOKUP } })).status,
+            ).to.equal(404);
             // The same title is free in another sandbox.
             expect((await prodApi.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, { body })).status).to.equal(201);
             expect(em.objects("prod").map((o) => o.name)).to.include("Isolation check");
@@ -198,7 +234,10 @@ describe("AEP emulator", () => {
 
         it("maps a Chatlio payload through the dataflow's mapping set into the dataset", async () => {
             const before = em.records(chain.datasetId).length;
-            const res = await post(`${chain.inletUrl}?x-adobe-flow-id=${chain.flowId}&synchronousValidation=true`, CHATLIO_PAYLOADS.newConversation);
+            const res = await post(
+                `${chain.inletUrl}?x-adobe-flow-id=${chain.flowId}&synchronousValidation=true`,
+                CHATLIO_PAYLOADS.newConversation,
+            );
             expect(res.status).to.equal(200);
             expect(res.body.inletId).to.equal(chain.inletUrl.split("/").pop());
             expect(res.body.xactionId).to.be.a("string");
@@ -223,7 +262,9 @@ describe("AEP emulator", () => {
         });
 
         it("takes the dataflow id from an x-adobe-flow-id header and honours syncValidation", async () => {
-            const res = await post(`${chain.inletUrl}?syncValidation=true`, CHATLIO_PAYLOADS.newConversation, { "x-adobe-flow-id": chain.flowId });
+            const res = await post(`${chain.inletUrl}?syncValidation=true`, CHATLIO_PAYLOADS.newConversation, {
+                "x-adobe-flow-id": chain.flowId,
+            });
             expect(res.status).to.equal(200);
             expect(res.body.synchronousValidation).to.deep.equal({ status: "pass" });
         });
@@ -244,7 +285,10 @@ describe("AEP emulator", () => {
 
         it("answers 404 for an unknown inlet and 400 for a dataflow that does not own the inlet", async () => {
             expect((await post(`${em.url}/collection/${"0".repeat(64)}`, CHATLIO_PAYLOADS.newConversation)).status).to.equal(404);
-            const res = await post(`${chain.inletUrl}?x-adobe-flow-id=11111111-2222-3333-4444-555555555555`, CHATLIO_PAYLOADS.newConversation);
+            const res = await post(
+                `${chain.inletUrl}?x-adobe-flow-id=11111111-2222-3333-4444-555555555555`,
+                CHATLIO_PAYLOADS.newConversation,
+            );
             expect(res.status).to.equal(400);
         });
 
@@ -272,7 +316,13 @@ describe("AEP emulator", () => {
             const flow = await api.call("GET", `${BASE.flowService}/flows/${chain.flowId}`);
             const patch = await api.call("PATCH", `${BASE.flowService}/flows/${chain.flowId}`, {
                 headers: { "If-Match": flow.body.items[0].etag },
-                body: [{ op: "replace", path: "/transformations/0", value: { name: "Mapping", params: { mappingId: chain.mappingSetId, mappingVersion: 1 } } }],
+                body: [
+                    {
+                        op: "replace",
+                        path: "/transformations/0",
+                        value: { name: "Mapping", params: { mappingId: chain.mappingSetId, mappingVersion: 1 } },
+                    },
+                ],
             });
             expect(patch.status).to.equal(200);
             const res = await post(chain.inletUrl, CHATLIO_PAYLOADS.newConversation);
@@ -299,14 +349,21 @@ describe("AEP emulator", () => {
 
             const entity = { _id: "fixed-id", timestamp: "2024-05-01T10:00:00Z", _acme: { chatlio: { message: "direct" } } };
             const envelope = {
-                header: { schemaRef: { id: transcript.schemaId, contentType: XED_FULL }, imsOrgId: DEMO_CREDENTIALS.orgId, datasetId: transcript.datasetId, flowId: transcript.flowId },
+                header: {
+                    schemaRef: { id: transcript.schemaId, contentType: XED_FULL },
+                    imsOrgId: DEMO_CREDENTIALS.orgId,
+                    datasetId: transcript.datasetId,
+                    flowId: transcript.flowId,
+                },
                 body: { xdmMeta: { schemaRef: { id: transcript.schemaId, contentType: XED_FULL } }, xdmEntity: entity },
             };
             expect((await post(transcript.inletUrl, envelope)).status).to.equal(200);
             expect(em.records(transcript.datasetId)).to.deep.include(entity);
 
             const batchUrl = transcript.inletUrl.replace("/collection/", "/collection/batch/");
-            const batch = await post(batchUrl, { messages: [CHATLIO_PAYLOADS.transcript, { ...envelope, body: { ...envelope.body, xdmEntity: { _id: 1 } } }] });
+            const batch = await post(batchUrl, {
+                messages: [CHATLIO_PAYLOADS.transcript, { ...envelope, body: { ...envelope.body, xdmEntity: { _id: 1 } } }],
+            });
             expect(batch.status).to.equal(207);
             expect(batch.body.responses).to.have.length(2);
             expect(batch.body.responses[0]).to.have.keys(["xactionId"]);
@@ -326,7 +383,13 @@ describe("AEP emulator", () => {
             await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: 42 } });
             await fetch(`${em.url}/__emulator/objects`);
             expect(em.log).to.have.length(2);
-            expect(em.log[0]).to.deep.include({ method: "GET", path: `${BASE.catalog}/dataSets`, status: 200, family: "catalog", kind: "read" });
+            expect(em.log[0]).to.deep.include({
+                method: "GET",
+                path: `${BASE.catalog}/dataSets`,
+                status: 200,
+                family: "catalog",
+                kind: "read",
+            });
             expect(em.log[1]).to.deep.include({ method: "POST", status: 400, kind: "write" });
             const fresh = new AepCaller(em.url);
             await fresh.token();
@@ -361,7 +424,10 @@ describe("AEP emulator", () => {
             expect(latest.body).to.include({ version: 1, name: "edited in the UI" });
             expect((await api.call("GET", `${BASE.dataPrep}/mappingSets/${chain.mappingSetId}?version=0`)).body.name).to.equal(undefined);
             expect(em.getObject("mappingSet", chain.mappingSetId)).to.deep.equal(latest.body);
-            expect(em.getObject("dataset", chain.datasetId)).to.include({ id: chain.datasetId, name: "Chatlio Events Dataset (mapping drift)" });
+            expect(em.getObject("dataset", chain.datasetId)).to.include({
+                id: chain.datasetId,
+                name: "Chatlio Events Dataset (mapping drift)",
+            });
             expect(em.getObject("flow", "no-such-id")).to.equal(undefined);
             expect(em.env()).to.deep.equal({
                 AEP_PLATFORM_URL: em.url,
@@ -395,11 +461,21 @@ describe("AEP emulator programmatic API", () => {
         expect(port).to.be.above(0);
         expect(em.urls).to.deep.equal({ platform: em.url, ims: em.url, inlet: `${em.url}/collection` });
         expect(em.credentials).to.deep.equal(DEMO_CREDENTIALS);
-        expect(em.env()).to.include({ AEP_PLATFORM_URL: em.urls.platform, AEP_IMS_URL: em.urls.ims, AEP_CLIENT_ID: DEMO_CREDENTIALS.clientId, AEP_SANDBOX_NAME: "prod" });
+        expect(em.env()).to.include({
+            AEP_PLATFORM_URL: em.urls.platform,
+            AEP_IMS_URL: em.urls.ims,
+            AEP_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+            AEP_SANDBOX_NAME: "prod",
+        });
         const chain = await buildChatlioChain(new AepCaller(em.url));
         expect(chain.inletUrl.startsWith(`${em.urls.inlet}/`)).to.equal(true);
         await em.stop();
-        expect(await fetch(`${em.url}/__emulator/health`).then(() => "answered", () => "closed")).to.equal("closed");
+        expect(
+            await fetch(`${em.url}/__emulator/health`).then(
+                () => "answered",
+                () => "closed",
+            ),
+        ).to.equal("closed");
     });
 
     it("takes sandboxes and clients: the first client is the credentials, the first sandbox the default", async () => {
@@ -497,14 +573,34 @@ describe("AEP emulator control API for faults", () => {
     });
     after(() => em.stop());
     const control = (method: string, body?: unknown) =>
-        fetch(`${em.url}/__emulator/faults`, { method, headers: body === undefined ? {} : { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        fetch(`${em.url}/__emulator/faults`, {
+            method,
+            headers: body === undefined ? {} : { "Content-Type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
 
     it("lists rules with the uses left (null: unlimited), a RegExp path as a string", async () => {
-        expect((await control("POST", { pathRegex: "^/data/foundation/catalog/dataSets/[0-9a-f]{24}$", method: "GET", status: 503, retryAfter: 2, count: "Infinity" })).status).to.equal(201);
+        expect(
+            (
+                await control("POST", {
+                    pathRegex: "^/data/foundation/catalog/dataSets/[0-9a-f]{24}$",
+                    method: "GET",
+                    status: 503,
+                    retryAfter: 2,
+                    count: "Infinity",
+                })
+            ).status,
+        ).to.equal(201);
         expect((await control("POST", { path: "/ims/token/v3", status: 500, count: 2, body: { error: "down" } })).status).to.equal(201);
         const listed = (await (await control("GET")).json()) as any;
         expect(listed.rules).to.deep.equal([
-            { method: "GET", status: 503, retryAfter: "2", path: String(new RegExp("^/data/foundation/catalog/dataSets/[0-9a-f]{24}$")), count: null },
+            {
+                method: "GET",
+                status: 503,
+                retryAfter: "2",
+                path: String(new RegExp("^/data/foundation/catalog/dataSets/[0-9a-f]{24}$")),
+                count: null,
+            },
             { path: "/ims/token/v3", status: 500, count: 2, body: { error: "down" } },
         ]);
         const token = await fetch(`${em.url}/ims/token/v3`, { method: "POST" });
@@ -516,7 +612,14 @@ describe("AEP emulator control API for faults", () => {
     });
 
     it("refuses a rule with a field it does not know or a value of the wrong type", async () => {
-        for (const bad of [{ path: "/x", stauts: 500 }, { path: "/x", status: "500" }, { path: "/x", reset: "later" }, { status: 500 }, { path: "/x", pathRegex: "y" }, [{ path: "/x" }]]) {
+        for (const bad of [
+            { path: "/x", stauts: 500 },
+            { path: "/x", status: "500" },
+            { path: "/x", reset: "later" },
+            { status: 500 },
+            { path: "/x", pathRegex: "y" },
+            [{ path: "/x" }],
+        ]) {
             const res = await control("POST", bad);
             expect(res.status, JSON.stringify(bad)).to.equal(400);
             expect(((await res.json()) as any).error).to.be.a("string");
@@ -544,18 +647,28 @@ describe("AEP emulator persistence", () => {
         const second = await startEmulator({ storeFile: file });
         try {
             const api = new AepCaller(second.url);
-            const fg = await api.call("GET", `${BASE.schemaRegistry}/tenant/fieldgroups/${encodeURIComponent(chain.fieldGroupId)}`, { headers: { Accept: XED_LOOKUP } });
+            const fg = await api.call("GET", `${BASE.schemaRegistry}/tenant/fieldgroups/${encodeURIComponent(chain.fieldGroupId)}`, {
+                headers: { Accept: XED_LOOKUP },
+            });
             expect(fg.status).to.equal(200);
             expect(fg.body.title).to.equal("Chatlio Event Details");
             expect(second.records(chain.datasetId)).to.have.length(1);
             // A token issued before the restart is still honoured.
             const stats = await fetch(`${second.url}${BASE.schemaRegistry}/stats`, {
-                headers: { Authorization: `Bearer ${token}`, "x-api-key": DEMO_CREDENTIALS.clientId, "x-gw-ims-org-id": DEMO_CREDENTIALS.orgId, "x-sandbox-name": "dev" },
+                headers: {
+                    Authorization: `Bearer ${token}`,
+                    "x-api-key": DEMO_CREDENTIALS.clientId,
+                    "x-gw-ims-org-id": DEMO_CREDENTIALS.orgId,
+                    "x-sandbox-name": "dev",
+                },
             });
             expect(stats.status).to.equal(200);
-            expect(second.objects().map((o) => o.kind).sort()).to.deep.equal(
-                ["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"],
-            );
+            expect(
+                second
+                    .objects()
+                    .map((o) => o.kind)
+                    .sort(),
+            ).to.deep.equal(["dataset", "fieldGroup", "flow", "mappingSet", "schema", "sourceConnection", "targetConnection"]);
             // The stored inlet now points at the second server and still works.
             const flow = await api.call("GET", `${BASE.flowService}/flows/${chain.flowId}`);
             const inlet = flow.body.items[0].options.inletUrl as string;
@@ -571,7 +684,9 @@ describe("AEP emulator persistence", () => {
         const a = await startEmulator({ storeFile: file });
         const b = await startEmulator({ storeFile: file });
         try {
-            const created = await new AepCaller(a.url).call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, { body: chatlioFieldGroupBody("acme", "Shared") });
+            const created = await new AepCaller(a.url).call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, {
+                body: chatlioFieldGroupBody("acme", "Shared"),
+            });
             expect(created.status).to.equal(201);
             expect(b.objects().map((o) => o.id)).to.include(created.body.$id);
         } finally {
@@ -590,11 +705,18 @@ describe("AEP emulator traffic log", () => {
             await api.call("GET", `${BASE.catalog}/dataSets?limit=5`);
             await api.call("POST", `${BASE.catalog}/dataSets`, { body: { name: 42 } });
             await fetch(`${em.url}/__emulator/objects`);
-            const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+            const lines = fs
+                .readFileSync(file, "utf8")
+                .trim()
+                .split("\n")
+                .map((l) => JSON.parse(l));
             expect(lines).to.have.length(3);
             const [token, list, create] = lines;
             expect(token.url).to.equal(`${em.url}/ims/token/v3`);
-            expect(token.requestBody).to.be.a("string").and.contain("client_secret=[redacted]").and.not.contain(DEMO_CREDENTIALS.clientSecret);
+            expect(token.requestBody)
+                .to.be.a("string")
+                .and.contain("client_secret=[redacted]")
+                .and.not.contain(DEMO_CREDENTIALS.clientSecret);
             expect(token.responseBody.access_token).to.equal("[redacted]");
             expect(list.url).to.equal(`${em.url}${BASE.catalog}/dataSets?limit=5`);
             expect(list.requestHeaders.authorization).to.equal("Bearer [redacted]");
@@ -714,7 +836,13 @@ describe("AEP emulator fault injection", () => {
             const attempt = fetch(`${em.url}${fgPath}`, {
                 method: "POST",
                 signal: client.signal,
-                headers: { Authorization: `Bearer ${token}`, "x-api-key": DEMO_CREDENTIALS.clientId, "x-gw-ims-org-id": DEMO_CREDENTIALS.orgId, "x-sandbox-name": "dev", "Content-Type": "application/json" },
+                headers: {
+                    Authorization: `Bearer ${token}`,
+                    "x-api-key": DEMO_CREDENTIALS.clientId,
+                    "x-gw-ims-org-id": DEMO_CREDENTIALS.orgId,
+                    "x-sandbox-name": "dev",
+                    "Content-Type": "application/json",
+                },
                 body: JSON.stringify(chatlioFieldGroupBody("acme", "Made for a dead client")),
             });
             await attempt.then(
@@ -739,12 +867,20 @@ describe("AEP emulator fault injection", () => {
     });
 
     it("takes rules over HTTP from other processes", async () => {
-        const add = await fetch(`${em.url}/__emulator/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ path: "/ims/token/v3", status: 503, retryAfter: "1" }) });
+        const add = await fetch(`${em.url}/__emulator/faults`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ path: "/ims/token/v3", status: 503, retryAfter: "1" }),
+        });
         expect(add.status).to.equal(201);
         const fresh = await fetch(`${em.url}/ims/token/v3`, { method: "POST" });
         expect(fresh.status).to.equal(503);
         expect(fresh.headers.get("retry-after")).to.equal("1");
-        await fetch(`${em.url}/__emulator/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ path: DATASETS, status: 500, count: 5 }) });
+        await fetch(`${em.url}/__emulator/faults`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ path: DATASETS, status: 500, count: 5 }),
+        });
         const del = await fetch(`${em.url}/__emulator/faults`, { method: "DELETE" });
         expect(del.status).to.equal(204);
         expect((await api.call("GET", DATASETS)).status).to.equal(200);

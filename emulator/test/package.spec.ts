@@ -21,7 +21,13 @@ function userEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
     if (process.env.npm_config_cache) env.npm_config_cache = process.env.npm_config_cache;
-    return { ...env, npm_config_loglevel: "error", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" };
+    return {
+        ...env,
+        npm_config_loglevel: "error",
+        npm_config_update_notifier: "false",
+        npm_config_fund: "false",
+        npm_config_audit: "false",
+    };
 }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -92,7 +98,12 @@ describe("The packed aep-emulator in a fresh folder", function () {
 
     it("runs with `npx aep-emulator --port N`, printing a URL and credentials that get a token and answer a Platform call", async () => {
         const port = await freePort();
-        child = spawn("npx", ["aep-emulator", "--port", String(port)], { cwd: folder, env: userEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+        child = spawn("npx", ["aep-emulator", "--port", String(port)], {
+            cwd: folder,
+            env: userEnv(),
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let out = "";
         let err = "";
         child.stdout!.on("data", (d) => (out += d));
@@ -118,12 +129,23 @@ describe("The packed aep-emulator in a fresh folder", function () {
         const creds = { clientId: printed("client id"), clientSecret: printed("client secret"), orgId: printed("org id") };
         expect(Object.values(creds).every(Boolean), out).to.equal(true);
         const exported = Object.fromEntries([...out.matchAll(/^\s+export (AEP_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
-        expect(exported).to.include({ AEP_PLATFORM_URL: url, AEP_IMS_URL: url, AEP_CLIENT_ID: creds.clientId, AEP_CLIENT_SECRET: creds.clientSecret, AEP_ORG_ID: creds.orgId });
+        expect(exported).to.include({
+            AEP_PLATFORM_URL: url,
+            AEP_IMS_URL: url,
+            AEP_CLIENT_ID: creds.clientId,
+            AEP_CLIENT_SECRET: creds.clientSecret,
+            AEP_ORG_ID: creds.orgId,
+        });
 
         const token = await fetch(`${url}/ims/token/v3`, {
             method: "POST",
             headers: { "Content-Type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({ grant_type: "client_credentials", client_id: creds.clientId, client_secret: creds.clientSecret, scope: "openid,AdobeID,read_organizations" }).toString(),
+            body: new URLSearchParams({
+                grant_type: "client_credentials",
+                client_id: creds.clientId,
+                client_secret: creds.clientSecret,
+                scope: "openid,AdobeID,read_organizations",
+            }).toString(),
         });
         expect(token.status).to.equal(200);
         const accessToken = ((await token.json()) as { access_token: string }).access_token;
@@ -146,7 +168,10 @@ describe("The packed aep-emulator in a fresh folder", function () {
         process.kill(-child.pid!, "SIGINT");
         await exit;
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const closed = await fetch(`${url}/ims/token/v3`, { method: "POST" }).then(() => false, () => true);
+        const closed = await fetch(`${url}/ims/token/v3`, { method: "POST" }).then(
+            () => false,
+            () => true,
+        );
         expect(closed, "the emulator still answers after SIGINT").to.equal(true);
     });
 });

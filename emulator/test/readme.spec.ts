@@ -55,8 +55,11 @@ describe("the package README", () => {
             const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: path.join(REPO, "node_modules") };
             delete env.NODE_OPTIONS;
             const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-                execFile(process.execPath, [mocha, "--no-config", "aep.spec.js"], { cwd: dir, env, timeout: 50_000 }, (err, stdout, stderr) =>
-                    resolve({ code: err ? ((err as any).code ?? 1) : 0, out: `${stdout}\n${stderr}` }),
+                execFile(
+                    process.execPath,
+                    [mocha, "--no-config", "aep.spec.js"],
+                    { cwd: dir, env, timeout: 50_000 },
+                    (err, stdout, stderr) => resolve({ code: err ? ((err as any).code ?? 1) : 0, out: `${stdout}\n${stderr}` }),
                 );
             });
             expect(result.code, result.out).to.equal(0);
@@ -80,13 +83,33 @@ describe("the package README", () => {
     it("documents every fault rule field, and the control API takes each JSON one", async () => {
         const table = section("### Fault rules");
         const fields = [...table.matchAll(/^\| ([^|]+)\|/gm)].flatMap((m) => [...m[1].matchAll(/`([A-Za-z]+)`/g)].map((f) => f[1]));
-        expect(fields).to.include.members(["method", "path", "pathRegex", "status", "body", "retryAfter", "commit", "delayMs", "reset", "count", "onMatch"]);
+        expect(fields).to.include.members([
+            "method",
+            "path",
+            "pathRegex",
+            "status",
+            "body",
+            "retryAfter",
+            "commit",
+            "delayMs",
+            "reset",
+            "count",
+            "onMatch",
+        ]);
         const em = await startEmulator();
         try {
             const rule = { method: "GET", path: "/x", status: 503, body: { m: 1 }, retryAfter: "1", commit: false, delayMs: 0, count: 2 };
-            const res = await fetch(`${em.url}/__emulator/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(rule) });
+            const res = await fetch(`${em.url}/__emulator/faults`, {
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify(rule),
+            });
             expect(res.status).to.equal(201);
-            const reset = await fetch(`${em.url}/__emulator/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ pathRegex: "^/y", reset: "after-commit" }) });
+            const reset = await fetch(`${em.url}/__emulator/faults`, {
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({ pathRegex: "^/y", reset: "after-commit" }),
+            });
             expect(reset.status).to.equal(201);
         } finally {
             await em.stop();

@@ -18,12 +18,22 @@ describe("scripts/record-paging.js", () => {
         try {
             const file = path.join(dir, "traffic.jsonl");
             const out = await new Promise<string>((resolve, reject) =>
-                execFile(process.execPath, [SCRIPT, file], { timeout: 50_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+                execFile(process.execPath, [SCRIPT, file], { timeout: 50_000 }, (err, stdout, stderr) =>
+                    err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+                ),
             );
             expect(out).to.match(/^record-paging: \d+ calls recorded/);
-            const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-            expect(lines.every((l) => l.status >= 200 && l.status < 300), "every recorded call succeeded").to.equal(true);
-            const gets = (re: RegExp) => lines.filter((l) => l.method === "GET" && re.test(new URL(l.url).pathname + new URL(l.url).search));
+            const lines = fs
+                .readFileSync(file, "utf8")
+                .trim()
+                .split("\n")
+                .map((l) => JSON.parse(l));
+            expect(
+                lines.every((l) => l.status >= 200 && l.status < 300),
+                "every recorded call succeeded",
+            ).to.equal(true);
+            const gets = (re: RegExp) =>
+                lines.filter((l) => l.method === "GET" && re.test(new URL(l.url).pathname + new URL(l.url).search));
             // Schema Registry: pages after the first carry start (from _links.next).
             for (const list of ["fieldgroups", "mixins", "schemas"]) {
                 const pages = gets(new RegExp(`/schemaregistry/tenant/${list}\\?`));
@@ -35,7 +45,10 @@ describe("scripts/record-paging.js", () => {
             for (const list of ["sourceConnections", "targetConnections", "flows"]) {
                 const pages = gets(new RegExp(`/flowservice/${list}\\?(limit|continuationToken)=`));
                 expect(pages.length, list).to.equal(3);
-                expect(pages.slice(1).every((p) => /^\?continuationToken=[A-Za-z0-9_-]+$/.test(new URL(p.url).search)), list).to.equal(true);
+                expect(
+                    pages.slice(1).every((p) => /^\?continuationToken=[A-Za-z0-9_-]+$/.test(new URL(p.url).search)),
+                    list,
+                ).to.equal(true);
                 expect(pages[2].responseBody._links, list).to.deep.equal({});
             }
             // Catalog (datasets and batches), Data Prep and sandboxes: offsets, next links, templates.

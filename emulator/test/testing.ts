@@ -198,20 +198,28 @@ export async function buildChatlioChain(
     const tenant = options.tenantId ?? "acme";
     const sfx = options.suffix ?? "";
     const fg = await expectStatus(
-        await caller.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, { body: chatlioFieldGroupBody(tenant, `Chatlio Event Details${sfx}`) }),
+        await caller.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, {
+            body: chatlioFieldGroupBody(tenant, `Chatlio Event Details${sfx}`),
+        }),
         201,
         "create field group",
     );
     const fieldGroupId = fg.body.$id as string;
     const schema = await expectStatus(
-        await caller.call("POST", `${BASE.schemaRegistry}/tenant/schemas`, { body: chatlioSchemaBody(fieldGroupId, `Chatlio Events${sfx}`) }),
+        await caller.call("POST", `${BASE.schemaRegistry}/tenant/schemas`, {
+            body: chatlioSchemaBody(fieldGroupId, `Chatlio Events${sfx}`),
+        }),
         201,
         "create schema",
     );
     const schemaId = schema.body.$id as string;
     const ds = await expectStatus(
         await caller.call("POST", `${BASE.catalog}/dataSets`, {
-            body: { name: `Chatlio Events Dataset${sfx}`, description: "Target for the Chatlio dataflow.", schemaRef: { id: schemaId, contentType: XED_FULL } },
+            body: {
+                name: `Chatlio Events Dataset${sfx}`,
+                description: "Target for the Chatlio dataflow.",
+                schemaRef: { id: schemaId, contentType: XED_FULL },
+            },
         }),
         201,
         "create dataset",
@@ -244,7 +252,10 @@ export async function buildChatlioChain(
     );
     const ms = await expectStatus(
         await caller.call("POST", `${BASE.dataPrep}/mappingSets`, {
-            body: { outputSchema: { schemaRef: { id: schemaId, contentType: XED_FULL } }, mappings: options.mappings ?? chatlioMappings(tenant) },
+            body: {
+                outputSchema: { schemaRef: { id: schemaId, contentType: XED_FULL } },
+                mappings: options.mappings ?? chatlioMappings(tenant),
+            },
         }),
         200,
         "create mapping set",

@@ -82,22 +82,28 @@ export function setupInstructions(stackOutput = "webhookUrl"): string {
     return [
         "Connect Chatlio to AEP:",
         `  1. Show the webhook URL: pulumi stack output --show-secrets ${stackOutput}`,
-        "  2. In Chatlio, open your widget's settings, then the Behavior tab, then \"Webhooks and post-chat actions\".",
-        "  3. Paste the URL into each event field you want in AEP (e.g. \"Webhook when a new conversation starts\",",
-        "     offline messages, unanswered chats, feedback, and transcripts with \"send transcript automatically\").",
+        '  2. In Chatlio, open your widget\'s settings, then the Behavior tab, then "Webhooks and post-chat actions".',
+        '  3. Paste the URL into each event field you want in AEP (e.g. "Webhook when a new conversation starts",',
+        '     offline messages, unanswered chats, feedback, and transcripts with "send transcript automatically").',
         "Treat the URL as a secret: anyone who has it can post into the dataset.",
     ].join("\n");
 }
 
 /** The default mappings merged with the user's, and checked against the fields the schema will have. */
-export function chatlioMappings(extraFields: Record<string, XdmField> = {}, mappings: Mapping[] = []): { mappings: Mapping[]; fieldPaths: string[] } {
+export function chatlioMappings(
+    extraFields: Record<string, XdmField> = {},
+    mappings: Mapping[] = [],
+): { mappings: Mapping[]; fieldPaths: string[] } {
     const fields = chatlioFields(extraFields);
     const paths = [...EXPERIENCE_EVENT_FIELDS, ...fieldPaths(fields, TENANT)];
     const merged = new Map<string, Mapping>();
     for (const m of [...DEFAULT_MAPPINGS, ...mappings]) merged.set(m.destination, m);
     const problems = mappings
         .filter((m) => !m || typeof m.destination !== "string" || !destinationKnown(m.destination, paths))
-        .map((m) => `mapping to ${JSON.stringify(m?.destination)}: no such field in the Chatlio schema; destinations are ${TENANT}.chatlio.… paths (add the field with extraFields) or one of ${EXPERIENCE_EVENT_FIELDS.join(", ")}`);
+        .map(
+            (m) =>
+                `mapping to ${JSON.stringify(m?.destination)}: no such field in the Chatlio schema; destinations are ${TENANT}.chatlio.… paths (add the field with extraFields) or one of ${EXPERIENCE_EVENT_FIELDS.join(", ")}`,
+        );
     if (problems.length) throw new Error(`ChatlioSource: ${problems.join("\n  ")}`);
     return { mappings: [...merged.values()], fieldPaths: paths };
 }
@@ -107,7 +113,11 @@ function chatlioFields(extraFields: Record<string, XdmField>): Record<string, Xd
     const failures: { property: string; reason: string }[] = [];
     checkFields(extraFields, "extraFields", failures);
     for (const name of Object.keys(extraFields)) {
-        if (chatlio.properties![name]) failures.push({ property: `extraFields.${name}`, reason: `extraFields.${name} already exists in the Chatlio field group: choose another name` });
+        if (chatlio.properties![name])
+            failures.push({
+                property: `extraFields.${name}`,
+                reason: `extraFields.${name} already exists in the Chatlio field group: choose another name`,
+            });
     }
     if (failures.length) throw new Error(`ChatlioSource: ${failures.map((f) => f.reason).join("\n  ")}`);
     return { chatlio: { ...chatlio, properties: { ...chatlio.properties, ...extraFields } } };
@@ -116,12 +126,21 @@ function chatlioFields(extraFields: Record<string, XdmField>): Record<string, Xd
 /** Checks `identity` against the fields the schema will have; returns the field's path below the tenant object. */
 export function chatlioIdentityPath(identity: ChatlioIdentity, extraFields: Record<string, XdmField> = {}): string[] {
     const problems: string[] = [];
-    if (!identity || typeof identity !== "object") throw new Error(`ChatlioSource: identity must be { field, namespace, primary? }, e.g. { field: "visitor.email", namespace: "Email", primary: true }`);
+    if (!identity || typeof identity !== "object")
+        throw new Error(
+            `ChatlioSource: identity must be { field, namespace, primary? }, e.g. { field: "visitor.email", namespace: "Email", primary: true }`,
+        );
     const parts = typeof identity.field === "string" ? identity.field.split(".") : [];
     let field: XdmField | undefined = parts.length ? chatlioFields(extraFields).chatlio : undefined;
     for (const p of parts) field = field?.type === "object" ? field.properties?.[p] : undefined;
-    if (!field) problems.push(`identity.field ${JSON.stringify(identity.field)} is not a Chatlio field: use a path below the Chatlio object such as "visitor.email" or "visitor.UUID" (or add the field with extraFields)`);
-    else if (field.type !== "string") problems.push(`identity.field "${identity.field}" is of type ${field.type}: an identity must be a string field, e.g. "visitor.email"`);
+    if (!field)
+        problems.push(
+            `identity.field ${JSON.stringify(identity.field)} is not a Chatlio field: use a path below the Chatlio object such as "visitor.email" or "visitor.UUID" (or add the field with extraFields)`,
+        );
+    else if (field.type !== "string")
+        problems.push(
+            `identity.field "${identity.field}" is of type ${field.type}: an identity must be a string field, e.g. "visitor.email"`,
+        );
     if (typeof identity.namespace !== "string" || !identity.namespace.trim())
         problems.push(`identity.namespace is required: an identity namespace code such as "Email", "Phone" or "ECID", or its numeric id`);
     if (identity.primary !== undefined && typeof identity.primary !== "boolean") problems.push(`identity.primary must be true or false`);
@@ -141,13 +160,23 @@ function argumentProblems(args: ChatlioSourceArgs): string[] {
     checkKnownKeys(failures, args as Record<string, unknown>, ARG_KEYS, "ChatlioSource");
     const label = args.displayName;
     if (label !== undefined) {
-        if (typeof label !== "string") failures.push({ property: "displayName", reason: `displayName must be a string, got ${typeof label}` });
-        else if (!label.trim()) failures.push({ property: "displayName", reason: "displayName must not be empty or only spaces: give a name or leave it out (default \"Chatlio\")" });
+        if (typeof label !== "string")
+            failures.push({ property: "displayName", reason: `displayName must be a string, got ${typeof label}` });
+        else if (!label.trim())
+            failures.push({
+                property: "displayName",
+                reason: 'displayName must not be empty or only spaces: give a name or leave it out (default "Chatlio")',
+            });
         else if (label.length > DISPLAY_NAME_MAX)
-            failures.push({ property: "displayName", reason: `displayName is ${label.length} characters; AEP names take at most 255, so it can have at most ${DISPLAY_NAME_MAX}: shorten it` });
+            failures.push({
+                property: "displayName",
+                reason: `displayName is ${label.length} characters; AEP names take at most 255, so it can have at most ${DISPLAY_NAME_MAX}: shorten it`,
+            });
     }
-    if (args.profile !== undefined && typeof args.profile !== "boolean") failures.push({ property: "profile", reason: "profile must be true or false" });
-    if (args.adopt !== undefined && typeof args.adopt !== "boolean") failures.push({ property: "adopt", reason: "adopt must be true or false" });
+    if (args.profile !== undefined && typeof args.profile !== "boolean")
+        failures.push({ property: "profile", reason: "profile must be true or false" });
+    if (args.adopt !== undefined && typeof args.adopt !== "boolean")
+        failures.push({ property: "adopt", reason: "adopt must be true or false" });
     return failures.map((f) => f.reason);
 }
 
@@ -229,65 +258,97 @@ export class ChatlioSource extends pulumi.ComponentResource {
         // One suffix for all seven names: unique per stack, stable across runs.
         const suffix = new random.RandomString(`${name}-suffix`, { length: 6, special: false, upper: false }, parent).result;
 
-        this.fieldGroup = new FieldGroup(`${name}-fields`, {
-            ...common,
-            title: pulumi.interpolate`${label} event fields ${suffix}`,
-            description: "Fields of Chatlio webhook events (visitor, message, offline message, transcript).",
-            fields,
-        }, parent);
-        this.schema = new Schema(`${name}-schema`, {
-            ...common,
-            title: pulumi.interpolate`${label} events ${suffix}`,
-            description: "Chatlio webhook events as XDM ExperienceEvents.",
-            fieldGroupIds: [this.fieldGroup.id],
-            ...profile,
-        }, parent);
-        this.dataset = new Dataset(`${name}-dataset`, {
-            ...common,
-            name: pulumi.interpolate`${label} events dataset ${suffix}`,
-            description: "Chatlio webhook events streamed by the Chatlio source.",
-            schemaId: this.schema.id,
-            ...profile,
-            ...guard,
-        }, parent);
-        this.sourceConnection = new SourceConnection(`${name}-source`, {
-            ...common,
-            name: pulumi.interpolate`${label} source ${suffix}`,
-            description: "Chatlio webhook source.",
-        }, parent);
-        this.targetConnection = new TargetConnection(`${name}-target`, {
-            ...common,
-            name: pulumi.interpolate`${label} data lake target ${suffix}`,
-            datasetId: this.dataset.id,
-            schemaId: this.schema.id,
-        }, parent);
+        this.fieldGroup = new FieldGroup(
+            `${name}-fields`,
+            {
+                ...common,
+                title: pulumi.interpolate`${label} event fields ${suffix}`,
+                description: "Fields of Chatlio webhook events (visitor, message, offline message, transcript).",
+                fields,
+            },
+            parent,
+        );
+        this.schema = new Schema(
+            `${name}-schema`,
+            {
+                ...common,
+                title: pulumi.interpolate`${label} events ${suffix}`,
+                description: "Chatlio webhook events as XDM ExperienceEvents.",
+                fieldGroupIds: [this.fieldGroup.id],
+                ...profile,
+            },
+            parent,
+        );
+        this.dataset = new Dataset(
+            `${name}-dataset`,
+            {
+                ...common,
+                name: pulumi.interpolate`${label} events dataset ${suffix}`,
+                description: "Chatlio webhook events streamed by the Chatlio source.",
+                schemaId: this.schema.id,
+                ...profile,
+                ...guard,
+            },
+            parent,
+        );
+        this.sourceConnection = new SourceConnection(
+            `${name}-source`,
+            {
+                ...common,
+                name: pulumi.interpolate`${label} source ${suffix}`,
+                description: "Chatlio webhook source.",
+            },
+            parent,
+        );
+        this.targetConnection = new TargetConnection(
+            `${name}-target`,
+            {
+                ...common,
+                name: pulumi.interpolate`${label} data lake target ${suffix}`,
+                datasetId: this.dataset.id,
+                schemaId: this.schema.id,
+            },
+            parent,
+        );
         const tenant = this.fieldGroup.tenantId;
         if (args.identity && identityPath) {
-            this.identityDescriptor = new IdentityDescriptor(`${name}-identity`, {
-                ...common,
-                schemaId: this.schema.id,
-                sourceProperty: tenant.apply((t) => `/_${t}/${identityPath.join("/")}`),
-                namespace: args.identity.namespace,
-                primary: args.identity.primary ?? false,
-            }, parent);
+            this.identityDescriptor = new IdentityDescriptor(
+                `${name}-identity`,
+                {
+                    ...common,
+                    schemaId: this.schema.id,
+                    sourceProperty: tenant.apply((t) => `/_${t}/${identityPath.join("/")}`),
+                    namespace: args.identity.namespace,
+                    primary: args.identity.primary ?? false,
+                },
+                parent,
+            );
         }
-        this.mappingSet = new MappingSet(`${name}-mapping`, {
-            ...common,
-            name: pulumi.interpolate`${label} mapping ${suffix}`,
-            schemaId: this.schema.id,
-            mappings: tenant.apply((t) => mappings.map((m) => ({ ...m, destination: withTenant(t, m.destination) }))),
-            schemaFieldPaths: tenant.apply((t) => paths.map((p) => withTenant(t, p))),
-        }, keepName);
-        this.dataflow = new Dataflow(`${name}-dataflow`, {
-            ...common,
-            name: pulumi.interpolate`${label} dataflow ${suffix}`,
-            description: "Streams Chatlio webhook events into the dataset.",
-            sourceConnectionId: this.sourceConnection.id,
-            targetConnectionId: this.targetConnection.id,
-            mappingSetId: this.mappingSet.id,
-            mappingVersion: this.mappingSet.mappingVersion,
-            enabled: args.enabled ?? true,
-        }, keepName);
+        this.mappingSet = new MappingSet(
+            `${name}-mapping`,
+            {
+                ...common,
+                name: pulumi.interpolate`${label} mapping ${suffix}`,
+                schemaId: this.schema.id,
+                mappings: tenant.apply((t) => mappings.map((m) => ({ ...m, destination: withTenant(t, m.destination) }))),
+                schemaFieldPaths: tenant.apply((t) => paths.map((p) => withTenant(t, p))),
+            },
+            keepName,
+        );
+        this.dataflow = new Dataflow(
+            `${name}-dataflow`,
+            {
+                ...common,
+                name: pulumi.interpolate`${label} dataflow ${suffix}`,
+                description: "Streams Chatlio webhook events into the dataset.",
+                sourceConnectionId: this.sourceConnection.id,
+                targetConnectionId: this.targetConnection.id,
+                mappingSetId: this.mappingSet.id,
+                mappingVersion: this.mappingSet.mappingVersion,
+                enabled: args.enabled ?? true,
+            },
+            keepName,
+        );
 
         this.streamingUrl = pulumi.secret(this.dataflow.streamingUrl);
         this.webhookUrl = pulumi.secret(this.dataflow.webhookUrl);

@@ -77,7 +77,12 @@ export const CHATLIO_FIELDS: Record<string, XdmField> = {
                     agentEmail: text("Agent email", "The agent's email address."),
                     agentName: text("Agent name", "The agent's name."),
                     archiveUrl: text("Archive URL", "Where Chatlio keeps the transcript."),
-                    extraData: { type: "array", title: "Extra data", description: "Extra data attached to the chat.", items: { type: "string" } },
+                    extraData: {
+                        type: "array",
+                        title: "Extra data",
+                        description: "Extra data attached to the chat.",
+                        items: { type: "string" },
+                    },
                     startedAt: text("Started at", "When the chat started, as Chatlio sends it."),
                     endedAt: text("Ended at", "When the chat ended, as Chatlio sends it."),
                     htmlBody: text("HTML body", "The transcript as HTML."),

@@ -9,8 +9,34 @@ export const TENANT = "_tenant";
 
 const attr = (source: string, destination: string): Mapping => ({ source, destination: `${TENANT}.chatlio.${destination}` });
 
-const VISITOR = ["UUID", "email", "name", "identUserId", "identTraits", "userAgent", "handle", "currentPage", "referrerURL", "createdAt", "IPAddress", "location"];
-const TRANSCRIPT = ["agentEmail", "agentName", "archiveUrl", "extraData", "startedAt", "endedAt", "htmlBody", "textBody", "messages", "visitorEmail", "replyToEmail", "visitorName"];
+const VISITOR = [
+    "UUID",
+    "email",
+    "name",
+    "identUserId",
+    "identTraits",
+    "userAgent",
+    "handle",
+    "currentPage",
+    "referrerURL",
+    "createdAt",
+    "IPAddress",
+    "location",
+];
+const TRANSCRIPT = [
+    "agentEmail",
+    "agentName",
+    "archiveUrl",
+    "extraData",
+    "startedAt",
+    "endedAt",
+    "htmlBody",
+    "textBody",
+    "messages",
+    "visitorEmail",
+    "replyToEmail",
+    "visitorName",
+];
 
 export const DEFAULT_MAPPINGS: Mapping[] = [
     // ExperienceEvent requires _id and timestamp; Chatlio sends neither, so Data Prep computes them.

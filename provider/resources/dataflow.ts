@@ -10,7 +10,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AepError, OutcomeUnknownError } from "../client";
-import { CheckFailure, CommonInputs, CallContext, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, clean, isUnknown } from "./lifecycle";
+import {
+    CheckFailure,
+    CommonInputs,
+    CallContext,
+    PartiallyCreatedError,
+    UNKNOWN,
+    aepProvider,
+    checkId,
+    checkText,
+    clean,
+    isUnknown,
+} from "./lifecycle";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
@@ -94,7 +105,9 @@ async function readUntilInlet(ctx: CallContext, id: string, name: string): Promi
         const item = await getItem(ctx, "flows", id, "dataflow");
         if (item?.options?.inletUrl) return item;
         if (Date.now() + wait > deadline) {
-            throw new Error(`dataflow "${name}" (${id}) was created but AEP has not given it a streaming URL after 60s; run \`pulumi refresh\` later to pick it up`);
+            throw new Error(
+                `dataflow "${name}" (${id}) was created but AEP has not given it a streaming URL after 60s; run \`pulumi refresh\` later to pick it up`,
+            );
         }
         await ctx.progress(`waiting for the streaming URL of dataflow "${name}"`);
         await new Promise((r) => setTimeout(r, wait));
@@ -106,8 +119,12 @@ async function setEnabled(ctx: CallContext, id: string, enabled: boolean, name: 
     // send the lowercase op alone. The documented form is what AEP is shown to accept.
     try {
         const r = await ctx.client.request({
-            family: "flowService", method: "POST", path: `/flows/${id}/action`, query: { op: enabled ? "enable" : "disable" },
-            operation: `${enabled ? "enable" : "disable"} dataflow`, object: name,
+            family: "flowService",
+            method: "POST",
+            path: `/flows/${id}/action`,
+            query: { op: enabled ? "enable" : "disable" },
+            operation: `${enabled ? "enable" : "disable"} dataflow`,
+            object: name,
             // Asks for a state, not a step: a repeat finds the flow in that state (1422, handled below).
             idempotent: true,
         });
@@ -126,10 +143,30 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
     kind: "dataflow",
     noun: "dataflow",
     typeName: "Dataflow",
-    inputKeys: ["name", "description", "flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId", "mappingSetId", "mappingVersion", "enabled"],
+    inputKeys: [
+        "name",
+        "description",
+        "flowSpecId",
+        "flowSpecVersion",
+        "sourceConnectionId",
+        "targetConnectionId",
+        "mappingSetId",
+        "mappingVersion",
+        "enabled",
+    ],
     nameKey: "name",
     nameMaxLength: 255,
-    compareKeys: ["name", "description", "flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId", "mappingSetId", "mappingVersion", "enabled"],
+    compareKeys: [
+        "name",
+        "description",
+        "flowSpecId",
+        "flowSpecVersion",
+        "sourceConnectionId",
+        "targetConnectionId",
+        "mappingSetId",
+        "mappingVersion",
+        "enabled",
+    ],
     replaceKeys: ["flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId"],
     defaults(inputs) {
         inputs.flowSpecId ??= STREAMING_FLOW_SPEC_ID;
@@ -146,9 +183,13 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         checkId(failures, inputs as any, "targetConnectionId", FLOW_SERVICE_ID, "target connection id (a UUID)");
         checkId(failures, inputs as any, "mappingSetId", MAPPING_SET_ID, "mapping set id (32 hex characters)");
         const v = inputs.mappingVersion as unknown;
-        if (v === undefined) failures.push({ property: "mappingVersion", reason: "mappingVersion is required: pass mappingSet.mappingVersion" });
+        if (v === undefined)
+            failures.push({ property: "mappingVersion", reason: "mappingVersion is required: pass mappingSet.mappingVersion" });
         else if (v !== UNKNOWN && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
-            failures.push({ property: "mappingVersion", reason: `mappingVersion ${JSON.stringify(v)} must be a whole number ≥ 0: pass mappingSet.mappingVersion` });
+            failures.push({
+                property: "mappingVersion",
+                reason: `mappingVersion ${JSON.stringify(v)} must be a whole number ≥ 0: pass mappingSet.mappingVersion`,
+            });
         }
         if (inputs.enabled !== undefined && (inputs.enabled as unknown) !== UNKNOWN && typeof inputs.enabled !== "boolean") {
             failures.push({ property: "enabled", reason: "enabled must be true or false" });
@@ -157,7 +198,11 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
     },
     async create(ctx, inputs) {
         const r = await ctx.client.request({
-            family: "flowService", method: "POST", path: "/flows", operation: "create dataflow", object: inputs.name,
+            family: "flowService",
+            method: "POST",
+            path: "/flows",
+            operation: "create dataflow",
+            object: inputs.name,
             body: {
                 name: inputs.name,
                 description: inputs.description,
@@ -228,6 +273,14 @@ const OUTPUTS = ["dataflowId", "etag", "state", "name", "streamingUrl", "webhook
 export interface Dataflow extends OutputProperties<DataflowOutputs, (typeof OUTPUTS)[number]> {}
 export class Dataflow extends pulumi.dynamic.Resource {
     constructor(name: string, args: DataflowArgs, opts?: pulumi.CustomResourceOptions) {
-        super(...dynamicResourceArgs(dataflowProvider, name, args, OUTPUTS, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["streamingUrl", "webhookUrl"] })));
+        super(
+            ...dynamicResourceArgs(
+                dataflowProvider,
+                name,
+                args,
+                OUTPUTS,
+                pulumi.mergeOptions(opts, { additionalSecretOutputs: ["streamingUrl", "webhookUrl"] }),
+            ),
+        );
     }
 }

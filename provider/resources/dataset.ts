@@ -76,7 +76,14 @@ function toOutputs(id: string, ds: any): DatasetOutputs {
 }
 
 async function get(ctx: CallContext, id: string): Promise<DatasetOutputs | undefined> {
-    const r = await ctx.client.request({ family: "catalog", method: "GET", path: `/dataSets/${id}`, operation: "read dataset", object: id, allow404: true });
+    const r = await ctx.client.request({
+        family: "catalog",
+        method: "GET",
+        path: `/dataSets/${id}`,
+        operation: "read dataset",
+        object: id,
+        allow404: true,
+    });
     const ds = r.status === 404 ? undefined : r.data?.[id];
     return ds ? toOutputs(id, ds) : undefined;
 }
@@ -90,7 +97,14 @@ const removalAllowed = new Set<string>();
  * words for messages, or undefined for an empty (or missing) dataset.
  */
 async function dataHeld(ctx: CallContext, id: string): Promise<string | undefined> {
-    const r = await ctx.client.request({ family: "catalog", method: "GET", path: `/dataSets/${id}`, operation: "read dataset", object: id, allow404: true });
+    const r = await ctx.client.request({
+        family: "catalog",
+        method: "GET",
+        path: `/dataSets/${id}`,
+        operation: "read dataset",
+        object: id,
+        allow404: true,
+    });
     const ds = r.status === 404 ? undefined : r.data?.[id];
     if (!ds) return undefined;
     const batch = ds.lastSuccessfulBatch ?? (ds.lastBatchStatus === "success" ? ds.lastBatchId : undefined);
@@ -126,28 +140,48 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "datas
         checkId(failures, inputs as any, "schemaId", SCHEMA_ID, "tenant schema $id");
         const tags = inputs.tags as unknown;
         const profile = inputs.profileEnabled as unknown;
-        if (profile !== undefined && profile !== UNKNOWN && typeof profile !== "boolean") failures.push({ property: "profileEnabled", reason: "profileEnabled must be true or false" });
+        if (profile !== undefined && profile !== UNKNOWN && typeof profile !== "boolean")
+            failures.push({ property: "profileEnabled", reason: "profileEnabled must be true or false" });
         const force = inputs.forceDestroy as unknown;
-        if (force !== undefined && force !== UNKNOWN && typeof force !== "boolean") failures.push({ property: "forceDestroy", reason: "forceDestroy must be true or false" });
+        if (force !== undefined && force !== UNKNOWN && typeof force !== "boolean")
+            failures.push({ property: "forceDestroy", reason: "forceDestroy must be true or false" });
         if (profile === true && tags && typeof tags === "object" && !Array.isArray(tags)) {
             for (const t of PROFILE_TAGS) {
                 const v = (tags as Record<string, unknown>)[t];
                 if (v !== UNKNOWN && !(Array.isArray(v) && v.includes(ENABLED)))
-                    failures.push({ property: `tags.${t}`, reason: `tags.${t} ${JSON.stringify(v)} contradicts profileEnabled: true, which sets it to ["${ENABLED}"]: leave tags.${t} out` });
+                    failures.push({
+                        property: `tags.${t}`,
+                        reason: `tags.${t} ${JSON.stringify(v)} contradicts profileEnabled: true, which sets it to ["${ENABLED}"]: leave tags.${t} out`,
+                    });
             }
         }
         if (tags !== undefined && tags !== UNKNOWN) {
-            if (!tags || typeof tags !== "object" || Array.isArray(tags)) failures.push({ property: "tags", reason: 'tags must map a tag name to a list of strings, e.g. { unifiedProfile: ["enabled:true"] }' });
-            else for (const [k, v] of Object.entries(tags)) {
-                if (v !== UNKNOWN && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) failures.push({ property: `tags.${k}`, reason: `tags.${k} must be a list of strings` });
-            }
+            if (!tags || typeof tags !== "object" || Array.isArray(tags))
+                failures.push({
+                    property: "tags",
+                    reason: 'tags must map a tag name to a list of strings, e.g. { unifiedProfile: ["enabled:true"] }',
+                });
+            else
+                for (const [k, v] of Object.entries(tags)) {
+                    if (v !== UNKNOWN && (!Array.isArray(v) || v.some((x) => typeof x !== "string")))
+                        failures.push({ property: `tags.${k}`, reason: `tags.${k} must be a list of strings` });
+                }
         }
         return failures;
     },
     async create(ctx, inputs) {
         const r = await ctx.client.request({
-            family: "catalog", method: "POST", path: "/dataSets", operation: "create dataset", object: inputs.name,
-            body: { name: inputs.name, description: inputs.description, schemaRef: { id: inputs.schemaId, contentType: XED_FULL_V1 }, tags: inputs.tags },
+            family: "catalog",
+            method: "POST",
+            path: "/dataSets",
+            operation: "create dataset",
+            object: inputs.name,
+            body: {
+                name: inputs.name,
+                description: inputs.description,
+                schemaRef: { id: inputs.schemaId, contentType: XED_FULL_V1 },
+                tags: inputs.tags,
+            },
         });
         const id = idFrom(r.data);
         if (!id) throw new Error(`create dataset "${inputs.name}": AEP answered without a dataset id (${JSON.stringify(r.data)})`);
@@ -156,7 +190,10 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "datas
     async find(ctx, inputs) {
         const found = await ctx.client.listCatalog<any>("/dataSets", { name: inputs.name, properties: "name" }, "find dataset");
         const matches = found.filter((d) => d.name === inputs.name);
-        if (matches.length > 1) throw new Error(`${matches.length} datasets are named "${inputs.name}" (${matches.map((d) => d.id).join(", ")}): delete the extra ones or give this dataset another name`);
+        if (matches.length > 1)
+            throw new Error(
+                `${matches.length} datasets are named "${inputs.name}" (${matches.map((d) => d.id).join(", ")}): delete the extra ones or give this dataset another name`,
+            );
         return matches[0]?.id;
     },
     read: (ctx, id) => get(ctx, id),
@@ -174,13 +211,20 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "datas
             );
         }
         if (why === "replace") removalAllowed.add(id);
-        return [`${what} holds data (${held}): ${why === "replace" ? "replacing" : "deleting"} it deletes that data for good (forceDestroy is set)`];
+        return [
+            `${what} holds data (${held}): ${why === "replace" ? "replacing" : "deleting"} it deletes that data for good (forceDestroy is set)`,
+        ];
     },
     async update(ctx, id, olds, news) {
         // Sets name, description and tags to fixed values: sending it twice leaves the dataset as once would,
         // so a lost answer is retried like a PUT.
         await ctx.client.request({
-            family: "catalog", method: "PATCH", path: `/dataSets/${id}`, operation: "update dataset", object: news.name, idempotent: true,
+            family: "catalog",
+            method: "PATCH",
+            path: `/dataSets/${id}`,
+            operation: "update dataset",
+            object: news.name,
+            idempotent: true,
             body: { name: news.name, description: news.description ?? "", tags: news.tags ?? {} },
         });
         // Catalog bumps `version` on every change and its PATCH answer carries only the id: read it back, so
@@ -190,7 +234,14 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "datas
     },
     async delete(ctx, id) {
         // A repeat delete answers 200 with an empty list: success either way.
-        await ctx.client.request({ family: "catalog", method: "DELETE", path: `/dataSets/${id}`, operation: "delete dataset", object: id, allow404: true });
+        await ctx.client.request({
+            family: "catalog",
+            method: "DELETE",
+            path: `/dataSets/${id}`,
+            operation: "delete dataset",
+            object: id,
+            allow404: true,
+        });
     },
 });
 

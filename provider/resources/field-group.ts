@@ -86,7 +86,10 @@ export function checkFields(fields: unknown, path: string, failures: CheckFailur
     for (const [name, def] of Object.entries(fields as Record<string, any>)) {
         const where = `${path}.${name}`;
         if (!FIELD_NAME.test(name)) {
-            failures.push({ property: where, reason: `field name "${name}" is not allowed: use letters, digits, "-" and "_", not starting with "_"` });
+            failures.push({
+                property: where,
+                reason: `field name "${name}" is not allowed: use letters, digits, "-" and "_", not starting with "_"`,
+            });
         }
         if (def === UNKNOWN) continue;
         if (!def || typeof def !== "object") {
@@ -94,24 +97,40 @@ export function checkFields(fields: unknown, path: string, failures: CheckFailur
             continue;
         }
         if (!TYPES.includes(def.type)) {
-            failures.push({ property: `${where}.type`, reason: `${where}.type ${JSON.stringify(def.type)} is not an XDM type: use one of ${TYPES.join(", ")}` });
+            failures.push({
+                property: `${where}.type`,
+                reason: `${where}.type ${JSON.stringify(def.type)} is not an XDM type: use one of ${TYPES.join(", ")}`,
+            });
             continue;
         }
         if (def.format !== undefined && (def.type !== "string" || !FORMATS.includes(def.format))) {
-            failures.push({ property: `${where}.format`, reason: `${where}.format ${JSON.stringify(def.format)} is not allowed: formats (${FORMATS.join(", ")}) apply to strings only` });
+            failures.push({
+                property: `${where}.format`,
+                reason: `${where}.format ${JSON.stringify(def.format)} is not allowed: formats (${FORMATS.join(", ")}) apply to strings only`,
+            });
         }
-        if (def.enum !== undefined && (def.type !== "string" || !Array.isArray(def.enum) || def.enum.some((v: unknown) => typeof v !== "string"))) {
+        if (
+            def.enum !== undefined &&
+            (def.type !== "string" || !Array.isArray(def.enum) || def.enum.some((v: unknown) => typeof v !== "string"))
+        ) {
             failures.push({ property: `${where}.enum`, reason: `${where}.enum must be a list of strings on a string field` });
         }
         if (def.type === "object") {
             if (!def.properties || Object.keys(def.properties).length === 0) {
-                failures.push({ property: `${where}.properties`, reason: `${where} is an object without properties: add at least one sub-field` });
+                failures.push({
+                    property: `${where}.properties`,
+                    reason: `${where} is an object without properties: add at least one sub-field`,
+                });
             } else checkFields(def.properties, `${where}.properties`, failures, depth + 1);
         } else if (def.properties !== undefined) {
             failures.push({ property: `${where}.properties`, reason: `${where} has properties but type "${def.type}": use type "object"` });
         }
         if (def.type === "array") {
-            if (!def.items) failures.push({ property: `${where}.items`, reason: `${where} is an array without items: add items, e.g. { type: "string" }` });
+            if (!def.items)
+                failures.push({
+                    property: `${where}.items`,
+                    reason: `${where} is an array without items: add items, e.g. { type: "string" }`,
+                });
             else checkFields({ items: def.items }, where, failures, depth + 1);
         }
         if (def.required !== undefined && typeof def.required !== "boolean") {
@@ -145,7 +164,13 @@ export async function tenantId(ctx: CallContext): Promise<string> {
     let pending = cache.get(key);
     if (!pending) {
         pending = ctx.client
-            .request({ family: "schemaRegistry", method: "GET", path: "/stats", operation: "read tenant id", headers: { Accept: "application/json" } })
+            .request({
+                family: "schemaRegistry",
+                method: "GET",
+                path: "/stats",
+                operation: "read tenant id",
+                headers: { Accept: "application/json" },
+            })
             .then((r) => String(r.data.tenantId));
         pending.catch(() => cache.delete(key));
         cache.set(key, pending);
@@ -241,13 +266,20 @@ export function destructiveFieldChanges(before: Record<string, XdmField>, after:
 
 function fieldChange(old: XdmField, now: XdmField, path: string): FieldChange[] {
     if ((now as unknown) === UNKNOWN || (now.type as string) === UNKNOWN || (now.format as string) === UNKNOWN) return [];
-    if (typeName(old) !== typeName(now)) return [{ path, kind: "type", message: `field "${path}" changes type from ${typeName(old)} to ${typeName(now)}` }];
+    if (typeName(old) !== typeName(now))
+        return [{ path, kind: "type", message: `field "${path}" changes type from ${typeName(old)} to ${typeName(now)}` }];
     const out: FieldChange[] = [];
     if (Array.isArray(now.enum) && !isUnknown(now.enum)) {
-        if (!Array.isArray(old.enum)) out.push({ path, kind: "enum", message: `field "${path}" gets an enum (${JSON.stringify(now.enum)}) where any value was allowed` });
+        if (!Array.isArray(old.enum))
+            out.push({
+                path,
+                kind: "enum",
+                message: `field "${path}" gets an enum (${JSON.stringify(now.enum)}) where any value was allowed`,
+            });
         else {
             const dropped = old.enum.filter((v) => !now.enum!.includes(v));
-            if (dropped.length) out.push({ path, kind: "enum", message: `field "${path}" narrows its enum: ${JSON.stringify(dropped)} no longer allowed` });
+            if (dropped.length)
+                out.push({ path, kind: "enum", message: `field "${path}" narrows its enum: ${JSON.stringify(dropped)} no longer allowed` });
         }
     }
     if (old.properties && now.properties) out.push(...destructiveFieldChanges(old.properties, now.properties, path));
@@ -317,37 +349,78 @@ export const fieldGroupProvider = aepProvider<FieldGroupInputs, FieldGroupOutput
     },
     changeWarnings(olds, news) {
         const changes = destructiveFieldChanges(olds.fields, news.fields, `_${olds.tenantId}`);
-        return changes.length ? [evolutionWarning(`field group "${olds.title}"`, changes.map((c) => c.message))] : [];
+        return changes.length
+            ? [
+                  evolutionWarning(
+                      `field group "${olds.title}"`,
+                      changes.map((c) => c.message),
+                  ),
+              ]
+            : [];
     },
     validate(inputs) {
         const failures: CheckFailure[] = [];
         checkText(failures, inputs as any, "title", { max: 255 });
         checkText(failures, inputs as any, "description", { max: 4096 });
-        if (inputs.fields === undefined) failures.push({ property: "fields", reason: "fields is required: declare at least one XDM field" });
-        else if ((inputs.fields as unknown) !== UNKNOWN && Object.keys(inputs.fields).length === 0) failures.push({ property: "fields", reason: "fields is empty: declare at least one XDM field" });
+        if (inputs.fields === undefined)
+            failures.push({ property: "fields", reason: "fields is required: declare at least one XDM field" });
+        else if ((inputs.fields as unknown) !== UNKNOWN && Object.keys(inputs.fields).length === 0)
+            failures.push({ property: "fields", reason: "fields is empty: declare at least one XDM field" });
         else checkFields(inputs.fields, "fields", failures);
         return failures;
     },
     async create(ctx, inputs) {
         const tenant = await tenantId(ctx);
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "POST", path: "/tenant/fieldgroups", body: body(inputs, tenant), operation: "create field group", object: inputs.title });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "POST",
+            path: "/tenant/fieldgroups",
+            body: body(inputs, tenant),
+            operation: "create field group",
+            object: inputs.title,
+        });
         return { id: r.data.$id, outs: toOutputs(r.data) as FieldGroupOutputs };
     },
     async find(ctx, inputs) {
-        const list = await ctx.client.listSchemaRegistry<any>("/tenant/fieldgroups", { property: `title==${inputs.title}` }, "find field group");
+        const list = await ctx.client.listSchemaRegistry<any>(
+            "/tenant/fieldgroups",
+            { property: `title==${inputs.title}` },
+            "find field group",
+        );
         return list.find((r) => r.title === inputs.title)?.$id;
     },
     async read(ctx, id) {
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "GET", path: path(id), operation: "read field group", object: id, allow404: true });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "GET",
+            path: path(id),
+            operation: "read field group",
+            object: id,
+            allow404: true,
+        });
         return r.status === 404 ? undefined : (toOutputs(r.data) as FieldGroupOutputs);
     },
     async update(ctx, id, olds, news) {
         const tenant = olds.tenantId || (await tenantId(ctx));
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "PUT", path: path(id), body: body(news, tenant), operation: "update field group", object: news.title });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "PUT",
+            path: path(id),
+            body: body(news, tenant),
+            operation: "update field group",
+            object: news.title,
+        });
         return toOutputs(r.data) as FieldGroupOutputs;
     },
     async delete(ctx, id) {
-        await ctx.client.request({ family: "schemaRegistry", method: "DELETE", path: path(id), operation: "delete field group", object: id, allow404: true });
+        await ctx.client.request({
+            family: "schemaRegistry",
+            method: "DELETE",
+            path: path(id),
+            operation: "delete field group",
+            object: id,
+            allow404: true,
+        });
     },
 });
 

@@ -47,7 +47,14 @@ export type Collection = "sourceConnections" | "targetConnections" | "flows";
 
 /** The live item, or undefined when Flow Service no longer has it. */
 export async function getItem(ctx: CallContext, collection: Collection, id: string, kind: string): Promise<any | undefined> {
-    const r = await ctx.client.request({ family: "flowService", method: "GET", path: `/${collection}/${id}`, operation: `read ${kind}`, object: id, allow404: true });
+    const r = await ctx.client.request({
+        family: "flowService",
+        method: "GET",
+        path: `/${collection}/${id}`,
+        operation: `read ${kind}`,
+        object: id,
+        allow404: true,
+    });
     return r.status === 404 ? undefined : r.data?.items?.[0];
 }
 
@@ -90,11 +97,22 @@ export async function patchItem(
     opsFor: (live: any | undefined) => PatchOp[],
 ): Promise<string | undefined> {
     const send = (tag: string, ops: PatchOp[]) =>
-        ctx.client.request({ family: "flowService", method: "PATCH", path: `/${collection}/${id}`, body: ops, headers: { "If-Match": tag }, operation: `update ${kind}`, object });
+        ctx.client.request({
+            family: "flowService",
+            method: "PATCH",
+            path: `/${collection}/${id}`,
+            body: ops,
+            headers: { "If-Match": tag },
+            operation: `update ${kind}`,
+            object,
+        });
     let live: any;
     if (!etag) {
         live = await getItem(ctx, collection, id, kind);
-        if (!live) throw new Error(`update ${kind} "${object}": it no longer exists in AEP (deleted outside Pulumi); run \`pulumi refresh\`, then update again`);
+        if (!live)
+            throw new Error(
+                `update ${kind} "${object}": it no longer exists in AEP (deleted outside Pulumi); run \`pulumi refresh\`, then update again`,
+            );
         etag = live.etag;
     }
     let ops = opsFor(live);
@@ -108,7 +126,8 @@ export async function patchItem(
             if (!(err instanceof AepError) || err.status !== 412 || reread >= STALE_REREADS) throw err;
             await ctx.info(`${kind} "${object}" changed outside Pulumi since it was read; reading it again and re-applying the change`);
             live = await getItem(ctx, collection, id, kind);
-            if (!live) throw new Error(`update ${kind} "${object}": it was deleted outside Pulumi; run \`pulumi refresh\`, then update again`);
+            if (!live)
+                throw new Error(`update ${kind} "${object}": it was deleted outside Pulumi; run \`pulumi refresh\`, then update again`);
             ops = opsFor(live);
             if (ops.length === 0) return live.etag;
             etag = live.etag;
@@ -129,21 +148,34 @@ export async function findByName(ctx: CallContext, collection: Collection, name:
     const items = await ctx.client.listFlowService<any>(`/${collection}`, { property: `name==${name}` }, `find ${kind}`);
     const matches = items.filter((i) => i.name === name);
     if (matches.length > 1) {
-        throw new Error(`${matches.length} ${kind}s are named "${name}" (${matches.map((m) => m.id).join(", ")}): delete the extra ones in AEP or give this resource another name`);
+        throw new Error(
+            `${matches.length} ${kind}s are named "${name}" (${matches.map((m) => m.id).join(", ")}): delete the extra ones in AEP or give this resource another name`,
+        );
     }
     return matches[0]?.id;
 }
 
 /** DELETE; an object that is already gone counts as deleted. */
 export async function deleteItem(ctx: CallContext, collection: Collection, id: string, kind: string): Promise<void> {
-    await ctx.client.request({ family: "flowService", method: "DELETE", path: `/${collection}/${id}`, operation: `delete ${kind}`, object: id, allow404: true });
+    await ctx.client.request({
+        family: "flowService",
+        method: "DELETE",
+        path: `/${collection}/${id}`,
+        operation: `delete ${kind}`,
+        object: id,
+        allow404: true,
+    });
 }
 
 /**
  * find, read, update and delete of a connection (source or target): only name and description change
  * in place, with JSON Patch and `If-Match`.
  */
-export function connectionVerbs<O extends { etag?: string; name?: string }>(collection: "sourceConnections" | "targetConnections", kind: string, toOutputs: (item: any) => O) {
+export function connectionVerbs<O extends { etag?: string; name?: string }>(
+    collection: "sourceConnections" | "targetConnections",
+    kind: string,
+    toOutputs: (item: any) => O,
+) {
     return {
         find: (ctx: CallContext, inputs: { name?: string }) => findByName(ctx, collection, inputs.name!, kind),
         async read(ctx: CallContext, id: string): Promise<O | undefined> {
@@ -151,7 +183,9 @@ export function connectionVerbs<O extends { etag?: string; name?: string }>(coll
             return item ? toOutputs(item) : undefined;
         },
         async update(ctx: CallContext, id: string, olds: O, news: { name?: string; description?: string }): Promise<O> {
-            const etag = await patchItem(ctx, collection, id, olds.etag, kind, news.name!, (live) => patchOps(live ?? olds, news, ["name", "description"]));
+            const etag = await patchItem(ctx, collection, id, olds.etag, kind, news.name!, (live) =>
+                patchOps(live ?? olds, news, ["name", "description"]),
+            );
             return { ...olds, ...news, etag } as O;
         },
         delete: (ctx: CallContext, id: string) => deleteItem(ctx, collection, id, kind),

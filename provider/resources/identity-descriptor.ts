@@ -96,45 +96,91 @@ export const identityDescriptorProvider = aepProvider<IdentityDescriptorInputs, 
         checkId(failures, inputs as any, "schemaId", SCHEMA_ID, "tenant schema $id");
         const p = inputs.sourceProperty as unknown;
         if ((inputs as any).autoNamed) {
-            failures.push({ property: "sourceProperty", reason: "sourceProperty is required: the field as a JSON Pointer, e.g. /_acme/chatlio/visitor/email" });
+            failures.push({
+                property: "sourceProperty",
+                reason: "sourceProperty is required: the field as a JSON Pointer, e.g. /_acme/chatlio/visitor/email",
+            });
         } else if (p !== UNKNOWN) {
             const segments = typeof p === "string" ? p.split("/").slice(1) : [];
             if (typeof p !== "string" || !p.startsWith("/") || segments.length === 0 || segments.some((s) => !POINTER_SEGMENT.test(s)))
-                failures.push({ property: "sourceProperty", reason: `sourceProperty ${JSON.stringify(p)} is not a field path: write it as a JSON Pointer, e.g. /_acme/chatlio/visitor/email` });
+                failures.push({
+                    property: "sourceProperty",
+                    reason: `sourceProperty ${JSON.stringify(p)} is not a field path: write it as a JSON Pointer, e.g. /_acme/chatlio/visitor/email`,
+                });
             else if (segments.includes("properties"))
-                failures.push({ property: "sourceProperty", reason: `sourceProperty ${JSON.stringify(p)} has a "properties" segment: AEP wants the path without them, e.g. /_acme/chatlio/visitor/email` });
+                failures.push({
+                    property: "sourceProperty",
+                    reason: `sourceProperty ${JSON.stringify(p)} has a "properties" segment: AEP wants the path without them, e.g. /_acme/chatlio/visitor/email`,
+                });
         }
         const ns = inputs.namespace as unknown;
         if (ns === undefined || (ns !== UNKNOWN && (typeof ns !== "string" || !ns.trim())))
-            failures.push({ property: "namespace", reason: `namespace is required: an identity namespace code such as "Email", "Phone" or "ECID", or its numeric id` });
+            failures.push({
+                property: "namespace",
+                reason: `namespace is required: an identity namespace code such as "Email", "Phone" or "ECID", or its numeric id`,
+            });
         if (inputs.primary !== undefined && (inputs.primary as unknown) !== UNKNOWN && typeof inputs.primary !== "boolean")
             failures.push({ property: "primary", reason: "primary must be true or false" });
         return failures;
     },
     async create(ctx, inputs) {
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "POST", path: "/tenant/descriptors", body: body(inputs), operation: "create identity descriptor", object: inputs.sourceProperty });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "POST",
+            path: "/tenant/descriptors",
+            body: body(inputs),
+            operation: "create identity descriptor",
+            object: inputs.sourceProperty,
+        });
         return { id: r.data["@id"], outs: toOutputs(r.data) };
     },
     async find(ctx: CallContext, inputs) {
         const r = await ctx.client.request({
-            family: "schemaRegistry", method: "GET", path: "/tenant/descriptors", operation: "find identity descriptor", object: inputs.sourceProperty,
-            query: { property: `xdm:sourceSchema==${inputs.schemaId}` }, headers: { Accept: ACCEPT },
+            family: "schemaRegistry",
+            method: "GET",
+            path: "/tenant/descriptors",
+            operation: "find identity descriptor",
+            object: inputs.sourceProperty,
+            query: { property: `xdm:sourceSchema==${inputs.schemaId}` },
+            headers: { Accept: ACCEPT },
         });
         // Without the -v2 Accept, descriptors come grouped by @type (spec listDescriptorsResponse).
         const found: any[] = Array.isArray(r.data?.[TYPE]) ? r.data[TYPE] : [];
         return found.find((d) => d["xdm:sourceSchema"] === inputs.schemaId && d["xdm:sourceProperty"] === inputs.sourceProperty)?.["@id"];
     },
     async read(ctx, id) {
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "GET", path: path(id), operation: "read identity descriptor", object: id, allow404: true, headers: { Accept: ACCEPT } });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "GET",
+            path: path(id),
+            operation: "read identity descriptor",
+            object: id,
+            allow404: true,
+            headers: { Accept: ACCEPT },
+        });
         return r.status === 404 ? undefined : toOutputs(r.data);
     },
     async update(ctx, id, _olds, news) {
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "PUT", path: path(id), body: body(news), operation: "update identity descriptor", object: news.sourceProperty });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "PUT",
+            path: path(id),
+            body: body(news),
+            operation: "update identity descriptor",
+            object: news.sourceProperty,
+        });
         return toOutputs(r.data);
     },
     async delete(ctx, id) {
         // A repeat delete answers 404 (aep-api.md §4.8): deleted either way.
-        await ctx.client.request({ family: "schemaRegistry", method: "DELETE", path: path(id), operation: "delete identity descriptor", object: id, allow404: true });
+        await ctx.client.request({
+            family: "schemaRegistry",
+            method: "DELETE",
+            path: path(id),
+            operation: "delete identity descriptor",
+            object: id,
+            allow404: true,
+        });
     },
 });
 

@@ -81,10 +81,16 @@ export function checkMappings(mappings: unknown, fieldPaths: unknown, failures: 
         }
         const type = m.sourceType ?? "ATTRIBUTE";
         if (type !== UNKNOWN && !SOURCE_TYPES.includes(type)) {
-            failures.push({ property: `${where}.sourceType`, reason: `${where}.sourceType ${JSON.stringify(type)} is not one of ${SOURCE_TYPES.join(", ")}` });
+            failures.push({
+                property: `${where}.sourceType`,
+                reason: `${where}.sourceType ${JSON.stringify(type)} is not one of ${SOURCE_TYPES.join(", ")}`,
+            });
         }
         if (m.source !== UNKNOWN && (typeof m.source !== "string" || !m.source.trim())) {
-            failures.push({ property: `${where}.source`, reason: `${where}.source must be a non-empty string (a payload path such as "visitor.email", or an expression)` });
+            failures.push({
+                property: `${where}.source`,
+                reason: `${where}.source must be a non-empty string (a payload path such as "visitor.email", or an expression)`,
+            });
         }
         if (type === "EXPRESSION" && typeof m.source === "string") {
             let depth = 0;
@@ -92,15 +98,23 @@ export function checkMappings(mappings: unknown, fieldPaths: unknown, failures: 
                 depth += ch === "(" ? 1 : ch === ")" ? -1 : 0;
                 if (depth < 0) break;
             }
-            if (depth !== 0) failures.push({ property: `${where}.source`, reason: `${where}.source "${m.source}" has unbalanced parentheses` });
+            if (depth !== 0)
+                failures.push({ property: `${where}.source`, reason: `${where}.source "${m.source}" has unbalanced parentheses` });
         }
         const d = m.destination;
         if (d === UNKNOWN) return;
         if (typeof d !== "string" || !DESTINATION.test(d)) {
-            failures.push({ property: `${where}.destination`, reason: `${where}.destination ${JSON.stringify(d)} is not an XDM path in dot notation, e.g. "_acme.chatlio.message"` });
+            failures.push({
+                property: `${where}.destination`,
+                reason: `${where}.destination ${JSON.stringify(d)} is not an XDM path in dot notation, e.g. "_acme.chatlio.message"`,
+            });
             return;
         }
-        if (seen.has(d)) failures.push({ property: `${where}.destination`, reason: `${where}.destination "${d}" is mapped twice: keep one mapping per destination` });
+        if (seen.has(d))
+            failures.push({
+                property: `${where}.destination`,
+                reason: `${where}.destination "${d}" is mapped twice: keep one mapping per destination`,
+            });
         seen.add(d);
         if (known && !destinationKnown(d, known)) {
             failures.push({
@@ -140,7 +154,12 @@ function toOutputs(ms: any): Partial<MappingSetOutputs> {
 
 function normalized(inputs: MappingSetInputs): MappingSetInputs {
     if (!Array.isArray(inputs.mappings)) return inputs;
-    return { ...inputs, mappings: inputs.mappings.map((m) => (m && typeof m === "object" && m.sourceType === "ATTRIBUTE" ? { source: m.source, destination: m.destination } : m)) };
+    return {
+        ...inputs,
+        mappings: inputs.mappings.map((m) =>
+            m && typeof m === "object" && m.sourceType === "ATTRIBUTE" ? { source: m.source, destination: m.destination } : m,
+        ),
+    };
 }
 
 export const mappingSetProvider = aepProvider<MappingSetInputs, MappingSetOutputs, "mappingSet">({
@@ -161,23 +180,49 @@ export const mappingSetProvider = aepProvider<MappingSetInputs, MappingSetOutput
         return failures;
     },
     async create(ctx, inputs) {
-        const r = await ctx.client.request({ family: "dataPrep", method: "POST", path: "/mappingSets", body: body(inputs), operation: "create mapping set", object: inputs.name });
-        return { id: r.data.id, outs: { ...inputs, mappingSetId: r.data.id, mappingVersion: Number(r.data.version ?? 0) } as MappingSetOutputs };
+        const r = await ctx.client.request({
+            family: "dataPrep",
+            method: "POST",
+            path: "/mappingSets",
+            body: body(inputs),
+            operation: "create mapping set",
+            object: inputs.name,
+        });
+        return {
+            id: r.data.id,
+            outs: { ...inputs, mappingSetId: r.data.id, mappingVersion: Number(r.data.version ?? 0) } as MappingSetOutputs,
+        };
     },
     async find(ctx, inputs) {
         const all = await ctx.client.listDataPrep<any>("/mappingSets", { name: inputs.name }, "find mapping set");
         return all.find((m) => m.name === inputs.name)?.id;
     },
     async read(ctx, id, olds) {
-        const r = await ctx.client.request({ family: "dataPrep", method: "GET", path: `/mappingSets/${id}`, operation: "read mapping set", object: id, allow404: true });
+        const r = await ctx.client.request({
+            family: "dataPrep",
+            method: "GET",
+            path: `/mappingSets/${id}`,
+            operation: "read mapping set",
+            object: id,
+            allow404: true,
+        });
         return r.status === 404 ? undefined : ({ ...toOutputs(r.data), schemaFieldPaths: olds.schemaFieldPaths } as MappingSetOutputs);
     },
     async update(ctx, id, _olds, news) {
-        const r = await ctx.client.request({ family: "dataPrep", method: "PUT", path: `/mappingSets/${id}`, body: body(news), operation: "update mapping set", object: news.name });
+        const r = await ctx.client.request({
+            family: "dataPrep",
+            method: "PUT",
+            path: `/mappingSets/${id}`,
+            body: body(news),
+            operation: "update mapping set",
+            object: news.name,
+        });
         return { ...news, mappingSetId: id, mappingVersion: Number(r.data.version) } as MappingSetOutputs;
     },
     async delete(ctx, id, olds) {
-        await ctx.warn(`mapping set "${olds.name}" (${id}) is left in AEP: Adobe documents no way to delete a mapping set; it is unused once its dataflow is gone`);
+        await ctx.warn(
+            `mapping set "${olds.name}" (${id}) is left in AEP: Adobe documents no way to delete a mapping set; it is unused once its dataflow is gone`,
+        );
     },
 });
 

@@ -13,7 +13,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AepError } from "../client";
 import { evolutionWarning } from "./field-group";
-import { CallContext, CheckFailure, CommonInputs, PartiallyCreatedError, UNKNOWN, aepProvider, checkId, checkText, isUnknown } from "./lifecycle";
+import {
+    CallContext,
+    CheckFailure,
+    CommonInputs,
+    PartiallyCreatedError,
+    UNKNOWN,
+    aepProvider,
+    checkId,
+    checkText,
+    isUnknown,
+} from "./lifecycle";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { EXPERIENCE_EVENT_CLASS, FIELD_GROUP_ID, XDM_ID } from "./ids";
 
@@ -66,7 +76,11 @@ function body(inputs: SchemaInputs, profileEnabled?: boolean) {
 async function enableProfile(ctx: CallContext, id: string, title: string | undefined): Promise<any> {
     try {
         const r = await ctx.client.request({
-            family: "schemaRegistry", method: "PATCH", path: path(id), operation: "enable schema for Profile", object: title,
+            family: "schemaRegistry",
+            method: "PATCH",
+            path: path(id),
+            operation: "enable schema for Profile",
+            object: title,
             // It sets the tag list to a fixed value: applied twice, the schema is the same.
             idempotent: true,
             body: [{ op: "add", path: "/meta:immutableTags", value: ["union"] }],
@@ -133,15 +147,17 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs, "schema">
     validateChange(olds, news) {
         const now = news.profileEnabled as unknown;
         if (olds.profileEnabled !== true || now === true || now === UNKNOWN) return [];
-        return [{
-            property: "profileEnabled",
-            reason:
-                `schema "${olds.title}" is enabled for Profile: AEP marked it with the immutable "union" tag, and AEP never removes an immutable tag, ` +
-                `so profileEnabled cannot be turned off. Keep profileEnabled: true, or replace the schema: declare a new Schema (a new resource name) ` +
-                `without profileEnabled, with a new Dataset on it. A replacement has a new $id; its dataset starts empty (the data ingested so far, and ` +
-                `the Profile data built from it, stay with the old dataset until it is deleted); identity descriptors and the dataflow are made anew, ` +
-                `and a new dataflow has a new webhook URL to paste into Chatlio.`,
-        }];
+        return [
+            {
+                property: "profileEnabled",
+                reason:
+                    `schema "${olds.title}" is enabled for Profile: AEP marked it with the immutable "union" tag, and AEP never removes an immutable tag, ` +
+                    `so profileEnabled cannot be turned off. Keep profileEnabled: true, or replace the schema: declare a new Schema (a new resource name) ` +
+                    `without profileEnabled, with a new Dataset on it. A replacement has a new $id; its dataset starts empty (the data ingested so far, and ` +
+                    `the Profile data built from it, stay with the old dataset until it is deleted); identity descriptors and the dataflow are made anew, ` +
+                    `and a new dataflow has a new webhook URL to paste into Chatlio.`,
+            },
+        ];
     },
     checkWarnings(olds, news) {
         const isNew = olds.resourceName === undefined;
@@ -157,7 +173,13 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs, "schema">
         if (!Array.isArray(olds.fieldGroupIds) || !Array.isArray(news.fieldGroupIds) || isUnknown(news.fieldGroupIds)) return [];
         const removed = olds.fieldGroupIds.filter((id) => !news.fieldGroupIds.includes(id));
         if (!removed.length) return [];
-        return [evolutionWarning(`schema "${olds.title}"`, removed.map((id) => `removing the field group ${id} removes its fields from the schema`), olds.profileEnabled === true)];
+        return [
+            evolutionWarning(
+                `schema "${olds.title}"`,
+                removed.map((id) => `removing the field group ${id} removes its fields from the schema`),
+                olds.profileEnabled === true,
+            ),
+        ];
     },
     validate(inputs) {
         const failures: CheckFailure[] = [];
@@ -165,20 +187,39 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs, "schema">
         checkText(failures, inputs as any, "description", { required: true, max: 4096 });
         checkId(failures, inputs as any, "classId", XDM_ID, "XDM class $id (e.g. https://ns.adobe.com/xdm/context/experienceevent)");
         const ids = inputs.fieldGroupIds as unknown;
-        if (inputs.profileEnabled !== undefined && (inputs.profileEnabled as unknown) !== UNKNOWN && typeof inputs.profileEnabled !== "boolean")
+        if (
+            inputs.profileEnabled !== undefined &&
+            (inputs.profileEnabled as unknown) !== UNKNOWN &&
+            typeof inputs.profileEnabled !== "boolean"
+        )
             failures.push({ property: "profileEnabled", reason: "profileEnabled must be true or false" });
-        if (ids === undefined) failures.push({ property: "fieldGroupIds", reason: "fieldGroupIds is required: pass [fieldGroup.id] (an empty list is allowed)" });
+        if (ids === undefined)
+            failures.push({
+                property: "fieldGroupIds",
+                reason: "fieldGroupIds is required: pass [fieldGroup.id] (an empty list is allowed)",
+            });
         else if (ids !== UNKNOWN) {
-            if (!Array.isArray(ids)) failures.push({ property: "fieldGroupIds", reason: "fieldGroupIds must be a list of field group $ids" });
+            if (!Array.isArray(ids))
+                failures.push({ property: "fieldGroupIds", reason: "fieldGroupIds must be a list of field group $ids" });
             else {
-                ids.forEach((id, i) => checkId(failures, { [`fieldGroupIds[${i}]`]: id }, `fieldGroupIds[${i}]`, FIELD_GROUP_ID, "tenant field group $id"));
-                if (new Set(ids).size !== ids.length) failures.push({ property: "fieldGroupIds", reason: "fieldGroupIds lists a field group twice: list each once" });
+                ids.forEach((id, i) =>
+                    checkId(failures, { [`fieldGroupIds[${i}]`]: id }, `fieldGroupIds[${i}]`, FIELD_GROUP_ID, "tenant field group $id"),
+                );
+                if (new Set(ids).size !== ids.length)
+                    failures.push({ property: "fieldGroupIds", reason: "fieldGroupIds lists a field group twice: list each once" });
             }
         }
         return failures;
     },
     async create(ctx, inputs) {
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "POST", path: "/tenant/schemas", body: body(inputs), operation: "create schema", object: inputs.title });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "POST",
+            path: "/tenant/schemas",
+            body: body(inputs),
+            operation: "create schema",
+            object: inputs.title,
+        });
         if (!inputs.profileEnabled) return { id: r.data.$id, outs: toOutputs(r.data) };
         try {
             return { id: r.data.$id, outs: toOutputs(await enableProfile(ctx, r.data.$id, inputs.title)) };
@@ -192,21 +233,44 @@ export const schemaProvider = aepProvider<SchemaInputs, SchemaOutputs, "schema">
         return list.find((r) => r.title === inputs.title)?.$id;
     },
     async read(ctx, id, olds) {
-        const r = await ctx.client.request({ family: "schemaRegistry", method: "GET", path: path(id), operation: "read schema", object: id, allow404: true });
+        const r = await ctx.client.request({
+            family: "schemaRegistry",
+            method: "GET",
+            path: path(id),
+            operation: "read schema",
+            object: id,
+            allow404: true,
+        });
         return r.status === 404 ? undefined : toOutputs(r.data, olds ?? {});
     },
     async update(ctx, id, olds, news) {
-        const rewrite = (["title", "description", "classId", "fieldGroupIds"] as const).some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        const rewrite = (["title", "description", "classId", "fieldGroupIds"] as const).some(
+            (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+        );
         let data: any;
         if (rewrite) {
-            const r = await ctx.client.request({ family: "schemaRegistry", method: "PUT", path: path(id), body: body(news, olds.profileEnabled === true), operation: "update schema", object: news.title });
+            const r = await ctx.client.request({
+                family: "schemaRegistry",
+                method: "PUT",
+                path: path(id),
+                body: body(news, olds.profileEnabled === true),
+                operation: "update schema",
+                object: news.title,
+            });
             data = r.data;
         }
         if (news.profileEnabled && olds.profileEnabled !== true) data = await enableProfile(ctx, id, news.title);
         return data ? toOutputs(data) : ({ ...olds, ...news } as SchemaOutputs);
     },
     async delete(ctx, id) {
-        await ctx.client.request({ family: "schemaRegistry", method: "DELETE", path: path(id), operation: "delete schema", object: id, allow404: true });
+        await ctx.client.request({
+            family: "schemaRegistry",
+            method: "DELETE",
+            path: path(id),
+            operation: "delete schema",
+            object: id,
+            allow404: true,
+        });
     },
 });
 

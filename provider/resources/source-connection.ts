@@ -63,14 +63,26 @@ export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, Sour
         const failures: CheckFailure[] = [];
         checkConnection(failures, inputs as unknown as Record<string, unknown>);
         checkId(failures, inputs as unknown as Record<string, unknown>, "providerId", FLOW_SERVICE_ID, "provider id (a UUID)");
-        if (inputs.connectionSpecId === CHATLIO_CONNECTION_SPEC_ID && typeof inputs.dataFormat === "string" && inputs.dataFormat !== "json" && !inputs.dataFormat.startsWith("04da6b54")) {
-            failures.push({ property: "dataFormat", reason: `dataFormat "${inputs.dataFormat}" is not supported by the Chatlio source: use "json"` });
+        if (
+            inputs.connectionSpecId === CHATLIO_CONNECTION_SPEC_ID &&
+            typeof inputs.dataFormat === "string" &&
+            inputs.dataFormat !== "json" &&
+            !inputs.dataFormat.startsWith("04da6b54")
+        ) {
+            failures.push({
+                property: "dataFormat",
+                reason: `dataFormat "${inputs.dataFormat}" is not supported by the Chatlio source: use "json"`,
+            });
         }
         return failures;
     },
     async create(ctx, inputs) {
         const r = await ctx.client.request({
-            family: "flowService", method: "POST", path: "/sourceConnections", operation: "create source connection", object: inputs.name,
+            family: "flowService",
+            method: "POST",
+            path: "/sourceConnections",
+            operation: "create source connection",
+            object: inputs.name,
             body: {
                 name: inputs.name,
                 description: inputs.description,

@@ -69,7 +69,11 @@ export const targetConnectionProvider = aepProvider<TargetConnectionInputs, Targ
     },
     async create(ctx, inputs) {
         const r = await ctx.client.request({
-            family: "flowService", method: "POST", path: "/targetConnections", operation: "create target connection", object: inputs.name,
+            family: "flowService",
+            method: "POST",
+            path: "/targetConnections",
+            operation: "create target connection",
+            object: inputs.name,
             body: {
                 name: inputs.name,
                 description: inputs.description,

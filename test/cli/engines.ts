@@ -33,7 +33,13 @@ export class LocalEngineUnderTest implements EngineUnderTest {
 function fromLocal(r: RunResult): Run {
     const replaced = new Set(r.steps.filter((s) => s.op === "replace").map((s) => s.urn));
     const op = (s: RunResult["steps"][number]) =>
-        s.op === "refresh" ? (s.changedKeys?.length ? "update" : "same") : s.op === "delete" && replaced.has(s.urn) ? "delete-replaced" : s.op;
+        s.op === "refresh"
+            ? s.changedKeys?.length
+                ? "update"
+                : "same"
+            : s.op === "delete" && replaced.has(s.urn)
+              ? "delete-replaced"
+              : s.op;
     return {
         ok: r.ok,
         error: r.error,

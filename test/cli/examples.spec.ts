@@ -44,7 +44,12 @@ function workflowRuns(file: string): string[] {
         const m = /^\s+- (?:name: .*\n\s+)?run: (.*)$/.exec(lines[i]) ?? /^\s+run: (.*)$/.exec(lines[i]);
         if (!m) continue;
         if (m[1] !== "|") runs.push(m[1]);
-        else for (const indent = lines[i + 1].length - lines[i + 1].trimStart().length; i + 1 < lines.length && lines[i + 1].startsWith(" ".repeat(indent)); ) runs.push(lines[++i].trim());
+        else
+            for (
+                const indent = lines[i + 1].length - lines[i + 1].trimStart().length;
+                i + 1 < lines.length && lines[i + 1].startsWith(" ".repeat(indent));
+            )
+                runs.push(lines[++i].trim());
     }
     return runs;
 }
@@ -60,13 +65,16 @@ function freePort(): Promise<number> {
 
 /** The field group's unchanged fields, which a diff lists in full, replaced by one line (as the README shows them). */
 function elideUnchangedFields(text: string): string {
-    return text.replace(/^( +)fields +: \{\n(?:\1 .*\n)*?\1\}\n/m, (block, indent) => (/^\s+[~+-] /m.test(block) ? block : `${indent}fields          : { … }\n`));
+    return text.replace(/^( +)fields +: \{\n(?:\1 .*\n)*?\1\}\n/m, (block, indent) =>
+        /^\s+[~+-] /m.test(block) ? block : `${indent}fields          : { … }\n`,
+    );
 }
 
 describe("The examples through the real Pulumi CLI", function () {
     if (!cliInstalled() || !languageHostInstalled()) {
         console.log(`\n  ${INSTALL_HINT}\n`);
-        if (process.env.AEP_REQUIRE_PULUMI_CLI) it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
+        if (process.env.AEP_REQUIRE_PULUMI_CLI)
+            it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
         return;
     }
     this.timeout(900_000);
@@ -98,7 +106,9 @@ describe("The examples through the real Pulumi CLI", function () {
                 "aep:imsUrl": emu.url,
             });
             const file = fs.readFileSync(path.join(CHATLIO, `Pulumi.${p.stack}.yaml`), "utf8");
-            expect(file).to.match(/aep:clientSecret:\n\s+secure: v1:/).and.not.contain(DEMO_CREDENTIALS.clientSecret);
+            expect(file)
+                .to.match(/aep:clientSecret:\n\s+secure: v1:/)
+                .and.not.contain(DEMO_CREDENTIALS.clientSecret);
             await must(p.pulumi(["preview"]), "preview");
             expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
             await must(p.pulumi(["up", "--yes"]), "up");
@@ -146,7 +156,9 @@ describe("The examples through the real Pulumi CLI", function () {
                 stacks.push(s);
                 await must(s.pulumi(["stack", "select", "--create"]), "stack select --create");
                 const preview = await must(s.pulumi(["preview", "--diff"]), `preview ${name}`);
-                expect(preview.stdout).to.match(/\+ 10 to create/).and.match(new RegExp(`sandboxName +: "${name}"`));
+                expect(preview.stdout)
+                    .to.match(/\+ 10 to create/)
+                    .and.match(new RegExp(`sandboxName +: "${name}"`));
             }
             expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
             const up = await must(stacks[0].pulumi(["up", "--yes"]), "up dev");
@@ -156,7 +168,11 @@ describe("The examples through the real Pulumi CLI", function () {
             // No credential reached the stack's config file or its state.
             const state = JSON.stringify(await stacks[0].export());
             expect(state).to.not.contain(DEMO_CREDENTIALS.clientSecret);
-            expect(fs.existsSync(path.join(PR_PREVIEW, "Pulumi.dev.yaml")) ? fs.readFileSync(path.join(PR_PREVIEW, "Pulumi.dev.yaml"), "utf8") : "").to.not.contain(DEMO_CREDENTIALS.clientSecret);
+            expect(
+                fs.existsSync(path.join(PR_PREVIEW, "Pulumi.dev.yaml"))
+                    ? fs.readFileSync(path.join(PR_PREVIEW, "Pulumi.dev.yaml"), "utf8")
+                    : "",
+            ).to.not.contain(DEMO_CREDENTIALS.clientSecret);
         });
 
         it("the pull-request comment in its README is what the preview of a display-name change shows", async () => {
@@ -168,8 +184,17 @@ describe("The examples through the real Pulumi CLI", function () {
             const shown = elideUnchangedFields(foldPreview(previewText(preview), { stack: dev.stack, suffix }) + "\n").trimEnd();
             const readme = path.join(PR_PREVIEW, "README.md");
             const text = fs.readFileSync(readme, "utf8");
-            if (process.env.AEP_UPDATE_GOLDEN) fs.writeFileSync(readme, text.replace(/## What the pull-request comment shows\n([\s\S]*?)```\n[\s\S]*?```/, (_m, intro) => `## What the pull-request comment shows\n${intro}\`\`\`\n${shown}\n\`\`\``));
-            const block = /## What the pull-request comment shows\n[\s\S]*?```\n([\s\S]*?)```/.exec(fs.readFileSync(readme, "utf8"))![1].trimEnd();
+            if (process.env.AEP_UPDATE_GOLDEN)
+                fs.writeFileSync(
+                    readme,
+                    text.replace(
+                        /## What the pull-request comment shows\n([\s\S]*?)```\n[\s\S]*?```/,
+                        (_m, intro) => `## What the pull-request comment shows\n${intro}\`\`\`\n${shown}\n\`\`\``,
+                    ),
+                );
+            const block = /## What the pull-request comment shows\n[\s\S]*?```\n([\s\S]*?)```/
+                .exec(fs.readFileSync(readme, "utf8"))![1]
+                .trimEnd();
             expect(shown).to.equal(block);
             await must(dev.pulumi(["config", "rm", "chatlio:displayName"]), "config rm");
         });
@@ -177,7 +202,13 @@ describe("The examples through the real Pulumi CLI", function () {
         it("fork-preview.yml: starts the packed emulator with npx, then stack init, preview --diff, up --yes and the event check, with no secret; examples/chatlio deploys against it too", async () => {
             const file = path.join(PR_PREVIEW, "fork-preview.yml");
             const env = workflowEnv(file);
-            expect(Object.keys(env)).to.include.members(["AEP_PLATFORM_URL", "AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID", "PULUMI_CONFIG_PASSPHRASE"]);
+            expect(Object.keys(env)).to.include.members([
+                "AEP_PLATFORM_URL",
+                "AEP_CLIENT_ID",
+                "AEP_CLIENT_SECRET",
+                "AEP_ORG_ID",
+                "PULUMI_CONFIG_PASSPHRASE",
+            ]);
             expect(workflowRuns(file)).to.deep.equal([
                 "npm ci",
                 "mkdir -p .pulumi-state",
@@ -195,10 +226,22 @@ describe("The examples through the real Pulumi CLI", function () {
             const url = `http://127.0.0.1:${port}`;
             const state = fs.mkdtempSync(path.join(os.tmpdir(), "aep-fork-state-"));
             const emuDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-fork-emulator-"));
-            const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", emuDir], { cwd: path.join(ROOT, "emulator"), encoding: "utf8" }))[0].filename;
+            const packed = JSON.parse(
+                execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", emuDir], {
+                    cwd: path.join(ROOT, "emulator"),
+                    encoding: "utf8",
+                }),
+            )[0].filename;
             fs.writeFileSync(path.join(emuDir, "package.json"), JSON.stringify({ name: "fork-ci", private: true }));
-            execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed}`], { cwd: emuDir, stdio: "ignore" });
-            const emulator = spawn("npx", ["--no-install", "aep-emulator", "--port", String(port)], { cwd: emuDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+            execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed}`], {
+                cwd: emuDir,
+                stdio: "ignore",
+            });
+            const emulator = spawn("npx", ["--no-install", "aep-emulator", "--port", String(port)], {
+                cwd: emuDir,
+                stdio: ["ignore", "pipe", "pipe"],
+                detached: true,
+            });
             try {
                 await new Promise<void>((resolve, reject) => {
                     let out = "";
@@ -223,7 +266,12 @@ describe("The examples through the real Pulumi CLI", function () {
                 expect(sent.stdout).to.contain("new conversation: 200");
                 fs.rmSync(path.join(PR_PREVIEW, "Pulumi.ci.yaml"), { force: true });
                 // The same emulator serves examples/chatlio, deployed as its README says (the emulator's URLs aside).
-                const chatlio = new Project(home, CHATLIO, `fork-${process.pid}`, { ...env, AEP_PLATFORM_URL: url, AEP_IMS_URL: url, PULUMI_BACKEND_URL: `file://${state}` });
+                const chatlio = new Project(home, CHATLIO, `fork-${process.pid}`, {
+                    ...env,
+                    AEP_PLATFORM_URL: url,
+                    AEP_IMS_URL: url,
+                    PULUMI_BACKEND_URL: `file://${state}`,
+                });
                 await must(chatlio.pulumi(["stack", "init"]), "stack init");
                 expect((await must(chatlio.pulumi(["up", "--yes"]), "up examples/chatlio")).stdout).to.match(/\+ 10 created/);
                 await chatlio.remove();
@@ -257,9 +305,20 @@ describe("The examples through the real Pulumi CLI", function () {
         it("asks for the stack's settings (the secret as a secret), installs the packed package, and the project deploys", async () => {
             // The template as it would be published: its dependency on this package names a released version;
             // here, the packed tarball stands in for it.
-            const tarball = path.join(work, JSON.parse(execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", work], { cwd: ROOT, encoding: "utf8" }))[0].filename);
+            const tarball = path.join(
+                work,
+                JSON.parse(
+                    execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", work], {
+                        cwd: ROOT,
+                        encoding: "utf8",
+                    }),
+                )[0].filename,
+            );
             const template = path.join(work, "template");
-            fs.cpSync(CHATLIO, template, { recursive: true, filter: (f) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(path.basename(f)) || path.basename(f) === "Pulumi.yaml" });
+            fs.cpSync(CHATLIO, template, {
+                recursive: true,
+                filter: (f) => !/node_modules|Pulumi\.[^/]*\.yaml$/.test(path.basename(f)) || path.basename(f) === "Pulumi.yaml",
+            });
             const pkg = JSON.parse(fs.readFileSync(path.join(template, "package.json"), "utf8"));
             pkg.dependencies["pulumi-aep-chatlio"] = `file:${tarball}`;
             fs.writeFileSync(path.join(template, "package.json"), JSON.stringify(pkg, null, 2));
@@ -277,11 +336,30 @@ describe("The examples through the real Pulumi CLI", function () {
                 [/Start of every AEP display name .*\(Chatlio\)/, "Support"],
             ];
             const command = [
-                PULUMI_BIN, "new", template, "--dir", dir, "--name", "support-chat", "--description", "Chatlio webhooks into AEP", "--stack", "dev",
-                "-c", `aep:platformUrl=${emu.url}`, "-c", `aep:imsUrl=${emu.url}`,
-            ].map((a) => `'${a}'`).join(" ");
+                PULUMI_BIN,
+                "new",
+                template,
+                "--dir",
+                dir,
+                "--name",
+                "support-chat",
+                "--description",
+                "Chatlio webhooks into AEP",
+                "--stack",
+                "dev",
+                "-c",
+                `aep:platformUrl=${emu.url}`,
+                "-c",
+                `aep:imsUrl=${emu.url}`,
+            ]
+                .map((a) => `'${a}'`)
+                .join(" ");
             const created = await new Promise<number>((resolve) => {
-                const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: work, env: home.env(), stdio: ["pipe", "pipe", "pipe"] });
+                const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
+                    cwd: work,
+                    env: home.env(),
+                    stdio: ["pipe", "pipe", "pipe"],
+                });
                 let seen = "";
                 child.stdout!.on("data", (d) => {
                     seen += d.toString();
@@ -300,14 +378,19 @@ describe("The examples through the real Pulumi CLI", function () {
             expect(created).to.equal(0);
             expect(asked).to.have.length(5);
             const config = fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8");
-            expect(config, config).to.match(/aep:clientSecret:\n\s+secure: v1:/).and.not.contain(DEMO_CREDENTIALS.clientSecret);
+            expect(config, config)
+                .to.match(/aep:clientSecret:\n\s+secure: v1:/)
+                .and.not.contain(DEMO_CREDENTIALS.clientSecret);
             expect(config).to.contain("aep:sandboxName: prod").and.contain("chatlio:displayName: Support");
             expect(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).to.contain("name: support-chat");
 
             p = new Project(home, dir, "dev");
             const up = await must(p.pulumi(["up", "--yes"]), "up");
             expect(up.stdout).to.match(/\+ 10 created/);
-            const sent = await must(p.run("npx", ["--no-install", "pulumi-aep-chatlio", "send-test-event"]), "npx pulumi-aep-chatlio send-test-event");
+            const sent = await must(
+                p.run("npx", ["--no-install", "pulumi-aep-chatlio", "send-test-event"]),
+                "npx pulumi-aep-chatlio send-test-event",
+            );
             expect(sent.stdout).to.contain("new conversation: 200");
             await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");

@@ -16,7 +16,8 @@ import type { Job, JobResult } from "./automation-runner";
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const PULUMI_ROOT = path.join(ROOT, ".tools", "pulumi");
 export const PULUMI_BIN = path.join(PULUMI_ROOT, "bin", "pulumi");
-export const INSTALL_HINT = "the real-CLI suite (test/cli) did not run: the Pulumi CLI is not built; run `npm run pulumi:install` (needs Go 1.26) and `npm test` again";
+export const INSTALL_HINT =
+    "the real-CLI suite (test/cli) did not run: the Pulumi CLI is not built; run `npm run pulumi:install` (needs Go 1.26) and `npm test` again";
 
 export function cliInstalled(): boolean {
     return fs.existsSync(PULUMI_BIN);
@@ -62,9 +63,14 @@ export class CliHome {
     /** Runs the CLI itself (`pulumi ARGS`) in cwd. */
     pulumi(args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
         return new Promise((resolve) => {
-            execFile(PULUMI_BIN, [...args, "--non-interactive"], { cwd, env: this.env(extra), maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-                resolve({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr });
-            });
+            execFile(
+                PULUMI_BIN,
+                [...args, "--non-interactive"],
+                { cwd, env: this.env(extra), maxBuffer: 64 << 20 },
+                (err, stdout, stderr) => {
+                    resolve({ code: err ? ((err as any).code ?? 1) : 0, stdout, stderr });
+                },
+            );
         });
     }
 
@@ -143,10 +149,16 @@ export class CliStack {
         fs.writeFileSync(jobFile, JSON.stringify(job));
         const args = ["-r", require.resolve("ts-node/register/transpile-only"), path.join(__dirname, "automation-runner.ts"), jobFile];
         return new Promise((resolve, reject) => {
-            execFile(process.execPath, args, { cwd: ROOT, env: this.opts.home.env(this.opts.env), maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
-                if (err || !fs.existsSync(job.result)) return reject(new Error(`automation runner failed: ${err?.message ?? ""}\n${stderr}`));
-                resolve(JSON.parse(fs.readFileSync(job.result, "utf8")));
-            });
+            execFile(
+                process.execPath,
+                args,
+                { cwd: ROOT, env: this.opts.home.env(this.opts.env), maxBuffer: 64 << 20 },
+                (err, _stdout, stderr) => {
+                    if (err || !fs.existsSync(job.result))
+                        return reject(new Error(`automation runner failed: ${err?.message ?? ""}\n${stderr}`));
+                    resolve(JSON.parse(fs.readFileSync(job.result, "utf8")));
+                },
+            );
         });
     }
 }

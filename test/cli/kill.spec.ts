@@ -82,7 +82,9 @@ async function rerun(p: Project, args: string[]): Promise<string> {
 /** AEP against the stack's state: every resource's object exists, and AEP holds nothing else in the sandbox (mapping sets left by destroy aside). */
 async function matchesState(emu: Emulator, p: Project, sandbox = "prod"): Promise<void> {
     const state = await p.export();
-    const ids = (state.deployment.resources ?? []).filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic/aep:")).map((r) => String(r.id));
+    const ids = (state.deployment.resources ?? [])
+        .filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic/aep:"))
+        .map((r) => String(r.id));
     const held = emu.objects(sandbox).map((o) => o.id);
     expect([...held].sort(), "AEP holds exactly the stack's objects").to.deep.equal([...ids].sort());
 }
@@ -90,7 +92,8 @@ async function matchesState(emu: Emulator, p: Project, sandbox = "prod"): Promis
 describe("A pipeline killed in the middle of `pulumi up` converges on the next run (real CLI)", function () {
     if (!cliInstalled() || !languageHostInstalled()) {
         console.log(`\n  ${INSTALL_HINT}\n`);
-        if (process.env.AEP_REQUIRE_PULUMI_CLI) it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
+        if (process.env.AEP_REQUIRE_PULUMI_CLI)
+            it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
         return;
     }
     this.timeout(900_000);
@@ -106,9 +109,16 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         try {
             await p.init(stackConfig(emu));
             await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", c.path);
-            expect(emu.objects().some((o) => o.kind === c.object), `AEP made the ${c.kind}`).to.equal(true);
+            expect(
+                emu.objects().some((o) => o.kind === c.object),
+                `AEP made the ${c.kind}`,
+            ).to.equal(true);
             const out = await rerun(p, ["up", "--yes", "--skip-preview"]);
-            expect(out).to.match(new RegExp(`${c.kind} .*already exists in AEP .*under the name this stack gave it: an earlier run of this stack made it and was interrupted`));
+            expect(out).to.match(
+                new RegExp(
+                    `${c.kind} .*already exists in AEP .*under the name this stack gave it: an earlier run of this stack made it and was interrupted`,
+                ),
+            );
             await matchesState(emu, p);
             expect(emu.objects().filter((o) => o.kind === c.object)).to.have.length(1);
             emu.resetLog();
@@ -127,7 +137,13 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         await Promise.all(
             Array.from({ length: 3 }, async () => {
                 for (let c = queue.shift(); c; c = queue.shift()) {
-                    outcomes.set(c.object, await killDuringCreate(c).then(() => null, (e: Error) => e));
+                    outcomes.set(
+                        c.object,
+                        await killDuringCreate(c).then(
+                            () => null,
+                            (e: Error) => e,
+                        ),
+                    );
                 }
             }),
         );
@@ -209,7 +225,9 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
             const id = emu.objects()[0].id;
             const urn = `urn:pulumi:${p.stack}::aep-js::pulumi-nodejs:dynamic/aep:SourceConnection::notes`;
             expect(text).to.contain(`AEP already has a source connection with this name (${id})`);
-            expect(text).to.contain(`Pulumi keeps a pending create for '${urn}'`).and.contain("`pulumi refresh --clear-pending-creates --yes`");
+            expect(text)
+                .to.contain(`Pulumi keeps a pending create for '${urn}'`)
+                .and.contain("`pulumi refresh --clear-pending-creates --yes`");
             expect(emu.objects()).to.have.length(1);
             // The way out the message names, as a pipeline's script would run it.
             await must(p.pulumi(["refresh", "--clear-pending-creates", "--yes"]), "refresh --clear-pending-creates");

@@ -36,7 +36,8 @@ const writes = (emu: Emulator) => emu.log.filter((e) => e.kind === "write");
 describe("The real Pulumi CLI in project folders", function () {
     if (!cliInstalled() || !languageHostInstalled()) {
         console.log(`\n  ${INSTALL_HINT}\n`);
-        if (process.env.AEP_REQUIRE_PULUMI_CLI) it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
+        if (process.env.AEP_REQUIRE_PULUMI_CLI)
+            it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
         return;
     }
     this.timeout(600_000);
@@ -111,31 +112,50 @@ describe("The real Pulumi CLI in project folders", function () {
         });
 
         it("previews a new field as an update of the field group alone: nothing unknown, no removed mapping (golden)", async () => {
-            await must(p.pulumi(["config", "set", "chatlio:extraFields", JSON.stringify({ rating: { type: "string", title: "Rating" } })]), "config set");
+            await must(
+                p.pulumi(["config", "set", "chatlio:extraFields", JSON.stringify({ rating: { type: "string", title: "Rating" } })]),
+                "config set",
+            );
             emu.resetLog();
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             expect(writes(emu)).to.deep.equal([]);
             const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
-            expect(text).to.match(/~ 1 to update/).and.match(/\+ +rating +: \{/);
+            expect(text)
+                .to.match(/~ 1 to update/)
+                .and.match(/\+ +rating +: \{/);
             expect(text).to.not.match(/- mappings|\[unknown\]|output</);
             golden("new-field", text);
             await must(p.pulumi(["up", "--yes"]), "up");
         });
 
         it("previews a mapping change: the mapping set updates, and the dataflow follows its new version, saying that ingestion pauses (golden)", async () => {
-            await must(p.pulumi(["config", "set", "chatlio:mappings", JSON.stringify([{ source: "rating", destination: "_tenant.chatlio.rating" }])]), "config set");
+            await must(
+                p.pulumi([
+                    "config",
+                    "set",
+                    "chatlio:mappings",
+                    JSON.stringify([{ source: "rating", destination: "_tenant.chatlio.rating" }]),
+                ]),
+                "config set",
+            );
             emu.resetLog();
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             expect(writes(emu)).to.deep.equal([]);
             const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
             expect(text).to.match(/~ 2 to update/);
             // AEP gives the mapping set a new version (unknown until it answers); no mapping is shown removed.
-            expect(text).to.match(/~ mappingVersion +: 0 => \[unknown\]/).and.not.match(/- mappings/);
-            expect(text).to.match(/warning: dataflow "Chatlio dataflow <suffix>" is updated in place \(mappingVersion\): AEP pauses ingestion/);
+            expect(text)
+                .to.match(/~ mappingVersion +: 0 => \[unknown\]/)
+                .and.not.match(/- mappings/);
+            expect(text).to.match(
+                /warning: dataflow "Chatlio dataflow <suffix>" is updated in place \(mappingVersion\): AEP pauses ingestion/,
+            );
             golden("mapping-change", text);
             const up = await must(p.pulumi(["up", "--yes"]), "up");
             expect(up.stdout).to.match(/~ 2 updated/);
-            expect(up.stdout).to.match(/Diagnostics:\n(.*\n)* {2}pulumi-nodejs:dynamic\/aep:Dataflow \(chatlio-dataflow\):\n {4}warning: dataflow "Chatlio dataflow [a-z0-9]{6}" is updated in place \(mappingVersion\)/);
+            expect(up.stdout).to.match(
+                /Diagnostics:\n(.*\n)* {2}pulumi-nodejs:dynamic\/aep:Dataflow \(chatlio-dataflow\):\n {4}warning: dataflow "Chatlio dataflow [a-z0-9]{6}" is updated in place \(mappingVersion\)/,
+            );
         });
 
         it("previews a sandbox change: all seven replaced, the new webhook URL announced as a warning of the dataflow, counted (golden)", async () => {
@@ -144,14 +164,18 @@ describe("The real Pulumi CLI in project folders", function () {
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             // Reads only: whether the dataset to be replaced holds data (it holds none that landed yet).
             expect(writes(emu)).to.deep.equal([]);
-            expect(emu.log.filter((e) => e.kind === "read").map((e) => e.path.split("/").slice(3, 5).join("/"))).to.deep.equal(["catalog/dataSets"]);
+            expect(emu.log.filter((e) => e.kind === "read").map((e) => e.path.split("/").slice(3, 5).join("/"))).to.deep.equal([
+                "catalog/dataSets",
+            ]);
             const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
             expect(text).to.match(/\+-7 to replace/);
             golden("sandbox-change", text);
             const json = JSON.parse((await must(p.pulumi(["preview", "--json"]), "preview --json")).stdout);
             const warnings = (json.diagnostics ?? []).filter((d: any) => d.severity === "warning");
             expect(warnings.map((d: any) => String(d.urn).split("::").pop())).to.deep.equal(["chatlio-dataflow"]);
-            expect(warnings[0].message).to.match(/dataflow "Chatlio dataflow [a-z0-9]{6}" will be replaced \([^)]*sandboxName changed\): AEP gives the new dataflow a new streaming URL/);
+            expect(warnings[0].message).to.match(
+                /dataflow "Chatlio dataflow [a-z0-9]{6}" will be replaced \([^)]*sandboxName changed\): AEP gives the new dataflow a new streaming URL/,
+            );
             await must(p.pulumi(["config", "rm", "aep:sandboxName"]), "config rm");
         });
 

@@ -87,7 +87,12 @@ export class Project {
     private spawn(command: string, args: string[], extra: NodeJS.ProcessEnv): Promise<CliResult> {
         return new Promise((resolve) => {
             // Its own process group, so that a test can kill the CLI with everything it started (kill tests).
-            const child = spawn(command, args, { cwd: this.dir, env: this.home.env({ ...this.env, ...extra }), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(command, args, {
+                cwd: this.dir,
+                env: this.home.env({ ...this.env, ...extra }),
+                detached: true,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             this.running = child;
             let stdout = "";
             let stderr = "";
@@ -203,7 +208,8 @@ function sortSections(lines: string[]): string[] {
         while (i < lines.length && head(lines[i])) {
             const block = [lines[i++]];
             // A block runs to the next head or to a line that is not indented (the summary, the next section).
-            while (i < lines.length && !head(lines[i]) && /^\s/.test(lines[i]) && !(head === diagHead && /^ {2}\S/.test(lines[i]))) block.push(lines[i++]);
+            while (i < lines.length && !head(lines[i]) && /^\s/.test(lines[i]) && !(head === diagHead && /^ {2}\S/.test(lines[i])))
+                block.push(lines[i++]);
             blocks.push(block);
         }
         const key = (b: string[]) => b.find((l) => l.includes("[urn=")) ?? b[0];

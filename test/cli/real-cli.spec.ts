@@ -43,9 +43,18 @@ describe("The real Pulumi CLI", function () {
         before(async () => {
             cliEmu = await startEmulator({ storeFile });
             localEmu = await startEmulator();
-            cli = new CliEngineUnderTest(home, { project: "aep-stack", stack: `cli-${process.pid}`, program: path.join(AEP_STACK, "index.ts"), workDir: AEP_STACK });
+            cli = new CliEngineUnderTest(home, {
+                project: "aep-stack",
+                stack: `cli-${process.pid}`,
+                program: path.join(AEP_STACK, "index.ts"),
+                workDir: AEP_STACK,
+            });
             await cli.init();
-            const localEngine = new LocalEngineUnderTest({ projectDir: AEP_STACK, stack: "parity", stateDir: path.join(home.dir, "local-state") });
+            const localEngine = new LocalEngineUnderTest({
+                projectDir: AEP_STACK,
+                stack: "parity",
+                stateDir: path.join(home.dir, "local-state"),
+            });
             const [realRecs, localRecs] = await Promise.all([
                 runLifecycle(cli, cliEmu, {
                     "up that converges": async (rec) => {
@@ -54,7 +63,11 @@ describe("The real Pulumi CLI", function () {
                         seen.output = (await cli.stack.cli(["stack", "output", "--json"])).stdout;
                         seen.shown = (await cli.stack.cli(["stack", "output", "--json", "--show-secrets"])).stdout;
                         const url = JSON.parse(seen.shown).webhookUrl;
-                        const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(NEW_CONVERSATION) });
+                        const res = await fetch(url, {
+                            method: "POST",
+                            headers: { "Content-Type": "application/json" },
+                            body: JSON.stringify(NEW_CONVERSATION),
+                        });
                         seen.post = `${res.status}`;
                         seen.records = JSON.stringify(cliEmu.records(String(rec.run.outputs.datasetId.value)));
                     },
@@ -79,7 +92,11 @@ describe("The real Pulumi CLI", function () {
             expect(r.ok, `${step}: ${r.error}\n${r.diagnostics.join("\n")}`).to.equal(true);
             return real[step];
         };
-        const ops = (rec: StepRecord, op: string) => rec.run.steps.filter((s) => s.op === op).map((s) => s.name).sort();
+        const ops = (rec: StepRecord, op: string) =>
+            rec.run.steps
+                .filter((s) => s.op === op)
+                .map((s) => s.name)
+                .sort();
         const writes = (rec: StepRecord) => rec.log.filter((e) => e.kind === "write").map(requestShape);
 
         it("previews a new stack with no request to AEP and a create for each of the seven", () => {
@@ -104,7 +121,9 @@ describe("The real Pulumi CLI", function () {
 
         it("keeps streamingUrl and webhookUrl secret in stack export and stack output, and --show-secrets gives them", () => {
             const rec = ok("up that converges");
-            const outputs = JSON.parse(seen.export).deployment.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:Stack").outputs;
+            const outputs = JSON.parse(seen.export).deployment.resources.find(
+                (r: { type: string }) => r.type === "pulumi:pulumi:Stack",
+            ).outputs;
             for (const k of ["streamingUrl", "webhookUrl"]) {
                 expect(outputs[k]).to.have.property("ciphertext");
                 expect(JSON.parse(seen.output)[k]).to.equal("[secret]");
@@ -140,12 +159,14 @@ describe("The real Pulumi CLI", function () {
             const rec = ok("preview of an update of every kind");
             expect(writes(rec)).to.deep.equal([]);
             const text = rec.run.stdout;
-            const block = (type: string) => text.split(/\n(?=\s+[~+-]? ?pulumi)/).find((b) => b.includes(`pulumi-nodejs:dynamic/aep:${type}: (update)`)) ?? "";
+            const block = (type: string) =>
+                text.split(/\n(?=\s+[~+-]? ?pulumi)/).find((b) => b.includes(`pulumi-nodejs:dynamic/aep:${type}: (update)`)) ?? "";
             expect(block("Dataset")).to.match(/~ description\s*: "first" => "second"/);
             expect(block("Dataflow")).to.match(/~ enabled\s*: true => false/);
             expect(block("FieldGroup")).to.match(/\+ channelId: \{/);
             expect(block("MappingSet")).to.match(/mappings/);
-            for (const type of ["Schema", "SourceConnection", "TargetConnection"]) expect(block(type), type).to.match(/~ description\s*: "first" => "second"/);
+            for (const type of ["Schema", "SourceConnection", "TargetConnection"])
+                expect(block(type), type).to.match(/~ description\s*: "first" => "second"/);
             expect(text).to.match(/~ 7 to update/);
             expect(text).to.not.match(/replace/);
         });
@@ -154,7 +175,16 @@ describe("The real Pulumi CLI", function () {
             const before = real["up that converges"].run.outputs;
             const rec = ok("update of every kind");
             expect(ops(rec, "update")).to.deep.equal(["dataset", "fg", "flow", "mapping", "schema", "source", "target"]);
-            for (const k of ["fieldGroupId", "schemaId", "datasetId", "sourceConnectionId", "targetConnectionId", "mappingSetId", "dataflowId", "streamingUrl"]) {
+            for (const k of [
+                "fieldGroupId",
+                "schemaId",
+                "datasetId",
+                "sourceConnectionId",
+                "targetConnectionId",
+                "mappingSetId",
+                "dataflowId",
+                "streamingUrl",
+            ]) {
                 expect(rec.run.outputs[k].value, k).to.equal(before[k].value);
             }
             expect(rec.run.outputs.mappingVersion.value).to.equal(1);
@@ -181,7 +211,9 @@ describe("The real Pulumi CLI", function () {
             const preview = ok("preview of a sandbox change");
             // Reads only: whether the dataset to be replaced holds data (it does not here).
             expect(preview.log.filter((e) => e.method !== "GET" && !e.path.startsWith("/ims/"))).to.deep.equal([]);
-            expect(preview.log.filter((e) => e.method === "GET").map((e) => requestShape(e))).to.deep.equal(["GET /data/foundation/catalog/dataSets/{id}"]);
+            expect(preview.log.filter((e) => e.method === "GET").map((e) => requestShape(e))).to.deep.equal([
+                "GET /data/foundation/catalog/dataSets/{id}",
+            ]);
             expect(preview.run.diagnostics.join("\n")).to.match(/dataflow .* will be replaced/);
             const rec = ok("sandbox change");
             expect(stepKinds(rec.run).filter((k) => k.endsWith(":replace"))).to.have.length(7);
@@ -223,7 +255,8 @@ describe("The real Pulumi CLI", function () {
             for (const step of Object.keys(real)) {
                 const a = real[step].log.map(requestShape).sort();
                 const b = local[step].log.map(requestShape).sort();
-                if (JSON.stringify(a) !== JSON.stringify(b)) differences.push(`${step}:\n  CLI:   ${a.join(", ")}\n  local: ${b.join(", ")}`);
+                if (JSON.stringify(a) !== JSON.stringify(b))
+                    differences.push(`${step}:\n  CLI:   ${a.join(", ")}\n  local: ${b.join(", ")}`);
             }
             expect(differences.join("\n")).to.equal("");
         });
@@ -233,7 +266,8 @@ describe("The real Pulumi CLI", function () {
             for (const step of Object.keys(real)) {
                 const a = stepKinds(real[step].run);
                 const b = stepKinds(local[step].run);
-                if (JSON.stringify(a) !== JSON.stringify(b)) differences.push(`${step}:\n  CLI:   ${a.join(", ")}\n  local: ${b.join(", ")}`);
+                if (JSON.stringify(a) !== JSON.stringify(b))
+                    differences.push(`${step}:\n  CLI:   ${a.join(", ")}\n  local: ${b.join(", ")}`);
             }
             expect(differences.join("\n")).to.equal("");
         });
@@ -259,7 +293,12 @@ describe("The real Pulumi CLI", function () {
             };
             // The component: a RandomString suffix (the test-only random plugin), seven objects, an event.
             const chatlioDir = path.join(AEP_STACK, "..", "chatlio-stack");
-            chatlio = new CliEngineUnderTest(home, { project: "chatlio-stack", stack: `chatlio-${process.pid}`, program: path.join(chatlioDir, "index.ts"), workDir: chatlioDir });
+            chatlio = new CliEngineUnderTest(home, {
+                project: "chatlio-stack",
+                stack: `chatlio-${process.pid}`,
+                program: path.join(chatlioDir, "index.ts"),
+                workDir: chatlioDir,
+            });
             await chatlio.init();
             await chatlio.setConfig(emulatorConfig(emu));
             await step("chatlio up", () => chatlio.up());
@@ -271,17 +310,37 @@ describe("The real Pulumi CLI", function () {
             // adopt: a chain made by hand through AEP's API, then a stack declaring the same names.
             const chain = await buildChatlioChain(new AepCaller(emu.url, DEMO_CREDENTIALS, "prod"), { suffix: SUFFIX });
             const names = {
-                fg: `Chatlio Event Details${SUFFIX}`, schema: `Chatlio Events${SUFFIX}`, dataset: `Chatlio Events Dataset${SUFFIX}`,
-                source: `Chatlio source${SUFFIX}`, target: `Chatlio target${SUFFIX}`, mapping: `Chatlio mapping${SUFFIX}`, flow: `Chatlio dataflow${SUFFIX}`,
+                fg: `Chatlio Event Details${SUFFIX}`,
+                schema: `Chatlio Events${SUFFIX}`,
+                dataset: `Chatlio Events Dataset${SUFFIX}`,
+                source: `Chatlio source${SUFFIX}`,
+                target: `Chatlio target${SUFFIX}`,
+                mapping: `Chatlio mapping${SUFFIX}`,
+                flow: `Chatlio dataflow${SUFFIX}`,
             };
             emu.editObject("mappingSet", chain.mappingSetId, { name: names.mapping });
             handmade = {
-                fieldGroupId: chain.fieldGroupId, schemaId: chain.schemaId, datasetId: chain.datasetId, sourceConnectionId: chain.sourceConnectionId,
-                targetConnectionId: chain.targetConnectionId, mappingSetId: chain.mappingSetId, dataflowId: chain.flowId,
+                fieldGroupId: chain.fieldGroupId,
+                schemaId: chain.schemaId,
+                datasetId: chain.datasetId,
+                sourceConnectionId: chain.sourceConnectionId,
+                targetConnectionId: chain.targetConnectionId,
+                mappingSetId: chain.mappingSetId,
+                dataflowId: chain.flowId,
             };
-            adopt = new CliEngineUnderTest(home, { project: "aep-stack", stack: `adopt-${process.pid}`, program: path.join(AEP_STACK, "index.ts"), workDir: AEP_STACK });
+            adopt = new CliEngineUnderTest(home, {
+                project: "aep-stack",
+                stack: `adopt-${process.pid}`,
+                program: path.join(AEP_STACK, "index.ts"),
+                workDir: AEP_STACK,
+            });
             await adopt.init();
-            await adopt.setConfig({ ...emulatorConfig(emu), "test:names": JSON.stringify(names), "test:adopt": "true", "test:description": "managed by Pulumi now" });
+            await adopt.setConfig({
+                ...emulatorConfig(emu),
+                "test:names": JSON.stringify(names),
+                "test:adopt": "true",
+                "test:description": "managed by Pulumi now",
+            });
             await step("adopt up", () => adopt.up());
             await step("adopt unchanged up", () => adopt.up());
             await step("adopt destroy", () => adopt.destroy());
@@ -289,7 +348,12 @@ describe("The real Pulumi CLI", function () {
 
             // Profile and identities: what a reviewer sees in a pull request under the real CLI.
             const profileDir = path.join(AEP_STACK, "..", "chatlio-profile");
-            profile = new CliEngineUnderTest(home, { project: "chatlio-profile", stack: `profile-${process.pid}`, program: path.join(profileDir, "index.ts"), workDir: profileDir });
+            profile = new CliEngineUnderTest(home, {
+                project: "chatlio-profile",
+                stack: `profile-${process.pid}`,
+                program: path.join(profileDir, "index.ts"),
+                workDir: profileDir,
+            });
             await profile.init();
             await profile.setConfig(emulatorConfig(emu));
             await step("profile up", () => profile.up());
@@ -327,11 +391,15 @@ describe("The real Pulumi CLI", function () {
             expect(up.steps.map((x) => x.type)).to.include("pulumi-nodejs:dynamic/aep:IdentityDescriptor");
             const typeChange = ok("profile preview of a type change");
             expect(typeChange.requests).to.equal(0);
-            expect(`${typeChange.stdout}\n${typeChange.diagnostics.join("\n")}`).to.match(/These are destructive changes: AEP refuses them once a dataset of the schema has ingested data or is enabled for Profile/);
+            expect(`${typeChange.stdout}\n${typeChange.diagnostics.join("\n")}`).to.match(
+                /These are destructive changes: AEP refuses them once a dataset of the schema has ingested data or is enabled for Profile/,
+            );
             const off = runs["profile preview turning Profile off"];
             expect(off.ok).to.equal(false);
             expect(off.requests).to.equal(0);
-            expect(`${off.stdout}\n${off.diagnostics.join("\n")}`).to.contain('immutable "union" tag, and AEP never removes an immutable tag');
+            expect(`${off.stdout}\n${off.diagnostics.join("\n")}`).to.contain(
+                'immutable "union" tag, and AEP never removes an immutable tag',
+            );
             ok("profile destroy");
         });
 

@@ -28,14 +28,19 @@ function stackConfig(emu: Emulator, secret = DEMO_CREDENTIALS.clientSecret) {
 }
 
 async function post(url: string): Promise<number> {
-    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(NEW_CONVERSATION) });
+    const res = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(NEW_CONVERSATION),
+    });
     return res.status;
 }
 
 describe("Safe for a production pipeline (real CLI, project folders)", function () {
     if (!cliInstalled() || !languageHostInstalled()) {
         console.log(`\n  ${INSTALL_HINT}\n`);
-        if (process.env.AEP_REQUIRE_PULUMI_CLI) it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
+        if (process.env.AEP_REQUIRE_PULUMI_CLI)
+            it("needs the Pulumi CLI and its Node.js language host (AEP_REQUIRE_PULUMI_CLI is set)", () => expect.fail(INSTALL_HINT));
         return;
     }
     this.timeout(600_000);
@@ -90,9 +95,20 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
             const json = JSON.parse((await must(p.pulumi(["preview", "--json"]), "preview")).stdout);
             const warnings = (json.diagnostics ?? []).filter((d: any) => d.severity === "warning");
-            const under = (type: string) => warnings.filter((d: any) => String(d.urn).endsWith(`$pulumi-nodejs:dynamic/aep:${type}::chatlio-${type === "Dataset" ? "dataset" : "dataflow"}`));
-            expect(under("Dataset").map((d: any) => d.message).join("")).to.match(/holds data .*replacing it deletes that data for good \(forceDestroy is set\)/);
-            expect(under("Dataflow").map((d: any) => d.message).join("")).to.match(/will be replaced .*new streaming URL/);
+            const under = (type: string) =>
+                warnings.filter((d: any) =>
+                    String(d.urn).endsWith(`$pulumi-nodejs:dynamic/aep:${type}::chatlio-${type === "Dataset" ? "dataset" : "dataflow"}`),
+                );
+            expect(
+                under("Dataset")
+                    .map((d: any) => d.message)
+                    .join(""),
+            ).to.match(/holds data .*replacing it deletes that data for good \(forceDestroy is set\)/);
+            expect(
+                under("Dataflow")
+                    .map((d: any) => d.message)
+                    .join(""),
+            ).to.match(/will be replaced .*new streaming URL/);
             expect(json.changeSummary.replace).to.equal(7);
             const up = await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             expect(up.stdout).to.match(/\+-7 replaced/);
@@ -109,7 +125,9 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             expect(writes(emu), "taking the opt-in back sends nothing to AEP").to.deep.equal([]);
             const destroy = await p.pulumi(["destroy", "--yes", "--skip-preview"]);
             expect(destroy.code).to.not.equal(0);
-            expect(destroy.stdout + destroy.stderr).to.match(new RegExp(`dataset "Chatlio events dataset [a-z0-9]{6}" \\(${newDataset}\\) holds data`));
+            expect(destroy.stdout + destroy.stderr).to.match(
+                new RegExp(`dataset "Chatlio events dataset [a-z0-9]{6}" \\(${newDataset}\\) holds data`),
+            );
             expect(emu.objects("dev").map((o) => o.id)).to.include(newDataset);
             expect(emu.records(newDataset)).to.have.length(1);
             await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
@@ -177,7 +195,11 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
         // while, then only the new one (a restart of the emulator on the same store and port).
         const serve = async (secrets: string[]) => {
             await emu?.close();
-            emu = await startEmulator({ port, storeFile: store, clients: secrets.map((clientSecret) => ({ ...DEMO_CREDENTIALS, clientSecret })) });
+            emu = await startEmulator({
+                port,
+                storeFile: store,
+                clients: secrets.map((clientSecret) => ({ ...DEMO_CREDENTIALS, clientSecret })),
+            });
             port = Number(new URL(emu.url).port);
         };
 
@@ -207,7 +229,9 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             expect(errors.length, diagnostics).to.be.within(1, 8);
             for (const line of errors) {
                 expect(line).to.contain("check aep:clientId and aep:clientSecret (AEP_CLIENT_ID, AEP_CLIENT_SECRET)");
-                expect(line).to.contain("Pulumi ran this refresh with the provider configuration stored in the stack's state by its last `pulumi up`");
+                expect(line).to.contain(
+                    "Pulumi ran this refresh with the provider configuration stored in the stack's state by its last `pulumi up`",
+                );
                 expect(line.match(/AEP refused/g)).to.have.length(1);
             }
             expect(text).to.not.match(/\n\s+at .*\.(js|ts):\d+/);

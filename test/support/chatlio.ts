@@ -6,7 +6,17 @@
  */
 import { NEW_CONVERSATION, TRANSCRIPT } from "../../provider/chatlio/samples";
 
-export { AepCaller, BASE, XED_FULL, XED_ID_LIST, XED_LOOKUP, buildChatlioChain, chatlioFieldGroupBody, chatlioMappings, chatlioSchemaBody } from "../../emulator/test/testing";
+export {
+    AepCaller,
+    BASE,
+    XED_FULL,
+    XED_ID_LIST,
+    XED_LOOKUP,
+    buildChatlioChain,
+    chatlioFieldGroupBody,
+    chatlioMappings,
+    chatlioSchemaBody,
+} from "../../emulator/test/testing";
 export type { CallOptions, CallResult, ChatlioChain } from "../../emulator/test/testing";
 
 /** Chatlio webhook payloads: the product's own samples, one per shape. */

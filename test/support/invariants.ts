@@ -23,7 +23,9 @@ export interface InvariantReport {
 /** The ids of every dynamic resource the state file holds (replaced originals awaiting delete too). */
 export function stateIds(statePath: string): Array<{ id: string; type: string; urn: string }> {
     if (!fs.existsSync(statePath)) return [];
-    const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as { resources: Array<{ id?: string; type: string; urn: string; custom?: boolean }> };
+    const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as {
+        resources: Array<{ id?: string; type: string; urn: string; custom?: boolean }>;
+    };
     return state.resources
         .filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic") && r.id)
         .map((r) => ({ id: r.id!, type: r.type, urn: r.urn }));
@@ -63,7 +65,9 @@ export class Invariants {
             const key = `${o.sandbox}/${o.kind}/${o.name}`;
             byName.set(key, [...(byName.get(key) ?? []), o]);
         }
-        const duplicates = [...byName.values()].filter((list) => list.length > 1).map((list) => `${list.length} × ${show(list[0])}: ${list.map((o) => o.id).join(", ")}`);
+        const duplicates = [...byName.values()]
+            .filter((list) => list.length > 1)
+            .map((list) => `${list.length} × ${show(list[0])}: ${list.map((o) => o.id).join(", ")}`);
         const orphans = objects
             .filter((o) => !inState.has(o.id) && !this.outside.has(o.id) && !(o.kind === "mappingSet" && this.everInState.has(o.id)))
             .map(show);

@@ -80,7 +80,12 @@ export interface Bound {
  * @param objects steps per kind in the run (how many objects of that kind the requests served)
  * @param direction forward (up, update), backward (destroy), none (refresh)
  */
-export function chainBound(log: Pick<LogEntry, "path">[], objects: Partial<Record<Kind, number>>, direction: Direction, latencyMs: number): Bound {
+export function chainBound(
+    log: Pick<LogEntry, "path">[],
+    objects: Partial<Record<Kind, number>>,
+    direction: Direction,
+    latencyMs: number,
+): Bound {
     const count: Partial<Record<Node, number>> = {};
     let unattributed = 0;
     for (const e of log) {

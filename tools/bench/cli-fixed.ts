@@ -54,7 +54,14 @@ async function main(): Promise<void> {
             const first = log.length ? Math.min(...log.map((e) => e.at! - 50)) - t0 : undefined;
             const at = (role: Role) => (p.roles[role]?.firstSeenMs !== undefined ? String(p.roles[role]!.firstSeenMs) : "—");
             const cpu = (role: Role) => (p.roles[role] ? p.roles[role]!.cpuS.toFixed(2) : "—");
-            rows.push([label, String(Math.round(wall)), ...SHOWN.map(at), first !== undefined ? String(Math.round(first)) : "—", ...SHOWN.map(cpu), String(log.length)]);
+            rows.push([
+                label,
+                String(Math.round(wall)),
+                ...SHOWN.map(at),
+                first !== undefined ? String(Math.round(first)) : "—",
+                ...SHOWN.map(cpu),
+                String(log.length),
+            ]);
             process.stderr.write(`cli-fixed: ${label}: ${Math.round(wall)} ms\n`);
         };
         const typeCheckOff = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
@@ -74,7 +81,14 @@ async function main(): Promise<void> {
         home.remove();
         await emu.close();
     }
-    const header = ["command", "wall ms", ...SHOWN.map((r) => `${r} starts ms`), "1st request ms", ...SHOWN.map((r) => `CPU s ${r}`), "requests"];
+    const header = [
+        "command",
+        "wall ms",
+        ...SHOWN.map((r) => `${r} starts ms`),
+        "1st request ms",
+        ...SHOWN.map((r) => `CPU s ${r}`),
+        "requests",
+    ];
     process.stdout.write(textTable(header, rows) + "\n");
 }
 

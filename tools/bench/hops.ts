@@ -36,13 +36,21 @@ for (const m of ["check", "create"] as const) {
 }
 
 const KIND_OF: Record<string, string> = {
-    "chatlio-fields": "FieldGroup", "chatlio-schema": "Schema", "chatlio-dataset": "Dataset", "chatlio-source": "SourceConnection",
-    "chatlio-target": "TargetConnection", "chatlio-mapping": "MappingSet", "chatlio-dataflow": "Dataflow",
+    "chatlio-fields": "FieldGroup",
+    "chatlio-schema": "Schema",
+    "chatlio-dataset": "Dataset",
+    "chatlio-source": "SourceConnection",
+    "chatlio-target": "TargetConnection",
+    "chatlio-mapping": "MappingSet",
+    "chatlio-dataflow": "Dataflow",
 };
 /** The chain of an up from empty, and each link's dependency on it. */
 const CHAIN: Array<[string, string | undefined]> = [
-    ["chatlio-fields", undefined], ["chatlio-schema", "chatlio-fields"], ["chatlio-dataset", "chatlio-schema"],
-    ["chatlio-target", "chatlio-dataset"], ["chatlio-dataflow", "chatlio-target"],
+    ["chatlio-fields", undefined],
+    ["chatlio-schema", "chatlio-fields"],
+    ["chatlio-dataset", "chatlio-schema"],
+    ["chatlio-target", "chatlio-dataset"],
+    ["chatlio-dataflow", "chatlio-target"],
 ];
 
 function flag(name: string): string | undefined {
@@ -73,12 +81,21 @@ async function main(): Promise<void> {
                 "aep:platformUrl": emu.url,
                 "aep:imsUrl": emu.url,
             };
-            const engine = new LocalEngine({ projectDir: path.join(__dirname, "fixtures", "chatlio"), stack: "hops", stateDir, config, log: () => undefined });
+            const engine = new LocalEngine({
+                projectDir: path.join(__dirname, "fixtures", "chatlio"),
+                stack: "hops",
+                stateDir,
+                config,
+                log: () => undefined,
+            });
             marks.length = 0;
             const r = await engine.up();
             if (!r.ok) throw new Error(r.error);
             const at = (what: string, name: string) => marks.find((m) => m.what === what && "name" in m && m.name === name)?.at ?? NaN;
-            const answers = (name: string) => marks.filter((m): m is Extract<Mark, { what: "answer" }> => m.what === "answer" && m.node === KIND_OF[name]).map((m) => m.at);
+            const answers = (name: string) =>
+                marks
+                    .filter((m): m is Extract<Mark, { what: "answer" }> => m.what === "answer" && m.node === KIND_OF[name])
+                    .map((m) => m.at);
             for (const [name, dep] of CHAIN) {
                 const a = answers(name);
                 const firstStart = Math.min(...a) - latencyMs;
@@ -103,7 +120,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${latencyMs} ms per request; one ChatlioSource, up from empty; ms\n\n`);
     process.stdout.write(
         textTable(
-            ["run", "hop", "program (dep. created → check)", "check", "host (create → 1st request)", "requests", "create answer", "whole hop (dep. last answer → 1st request)"],
+            [
+                "run",
+                "hop",
+                "program (dep. created → check)",
+                "check",
+                "host (create → 1st request)",
+                "requests",
+                "create answer",
+                "whole hop (dep. last answer → 1st request)",
+            ],
             rows,
             [0, 1],
         ) + "\n",

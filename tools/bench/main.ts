@@ -30,7 +30,8 @@ function parse(argv: string[]): { latencyMs: number; quick: boolean; json: boole
         else if (a === "--latency" || a.startsWith("--latency=")) {
             const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
             const n = Number(v);
-            if (v === undefined || v === "" || !Number.isInteger(n) || n < 0) usage(`--latency takes whole milliseconds ≥ 0, got ${JSON.stringify(v)}`);
+            if (v === undefined || v === "" || !Number.isInteger(n) || n < 0)
+                usage(`--latency takes whole milliseconds ≥ 0, got ${JSON.stringify(v)}`);
             o.latencyMs = n;
         } else if (a === "--only" || a.startsWith("--only=")) {
             const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];

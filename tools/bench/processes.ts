@@ -188,7 +188,7 @@ export class ProcessSampler {
             }
             if (role === undefined) continue;
             const status = read(`/proc/${pid}/status`);
-            const v = status ? kb(status, "VmHWM") ?? kb(status, "VmRSS") : undefined;
+            const v = status ? (kb(status, "VmHWM") ?? kb(status, "VmRSS")) : undefined;
             if (v !== undefined && v > (this.peak.get(pid) ?? 0)) this.peak.set(pid, v);
             const stat = read(`/proc/${pid}/stat`);
             const t = stat ? cpuTicks(stat) : undefined;

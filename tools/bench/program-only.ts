@@ -85,7 +85,13 @@ async function main(): Promise<void> {
         }
         for (const v of ["each", "memo"]) {
             const s = samples[v];
-            rows.push([`N=${n}`, v === "each" ? "one forwarder per resource (as shipped)" : "one forwarder per kind", String(s[0].registrations), String(Math.round(median(s.map((x) => x.constructMs)))), String(Math.round(median(s.map((x) => x.outputsMs))))]);
+            rows.push([
+                `N=${n}`,
+                v === "each" ? "one forwarder per resource (as shipped)" : "one forwarder per kind",
+                String(s[0].registrations),
+                String(Math.round(median(s.map((x) => x.constructMs)))),
+                String(Math.round(median(s.map((x) => x.outputsMs)))),
+            ]);
         }
     }
     process.stdout.write(`median of ${repeat}, each in a fresh process\n\n`);

@@ -62,8 +62,10 @@ export const METHOD = {
         "for destroy, none for refresh); the token precedes everything, the tenant lookup the field group",
     fixed: "wall time outside the request window: call → first request's start (answer time − latency) plus last answer → return",
     net: "wall − fixed",
-    providerBytes: "the __provider string of each dynamic resource in the state file (one copy; perResource counts the inputs' and outputs' copies)",
-    processes: "VmHWM and utime+stime from /proc of the engine's children (cmd/dynamic-provider = host, cmd/run = program), sampled every 20 ms",
+    providerBytes:
+        "the __provider string of each dynamic resource in the state file (one copy; perResource counts the inputs' and outputs' copies)",
+    processes:
+        "VmHWM and utime+stime from /proc of the engine's children (cmd/dynamic-provider = host, cmd/run = program), sampled every 20 ms",
 };
 
 export interface BenchResult {
@@ -148,11 +150,16 @@ export function evaluate(runs: RunFigures[], counts: number[]): TargetResult[] {
         const cliSkip = find(runs, `CLI N=${top}, no checkpoints: up`);
         out.push({
             target: "N = 50 up within 2.5× the dependency-chain bound (local engine and real CLI)",
-            met: localTop.netOverBound !== undefined && cliTop?.netOverBound !== undefined ? localTop.netOverBound <= 2.5 && cliTop.netOverBound <= 2.5 : null,
+            met:
+                localTop.netOverBound !== undefined && cliTop?.netOverBound !== undefined
+                    ? localTop.netOverBound <= 2.5 && cliTop.netOverBound <= 2.5
+                    : null,
             figures:
                 `local engine: net ${ms(localTop.netMs)} ms / bound ${ms(localTop.bound.ms)} ms = ${x(localTop.netOverBound)}` +
                 (cliTop ? `; real CLI: net ${ms(cliTop.netMs)} ms = ${x(cliTop.netOverBound)}` : "; real CLI: not measured") +
-                (cliSkip ? `; real CLI with PULUMI_SKIP_CHECKPOINTS and PULUMI_PARALLEL=64: net ${ms(cliSkip.netMs)} ms = ${x(cliSkip.netOverBound)}` : ""),
+                (cliSkip
+                    ? `; real CLI with PULUMI_SKIP_CHECKPOINTS and PULUMI_PARALLEL=64: net ${ms(cliSkip.netMs)} ms = ${x(cliSkip.netOverBound)}`
+                    : ""),
         });
     }
     const d10 = find(runs, "N=10: destroy");
@@ -186,7 +193,10 @@ export function evaluate(runs: RunFigures[], counts: number[]): TargetResult[] {
         // Phases 1 and 6 are a second sample of N = 1 (same program): start-up noise shows in the spread.
         const up1 = find(runs, "1. up from empty");
         const down1 = find(runs, "6. destroy");
-        const second = up1 && down1 ? `; against phases 1 and 6 (another N = 1 sample): up ${x(n50.wallMs / up1.wallMs)}, destroy ${x(d50.wallMs / down1.wallMs)}` : "";
+        const second =
+            up1 && down1
+                ? `; against phases 1 and 6 (another N = 1 sample): up ${x(n50.wallMs / up1.wallMs)}, destroy ${x(d50.wallMs / down1.wallMs)}`
+                : "";
         out.push({
             target: "N = 50 takes at most 5× the wall time of N = 1",
             met: upRatio <= 5 && downRatio <= 5,
@@ -224,7 +234,22 @@ export function textTable(header: string[], rows: string[][], left: number[] = [
 }
 
 export function runTable(runs: RunFigures[]): string {
-    const header = ["run", "token", "reads", "writes", "wall ms", "bound ms", "wall/bound", "fixed ms", "net ms", "net/bound", "provider B mean/max", "state KB", "host MB", "steps"];
+    const header = [
+        "run",
+        "token",
+        "reads",
+        "writes",
+        "wall ms",
+        "bound ms",
+        "wall/bound",
+        "fixed ms",
+        "net ms",
+        "net/bound",
+        "provider B mean/max",
+        "state KB",
+        "host MB",
+        "steps",
+    ];
     const rows = runs.map((r) => [
         r.name,
         String(r.requests.token),
@@ -246,7 +271,19 @@ export function runTable(runs: RunFigures[]): string {
 
 /** Where a run's time goes besides requests: start-up, shut-down, state writes, CPU per process. */
 export function timeTable(runs: RunFigures[]): string {
-    const header = ["run", "program up ms", "before 1st request ms", "after last answer ms", "max in flight", "state writes", "writes ms", "CPU s program", "CPU s host", "CPU s engine", "program MB"];
+    const header = [
+        "run",
+        "program up ms",
+        "before 1st request ms",
+        "after last answer ms",
+        "max in flight",
+        "state writes",
+        "writes ms",
+        "CPU s program",
+        "CPU s host",
+        "CPU s engine",
+        "program MB",
+    ];
     const rows = runs
         .filter((r) => r.kind !== "manual")
         .map((r) => [
@@ -272,13 +309,23 @@ export function timeTable(runs: RunFigures[]): string {
  */
 export function cpuTable(runs: RunFigures[]): string {
     const roles = ROLES.filter((role) => runs.some((r) => r.processes?.roles[role]));
-    const header = ["run", ...roles.map((r) => `CPU s ${r}`), "CPU s total", ...roles.filter((r) => r !== "bench").map((r) => `${r} starts ms`)];
+    const header = [
+        "run",
+        ...roles.map((r) => `CPU s ${r}`),
+        "CPU s total",
+        ...roles.filter((r) => r !== "bench").map((r) => `${r} starts ms`),
+    ];
     const rows = runs
         .filter((r) => r.processes)
         .map((r) => {
             const by = r.processes!.roles;
             const total = Object.values(by).reduce((a, v) => a + (v?.cpuS ?? 0), 0);
-            return [r.name, ...roles.map((role) => cpu(by[role]?.cpuS)), cpu(total), ...roles.filter((x) => x !== "bench").map((role) => ms(by[role]?.firstSeenMs))];
+            return [
+                r.name,
+                ...roles.map((role) => cpu(by[role]?.cpuS)),
+                cpu(total),
+                ...roles.filter((x) => x !== "bench").map((role) => ms(by[role]?.firstSeenMs)),
+            ];
         });
     return textTable(header, rows);
 }
@@ -287,22 +334,33 @@ export function cpuTable(runs: RunFigures[]): string {
 export function inFlightLines(runs: RunFigures[]): string[] {
     return runs
         .filter((r) => r.inFlightByBucket && r.requests.total >= 300)
-        .map((r) => `  ${r.name} (per ${r.processes?.bucketMs ?? 250} ms): ${r.inFlightByBucket!.map((v) => (v >= 10 ? Math.round(v) : v.toFixed(1))).join(" ")}`);
+        .map(
+            (r) =>
+                `  ${r.name} (per ${r.processes?.bucketMs ?? 250} ms): ${r.inFlightByBucket!.map((v) => (v >= 10 ? Math.round(v) : v.toFixed(1))).join(" ")}`,
+        );
 }
 
 export function render(result: BenchResult): string {
     const m = result.machine;
     const out: string[] = [];
-    out.push(`npm run bench: ${result.options.latencyMs} ms per request, N = ${result.options.counts.join(", ")}${result.options.quick ? " (--quick)" : ""}`);
-    out.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.start.join(" ")} at start${m.loadAverage.end ? `, ${m.loadAverage.end.join(" ")} at end` : ""}`);
+    out.push(
+        `npm run bench: ${result.options.latencyMs} ms per request, N = ${result.options.counts.join(", ")}${result.options.quick ? " (--quick)" : ""}`,
+    );
+    out.push(
+        `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.start.join(" ")} at start${m.loadAverage.end ? `, ${m.loadAverage.end.join(" ")} at end` : ""}`,
+    );
     out.push(`started ${result.startedAt}, took ${(result.totalMs / 1000).toFixed(0)} s`);
     out.push("");
     out.push(runTable(result.runs));
     out.push("");
-    out.push("where the time goes (program up: its stack registration reached the engine; CPU s engine: this process, engine and emulator):");
+    out.push(
+        "where the time goes (program up: its stack registration reached the engine; CPU s engine: this process, engine and emulator):",
+    );
     out.push(timeTable(result.runs));
     out.push("");
-    out.push("CPU by process (bench: this process, the local engine and the emulator; automation: the Automation API runner, which runs the program under the CLI):");
+    out.push(
+        "CPU by process (bench: this process, the local engine and the emulator; automation: the Automation API runner, which runs the program under the CLI):",
+    );
     out.push(cpuTable(result.runs));
     const flights = inFlightLines(result.runs);
     if (flights.length) {
@@ -310,19 +368,27 @@ export function render(result: BenchResult): string {
         out.push(...flights);
     }
     out.push("");
-    out.push(`bound = the longest chain of requests that must follow one another × ${result.options.latencyMs} ms (requests per object, attributed by path):`);
+    out.push(
+        `bound = the longest chain of requests that must follow one another × ${result.options.latencyMs} ms (requests per object, attributed by path):`,
+    );
     for (const r of result.runs) if (r.bound.requests) out.push(`  ${r.name}: ${describeChain(r.bound)}`);
     const gapped = result.runs.filter((r) => r.chainGaps?.length);
     if (gapped.length) {
-        out.push("idle ms on the chain (from one request's answer to the next request's start; A→A inside one operation, A→B between objects):");
+        out.push(
+            "idle ms on the chain (from one request's answer to the next request's start; A→A inside one operation, A→B between objects):",
+        );
         for (const r of gapped) out.push(`  ${r.name}: ${r.chainGaps!.map((g) => `${g.from}→${g.to} ${g.ms}`).join(", ")}`);
     }
-    out.push("fixed = time outside the request window (start-up before the first request + shut-down after the last answer); net = wall − fixed.");
+    out.push(
+        "fixed = time outside the request window (start-up before the first request + shut-down after the last answer); net = wall − fixed.",
+    );
     const c = result.comparison;
     if (c) {
         out.push("");
         out.push("tool ÷ manual sequence (one ChatlioSource, up from empty):");
-        out.push(`  requests ${c.requests.tool} vs ${c.requests.manual} = ${x(c.requests.ratio)}; wall ${ms(c.wallMs.tool)} vs ${ms(c.wallMs.manual)} ms = ${x(c.wallMs.ratio)}; net ${ms(c.netMs.tool)} vs ${ms(c.netMs.manual)} ms = ${x(c.netMs.ratio)}; bound ${ms(c.boundMs.tool)} vs ${ms(c.boundMs.manual)} ms`);
+        out.push(
+            `  requests ${c.requests.tool} vs ${c.requests.manual} = ${x(c.requests.ratio)}; wall ${ms(c.wallMs.tool)} vs ${ms(c.wallMs.manual)} ms = ${x(c.wallMs.ratio)}; net ${ms(c.netMs.tool)} vs ${ms(c.netMs.manual)} ms = ${x(c.netMs.ratio)}; bound ${ms(c.boundMs.tool)} vs ${ms(c.boundMs.manual)} ms`,
+        );
     }
     out.push("");
     out.push("targets:");

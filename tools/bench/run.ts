@@ -176,7 +176,12 @@ function chainGaps(log: TimedEntry[], bound: Bound, latencyMs: number): RunFigur
 }
 
 function maxInFlight(log: TimedEntry[], latencyMs: number): number {
-    const events = log.flatMap((e) => [{ t: e.at - latencyMs, d: 1 }, { t: e.at, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+    const events = log
+        .flatMap((e) => [
+            { t: e.at - latencyMs, d: 1 },
+            { t: e.at, d: -1 },
+        ])
+        .sort((a, b) => a.t - b.t || a.d - b.d);
     let now = 0;
     let max = 0;
     for (const e of events) max = Math.max(max, (now += e.d));
@@ -254,7 +259,14 @@ function hostCallFigures(log: LogEntry[], latencyMs: number): RunFigures["hostCa
         const [kind, op] = key.split(" ");
         const perCall = (requestsByKind.get(kind) ?? 0) / times.length;
         const meanMs = times.reduce((a, b) => a + b, 0) / times.length;
-        return { kind, op, calls: times.length, meanMs: Math.round(meanMs), requestsPerCall: Math.round(perCall * 10) / 10, outsideMs: Math.round(meanMs - perCall * latencyMs) };
+        return {
+            kind,
+            op,
+            calls: times.length,
+            meanMs: Math.round(meanMs),
+            requestsPerCall: Math.round(perCall * 10) / 10,
+            outsideMs: Math.round(meanMs - perCall * latencyMs),
+        };
     });
 }
 
@@ -340,11 +352,22 @@ export class Bench {
         const stackLine = stack.lines.find((l) => l.line.includes("pulumi:pulumi:Stack"));
         const log = [...(this.emu.log as TimedEntry[])];
         const after = stateSize(stack.statePath);
-        const state: StateSize = after.dynamicResources ? after : { ...after, providerMeanBytes: before.providerMeanBytes, providerMaxBytes: before.providerMaxBytes, providerPerResourceMeanBytes: before.providerPerResourceMeanBytes, providerPerResourceMaxBytes: before.providerPerResourceMaxBytes };
+        const state: StateSize = after.dynamicResources
+            ? after
+            : {
+                  ...after,
+                  providerMeanBytes: before.providerMeanBytes,
+                  providerMaxBytes: before.providerMaxBytes,
+                  providerPerResourceMeanBytes: before.providerPerResourceMeanBytes,
+                  providerPerResourceMaxBytes: before.providerPerResourceMaxBytes,
+              };
         const bound = chainBound(log, objectsPerKind(r.steps), direction, this.o.latencyMs);
         const t = timing(log, t0, t1, this.o.latencyMs);
         const figures: RunFigures = {
-            name, group, kind, components,
+            name,
+            group,
+            kind,
+            components,
             ok: r.ok,
             error: r.ok ? undefined : `${r.error}\n${r.diagnostics.slice(-20).join("\n")}`,
             requests: countRequests(log),
@@ -378,7 +401,14 @@ export class Bench {
     async cliStack(name: string, config: Record<string, string>, env?: NodeJS.ProcessEnv): Promise<CliStack> {
         this.cliHome ??= new CliHome();
         const workDir = path.join(FIXTURES, "chatlio");
-        const stack = new CliStack({ home: this.cliHome, project: "bench-chatlio", stack: `${name}-${process.pid}`, program: path.join(workDir, "index.ts"), workDir, env });
+        const stack = new CliStack({
+            home: this.cliHome,
+            project: "bench-chatlio",
+            stack: `${name}-${process.pid}`,
+            program: path.join(workDir, "index.ts"),
+            workDir,
+            env,
+        });
         const init = await this.cliHome.pulumi(["stack", "init", stack.name], workDir);
         if (init.code !== 0) throw new Error(`pulumi stack init: ${init.stderr}`);
         this.cliStacks.push(stack);
@@ -387,7 +417,13 @@ export class Bench {
     }
 
     /** One operation through the real CLI, measured around the whole operation (its process start included). */
-    async cliRun(name: string, components: number, stack: CliStack, kind: Exclude<RunKind, "manual">, direction: Direction): Promise<RunFigures> {
+    async cliRun(
+        name: string,
+        components: number,
+        stack: CliStack,
+        kind: Exclude<RunKind, "manual">,
+        direction: Direction,
+    ): Promise<RunFigures> {
         this.o.progress(`${name} …`);
         this.emu.resetLog();
         const sampler = ProcessSampler.available() ? new ProcessSampler().start() : undefined;
@@ -400,7 +436,10 @@ export class Bench {
         const bound = chainBound(log, objectsPerKind(steps), direction, this.o.latencyMs);
         const t = timing(log, t0, t1, this.o.latencyMs);
         const figures: RunFigures = {
-            name, group: "cli", kind, components,
+            name,
+            group: "cli",
+            kind,
+            components,
             ok: r.ok,
             error: r.ok ? undefined : `${r.error}`,
             requests: countRequests(log),
@@ -445,8 +484,12 @@ export class Bench {
         const bound = chainBound(log, Object.fromEntries(KINDS.map((k) => [k, 1])), "forward", this.o.latencyMs);
         const t = timing(log, t0, t1, this.o.latencyMs);
         const figures: RunFigures = {
-            name, group: "manual", kind: "manual", components: 1,
-            ok: !error, error,
+            name,
+            group: "manual",
+            kind: "manual",
+            components: 1,
+            ok: !error,
+            error,
             requests: countRequests(log),
             byRoute: byRoute(log),
             maxInFlight: maxInFlight(log, this.o.latencyMs),
@@ -513,7 +556,11 @@ export class Bench {
         // the default of four per core). docs/BENCHMARK.md says what skipping checkpoints gives up.
         const top = Math.max(...this.o.counts);
         if (top > 1) {
-            const s = await this.cliStack(`cli-skip-n${top}`, { "bench:count": String(top) }, { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_PARALLEL: "64" });
+            const s = await this.cliStack(
+                `cli-skip-n${top}`,
+                { "bench:count": String(top) },
+                { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_PARALLEL: "64" },
+            );
             await this.cliRun(`CLI N=${top}, no checkpoints: up`, top, s, "up", "forward");
             await this.cliRun(`CLI N=${top}, no checkpoints: destroy`, top, s, "destroy", "backward");
         }

@@ -29,7 +29,9 @@ function providerBytes(v: unknown): number | undefined {
 export function stateSize(file: string): StateSize {
     if (!fs.existsSync(file)) return { stateBytes: 0, dynamicResources: 0, kinds: {} };
     const text = fs.readFileSync(file, "utf8");
-    const state = JSON.parse(text) as { resources?: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; pendingDelete?: boolean }> };
+    const state = JSON.parse(text) as {
+        resources?: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; pendingDelete?: boolean }>;
+    };
     const single: number[] = [];
     const perResource: number[] = [];
     const kinds: Record<string, number> = {};
@@ -37,7 +39,9 @@ export function stateSize(file: string): StateSize {
         const m = DYNAMIC.exec(r.type);
         if (!m) continue;
         kinds[m[2]] = (kinds[m[2]] ?? 0) + 1;
-        const copies = [providerBytes(r.inputs?.__provider), providerBytes(r.outputs?.__provider)].filter((n): n is number => n !== undefined);
+        const copies = [providerBytes(r.inputs?.__provider), providerBytes(r.outputs?.__provider)].filter(
+            (n): n is number => n !== undefined,
+        );
         if (!copies.length) continue;
         single.push(Math.max(...copies));
         perResource.push(copies.reduce((a, b) => a + b, 0));

@@ -235,7 +235,9 @@ function stackOutput(args: Args): number {
     const ctx = context(args);
     const engine = new LocalEngine({ projectDir: ctx.projectDir, stack: ctx.stack, stateDir: ctx.localDir });
     if (!fs.existsSync(engine.statePath)) {
-        console.error(`error: stack "${ctx.stack}" has no state yet (${path.relative(process.cwd(), engine.statePath)}); run npm start first`);
+        console.error(
+            `error: stack "${ctx.stack}" has no state yet (${path.relative(process.cwd(), engine.statePath)}); run npm start first`,
+        );
         return 1;
     }
     const outputs = engine.outputs();
@@ -268,7 +270,8 @@ function stackOutput(args: Args): number {
     console.log(`    ${"OUTPUT".padEnd(w)}  VALUE`);
     for (const k of keys) {
         const v = wire(outputs[k]);
-        const shown = typeof outputs[k].value === "string" && (!outputs[k].secret || show) ? String(outputs[k].value) : renderValue(v, show, "    ");
+        const shown =
+            typeof outputs[k].value === "string" && (!outputs[k].secret || show) ? String(outputs[k].value) : renderValue(v, show, "    ");
         console.log(`    ${k.padEnd(w)}  ${shown}`);
     }
     if (!show && Object.values(outputs).some((o) => o.secret)) {
@@ -304,7 +307,9 @@ function configCommand(args: Args): number {
     if (sub === "set") {
         if (value === undefined) throw new UsageError("config set needs KEY and VALUE");
         ctx.store.set(full, value, has(args, "secret"));
-        console.log(`set ${full}${has(args, "secret") ? " (secret)" : ""} for stack ${ctx.stack} in ${path.relative(process.cwd(), ctx.store.file)}`);
+        console.log(
+            `set ${full}${has(args, "secret") ? " (secret)" : ""} for stack ${ctx.stack} in ${path.relative(process.cwd(), ctx.store.file)}`,
+        );
         return 0;
     }
     if (sub === "rm") {

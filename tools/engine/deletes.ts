@@ -91,9 +91,17 @@ async function deleteOne(d: Deployment, r: ResourceState): Promise<void> {
         return;
     }
     const target = { type: r.type, name, urn: r.urn };
-    await d.timed("delete", target, undefined, async () => {
-        const host = await d.providerCall(target, () => d.dynamicHost());
-        await d.providerCall(target, () => host.delete({ urn: r.urn, name, type: r.type }, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)));
-        d.markGone(r);
-    }, what);
+    await d.timed(
+        "delete",
+        target,
+        undefined,
+        async () => {
+            const host = await d.providerCall(target, () => d.dynamicHost());
+            await d.providerCall(target, () =>
+                host.delete({ urn: r.urn, name, type: r.type }, r.id!, stripSecrets(r.outputs), stripSecrets(r.inputs)),
+            );
+            d.markGone(r);
+        },
+        what,
+    );
 }

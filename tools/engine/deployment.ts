@@ -16,7 +16,17 @@ import { isDynamicType, nameOf, PROVIDER_PREFIX, STACK_TYPE } from "./resources"
 import { Sdk } from "./sdk";
 import { ResourceState, StackState, StateFile, StateWriter } from "./state";
 import { ConfigValue, OutputValue, StepRecord } from "./types";
-import { annotateSecrets, changedKeys, containsUnknown, deepEqual, isSecret, PropertyMap, secretKeys, stripSecrets, UNKNOWN } from "./values";
+import {
+    annotateSecrets,
+    changedKeys,
+    containsUnknown,
+    deepEqual,
+    isSecret,
+    PropertyMap,
+    secretKeys,
+    stripSecrets,
+    UNKNOWN,
+} from "./values";
 
 /** What the program asked for in one RegisterResource call. */
 export interface Goal {
@@ -384,7 +394,10 @@ export class Deployment {
                     onOutput: (line) => this.o.onDiagnostic(line),
                 });
                 try {
-                    await host.configure(this.o.config, `urn:pulumi:${this.o.stack}::${this.o.project.name}::${DYNAMIC_PROVIDER_TYPE}::default`);
+                    await host.configure(
+                        this.o.config,
+                        `urn:pulumi:${this.o.stack}::${this.o.project.name}::${DYNAMIC_PROVIDER_TYPE}::default`,
+                    );
                 } catch (e) {
                     await host.stop();
                     throw e;
@@ -451,7 +464,9 @@ export class Deployment {
             this.fail(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
         }
         if (goal.importId) {
-            this.fail(`${goal.type} (${goal.name}): the import option is not supported by the local engine (it needs the provider's Read on an object with no state)`);
+            this.fail(
+                `${goal.type} (${goal.name}): the import option is not supported by the local engine (it needs the provider's Read on an object with no state)`,
+            );
         }
         if (goal.remote) {
             this.fail(`${goal.type} (${goal.name}): multi-language (remote) components are not supported by the local engine`);

@@ -10,9 +10,7 @@ import { annotateSecrets, changedKeys, PropertyMap, secretKeys, stripSecrets, UN
 
 /** What the Diff of an existing resource decided. */
 type Decision =
-    | { step: "same" }
-    | { step: "update"; changed: string[] }
-    | { step: "replace"; keys: string[]; deleteBeforeReplace: boolean };
+    { step: "same" } | { step: "update"; changed: string[] } | { step: "replace"; keys: string[]; deleteBeforeReplace: boolean };
 
 /** The step for one registration of a dynamic resource (`old`: its entry in the old state, if any). */
 export async function dynamicStep(d: Deployment, goal: Goal, old: ResourceState | undefined): Promise<Registered> {
@@ -65,7 +63,9 @@ class DynamicStep {
      * inputs, or none for a replacement, so that defaults such as automatic names are chosen afresh.
      */
     async check(olds: PropertyMap | undefined = this.old?.inputs): Promise<void> {
-        const r = await this.d.providerCall(this.goal, () => this.host.check(this.ids, olds ? stripSecrets(olds) : {}, stripSecrets(this.news)));
+        const r = await this.d.providerCall(this.goal, () =>
+            this.host.check(this.ids, olds ? stripSecrets(olds) : {}, stripSecrets(this.news)),
+        );
         if (r.failures.length) this.d.checkFailures(this.goal, this.news, r.failures);
         this.entry.inputs = annotateSecrets(r.inputs, this.secretIn);
     }
@@ -79,7 +79,14 @@ class DynamicStep {
     async decide(old: ResourceState): Promise<Decision> {
         const { goal } = this;
         const diff = await this.d.providerCall(goal, () =>
-            this.host.diff(this.ids, old.id!, stripSecrets(old.outputs), stripSecrets(this.checked), stripSecrets(old.inputs), goal.ignoreChanges),
+            this.host.diff(
+                this.ids,
+                old.id!,
+                stripSecrets(old.outputs),
+                stripSecrets(this.checked),
+                stripSecrets(old.inputs),
+                goal.ignoreChanges,
+            ),
         );
         let changed = changedKeys(old.inputs, this.checked);
         let replaces: string[];
@@ -135,7 +142,14 @@ class DynamicStep {
         }
         return d.timed("update", goal, changed, async () => {
             const outs = await d.providerCall(goal, () =>
-                this.host.update(this.ids, old.id!, stripSecrets(old.outputs), stripSecrets(this.checked), stripSecrets(old.inputs), goal.ignoreChanges),
+                this.host.update(
+                    this.ids,
+                    old.id!,
+                    stripSecrets(old.outputs),
+                    stripSecrets(this.checked),
+                    stripSecrets(old.inputs),
+                    goal.ignoreChanges,
+                ),
             );
             entry.id = old.id;
             entry.outputs = annotateSecrets(outs, this.secretOut);
@@ -164,10 +178,16 @@ class DynamicStep {
         if (!deleteBeforeReplace) {
             return d.timed("replace", goal, keys, () => this.createObject(old));
         }
-        return d.timed("replace", goal, keys, async () => {
-            await this.deleteAhead(old);
-            return this.createObject();
-        }, ["replacing (delete before replace)", "replaced (delete before replace)"]);
+        return d.timed(
+            "replace",
+            goal,
+            keys,
+            async () => {
+                await this.deleteAhead(old);
+                return this.createObject();
+            },
+            ["replacing (delete before replace)", "replaced (delete before replace)"],
+        );
     }
 
     /**
@@ -179,7 +199,10 @@ class DynamicStep {
         const { d, goal, host } = this;
         const dependents = (await this.dependentReplacements(old)).reverse();
         const guarded = dependents.find((x) => x.protect);
-        if (guarded) d.fail(`${displayName(guarded)} is protected and cannot be replaced as part of replacing ${goal.type} (${goal.name}); set protect: false first`);
+        if (guarded)
+            d.fail(
+                `${displayName(guarded)} is protected and cannot be replaced as part of replacing ${goal.type} (${goal.name}); set protect: false first`,
+            );
         for (const dep of dependents) {
             const depIds = { urn: dep.urn, name: nameOf(dep.urn), type: dep.type };
             await d.providerCall(depIds, () => host.delete(depIds, dep.id!, stripSecrets(dep.outputs), stripSecrets(dep.inputs)));
@@ -203,7 +226,9 @@ class DynamicStep {
             grew = false;
             for (const dep of d.unclaimedOld()) {
                 if (replaceSet.has(dep.urn) || !dep.custom || !isDynamicType(dep.type) || !dep.id) continue;
-                const keys = Object.entries(dep.propertyDependencies ?? {}).filter(([, urns]) => urns.some((u) => replaceSet.has(u))).map(([k]) => k);
+                const keys = Object.entries(dep.propertyDependencies ?? {})
+                    .filter(([, urns]) => urns.some((u) => replaceSet.has(u)))
+                    .map(([k]) => k);
                 if (!keys.length) continue;
                 const inputs = stripSecrets(dep.inputs);
                 const news: PropertyMap = { ...inputs };
@@ -234,7 +259,12 @@ class DynamicStep {
             () => this.host.create(this.ids, stripSecrets(this.checked)),
             (e) => {
                 // Created but not initialised: keep it, so the next run can update or delete it.
-                const partial = { ...entry, id: e.initFailure!.id, outputs: annotateSecrets(e.initFailure!.properties, this.secretOut), initErrors: e.initFailure!.reasons };
+                const partial = {
+                    ...entry,
+                    id: e.initFailure!.id,
+                    outputs: annotateSecrets(e.initFailure!.properties, this.secretOut),
+                    initErrors: e.initFailure!.reasons,
+                };
                 d.putNew(partial, replacing, true);
                 d.save();
             },

@@ -18,7 +18,10 @@ export class EngineServer {
     private server: InstanceType<Sdk["grpc"]["Server"]> | undefined;
     private root = "";
 
-    constructor(private readonly sdk: Sdk, private readonly onLog: LogListener) {}
+    constructor(
+        private readonly sdk: Sdk,
+        private readonly onLog: LogListener,
+    ) {}
 
     /** Serves the Engine service; resolves with its address (`127.0.0.1:<port>`). */
     async start(): Promise<string> {

@@ -116,9 +116,13 @@ class Run {
         const config = this.engine.stackConfig(project);
         this.display.header(this.options.stack, project.name);
         for (const key of loadStackConfigFile(project, this.options.stack).skipped) {
-            this.say(`warning: config ${key} in Pulumi.${this.options.stack}.yaml is encrypted (secure:) and cannot be read by the local engine; set it with "config set ${key} <value> --secret"`);
+            this.say(
+                `warning: config ${key} in Pulumi.${this.options.stack}.yaml is encrypted (secure:) and cannot be read by the local engine; set it with "config set ${key} <value> --secret"`,
+            );
         }
-        const engineServer = new EngineServer(sdk, (severity, message, urn, ephemeral) => this.messages.log(severity, message, urn, ephemeral));
+        const engineServer = new EngineServer(sdk, (severity, message, urn, ephemeral) =>
+            this.messages.log(severity, message, urn, ephemeral),
+        );
         let engineAddress: string;
         let d: Deployment;
         try {
@@ -176,7 +180,13 @@ class Run {
      * preview and up: the program runs, each registration a step; after the program, if it and every step
      * succeeded, up's deletes. Resolves with the run's error, if any.
      */
-    private async runProgram(d: Deployment, sdk: Sdk, project: Project, config: Record<string, ConfigValue>, engineAddress: string): Promise<string | undefined> {
+    private async runProgram(
+        d: Deployment,
+        sdk: Sdk,
+        project: Project,
+        config: Record<string, ConfigValue>,
+        engineAddress: string,
+    ): Promise<string | undefined> {
         const server = new MonitorServer(sdk, {
             deployment: d,
             project: project.name,
@@ -229,7 +239,10 @@ class Run {
     /** The end of the run, as the CLI prints it: the Diagnostics section, the outputs, the summary, the duration. */
     private end(d: Deployment, error: string | undefined): RunResult {
         const { kind } = this;
-        const outputs = kind === "destroy" ? {} : Deployment.outputsOf(kind === "refresh" ? d.stackOutputsFromState() : d.stackOutputs ?? d.stackOutputsFromState());
+        const outputs =
+            kind === "destroy"
+                ? {}
+                : Deployment.outputsOf(kind === "refresh" ? d.stackOutputsFromState() : (d.stackOutputs ?? d.stackOutputsFromState()));
         this.log("");
         this.messages.show();
         if (kind !== "destroy") {
@@ -277,13 +290,23 @@ class Run {
             ...process.env,
             ...this.options.env,
             PULUMI_CONFIG: JSON.stringify(
-                Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("pulumi-nodejs:")).map(([k, v]) => [k, v.value])),
+                Object.fromEntries(
+                    Object.entries(config)
+                        .filter(([k]) => k.startsWith("pulumi-nodejs:"))
+                        .map(([k, v]) => [k, v.value]),
+                ),
             ),
         };
     }
 
     /** `cmd/run` with the language host's flags and environment. */
-    private spawnProgram(sdk: Sdk, project: Project, monitorAddress: string, engineAddress: string, config: Record<string, ConfigValue>): Spawned {
+    private spawnProgram(
+        sdk: Sdk,
+        project: Project,
+        monitorAddress: string,
+        engineAddress: string,
+        config: Record<string, ConfigValue>,
+    ): Spawned {
         const args = [
             sdk.runScript,
             `--monitor=${monitorAddress}`,
@@ -299,7 +322,11 @@ class Run {
             ...process.env,
             ...this.options.env,
             PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value]))),
-            PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(Object.entries(config).filter(([, v]) => v.secret).map(([k]) => k)),
+            PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(
+                Object.entries(config)
+                    .filter(([, v]) => v.secret)
+                    .map(([k]) => k),
+            ),
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         };
         if (project.typescript) {

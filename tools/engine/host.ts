@@ -84,18 +84,14 @@ export class DynamicHost {
                 stderrTail = (stderrTail + "\n" + line).slice(-2000);
                 opts.onOutput(line, "stderr");
             });
-            proc.exited.then((code) =>
-                reject(new Error(`the dynamic-provider host exited (code ${code}) before it served:${stderrTail}`)),
-            );
+            proc.exited.then((code) => reject(new Error(`the dynamic-provider host exited (code ${code}) before it served:${stderrTail}`)));
         }).catch(async (e) => {
             await proc.kill();
             throw e;
         });
-        const client = new sdk.provrpc.ResourceProviderClient(
-            `127.0.0.1:${port}`,
-            sdk.grpc.credentials.createInsecure(),
-            { "grpc.max_receive_message_length": 400 * 1024 * 1024 },
-        );
+        const client = new sdk.provrpc.ResourceProviderClient(`127.0.0.1:${port}`, sdk.grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": 400 * 1024 * 1024,
+        });
         return new DynamicHost(sdk, proc, client);
     }
 
@@ -146,7 +142,10 @@ export class DynamicHost {
     }
 
     /** A new request of the given kind, addressed to the resource (URN, name, type). */
-    private addressed<R extends { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown }>(Kind: new () => R, r: ResourceIds): R {
+    private addressed<R extends { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown }>(
+        Kind: new () => R,
+        r: ResourceIds,
+    ): R {
         const req = new Kind();
         req.setUrn(r.urn);
         req.setName(r.name);
@@ -189,7 +188,14 @@ export class DynamicHost {
         };
     }
 
-    async diff(r: ResourceIds, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<DiffOutcome> {
+    async diff(
+        r: ResourceIds,
+        id: string,
+        olds: PropertyMap,
+        news: PropertyMap,
+        oldInputs: PropertyMap,
+        ignoreChanges: string[],
+    ): Promise<DiffOutcome> {
         const req = this.addressed(this.sdk.provproto.DiffRequest, r);
         req.setId(id);
         req.setOlds(this.struct(olds));
@@ -214,7 +220,14 @@ export class DynamicHost {
         return { id: resp.getId(), properties: (resp.getProperties()?.toJavaScript() ?? {}) as PropertyMap };
     }
 
-    async update(r: ResourceIds, id: string, olds: PropertyMap, news: PropertyMap, oldInputs: PropertyMap, ignoreChanges: string[]): Promise<PropertyMap> {
+    async update(
+        r: ResourceIds,
+        id: string,
+        olds: PropertyMap,
+        news: PropertyMap,
+        oldInputs: PropertyMap,
+        ignoreChanges: string[],
+    ): Promise<PropertyMap> {
         const req = this.addressed(this.sdk.provproto.UpdateRequest, r);
         req.setId(id);
         req.setOlds(this.struct(olds));
@@ -234,7 +247,12 @@ export class DynamicHost {
         await this.call("delete", req);
     }
 
-    async read(r: ResourceIds, id: string, properties: PropertyMap, inputs: PropertyMap): Promise<{ id: string; properties: PropertyMap; inputs?: PropertyMap }> {
+    async read(
+        r: ResourceIds,
+        id: string,
+        properties: PropertyMap,
+        inputs: PropertyMap,
+    ): Promise<{ id: string; properties: PropertyMap; inputs?: PropertyMap }> {
         const req = this.addressed(this.sdk.provproto.ReadRequest, r);
         req.setId(id);
         req.setProperties(this.struct(properties));

@@ -35,7 +35,10 @@ export class MonitorServer {
     private server: InstanceType<Sdk["grpc"]["Server"]> | undefined;
     port = 0;
 
-    constructor(private readonly sdk: Sdk, private readonly hooks: MonitorHooks) {}
+    constructor(
+        private readonly sdk: Sdk,
+        private readonly hooks: MonitorHooks,
+    ) {}
 
     async start(): Promise<number> {
         const { grpc, resrpc } = this.sdk;
@@ -120,10 +123,12 @@ export class MonitorServer {
                 d.settle().then(() => cb(null, new emptyproto.Empty()));
             },
             readResource: (call, cb) => {
-                cb(this.unimplemented(
-                    `reading an existing resource (${call.request.getType()} ${call.request.getName()}: .get() or import) ` +
-                        `is not supported by the local engine`,
-                ));
+                cb(
+                    this.unimplemented(
+                        `reading an existing resource (${call.request.getType()} ${call.request.getName()}: .get() or import) ` +
+                            `is not supported by the local engine`,
+                    ),
+                );
             },
             invoke: (call, cb) => {
                 cb(this.unimplemented(`provider function ${call.request.getTok()} is not supported by the local engine`));

@@ -46,7 +46,10 @@ export function checkRandom(type: string, news: PropertyMap): Failure[] {
     if (type === RANDOM_STRING) {
         int("length", 1, true);
         for (const k of ["minUpper", "minLower", "minNumeric", "minSpecial"]) int(k, 0, false);
-        const mins = ["minUpper", "minLower", "minNumeric", "minSpecial"].reduce((s, k) => s + (typeof v[k] === "number" ? (v[k] as number) : 0), 0);
+        const mins = ["minUpper", "minLower", "minNumeric", "minSpecial"].reduce(
+            (s, k) => s + (typeof v[k] === "number" ? (v[k] as number) : 0),
+            0,
+        );
         if (typeof v.length === "number" && mins > v.length) {
             failures.push({ property: "length", reason: `length (${v.length}) must be >= the sum of the min* values (${mins})` });
         }

@@ -86,11 +86,17 @@ async function driftOf(
     res: { id: string; properties: PropertyMap; inputs?: PropertyMap },
 ): Promise<string[]> {
     const refreshedInputs = res.inputs ?? r.inputs;
-    const diff = await d.providerCall(ids, () => host.diff(ids, res.id, stripSecrets(res.properties), stripSecrets(r.inputs), stripSecrets(refreshedInputs), []));
+    const diff = await d.providerCall(ids, () =>
+        host.diff(ids, res.id, stripSecrets(res.properties), stripSecrets(r.inputs), stripSecrets(refreshedInputs), []),
+    );
     if (diff.changes === "unknown") return changedKeys(refreshedInputs, r.inputs);
     if (diff.changes !== "some") return [];
     const stored = stripSecrets(r.inputs);
     const moved = changedKeys(r.outputs, res.properties);
-    const drift = moved.length ? moved : Object.keys(stored).filter((k) => !deepEqual(res.properties[k], stored[k])).sort();
+    const drift = moved.length
+        ? moved
+        : Object.keys(stored)
+              .filter((k) => !deepEqual(res.properties[k], stored[k]))
+              .sort();
     return drift.length ? drift : ["(the provider's diff)"];
 }

@@ -295,7 +295,10 @@ export class StateWriter {
     private dirty = false;
     private error: unknown;
 
-    constructor(private readonly file: StateFile, private readonly snapshot: () => StackState) {}
+    constructor(
+        private readonly file: StateFile,
+        private readonly snapshot: () => StackState,
+    ) {}
 
     request(): void {
         this.dirty = true;

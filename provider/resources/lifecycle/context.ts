@@ -46,7 +46,10 @@ export function callContext(config: StoredConfig | undefined, sandboxName: strin
         timeoutMs: envNumber("AEP_HTTP_TIMEOUT_MS"),
         deadlineMs: envNumber("AEP_HTTP_DEADLINE_MS"),
         baseDelayMs: envNumber("AEP_HTTP_RETRY_BASE_MS"),
-        onRetry: (info) => void say.progress(`${info.operation}: ${info.reason}; retrying in ${Math.round(info.delayMs / 100) / 10}s (attempt ${info.attempt})`),
+        onRetry: (info) =>
+            void say.progress(
+                `${info.operation}: ${info.reason}; retrying in ${Math.round(info.delayMs / 100) / 10}s (attempt ${info.attempt})`,
+            ),
     });
     return { settings, client, urn, ...say };
 }

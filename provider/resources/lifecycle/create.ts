@@ -37,7 +37,11 @@ export function withInputs<O>(outs: O, inputs: Record<string, any>): O {
 
 /** The inputs that are not AEP's (kept when an existing object's live state becomes the old outputs). */
 function lifecycleInputs<O>(inputs: Record<string, any>): Partial<O> {
-    const out: Record<string, unknown> = { resourceName: inputs.resourceName, sandboxName: inputs.sandboxName, autoNamed: inputs.autoNamed };
+    const out: Record<string, unknown> = {
+        resourceName: inputs.resourceName,
+        sandboxName: inputs.sandboxName,
+        autoNamed: inputs.autoNamed,
+    };
     for (const k of Object.keys(inputs)) if (k.startsWith("__")) out[k] = inputs[k];
     return out as Partial<O>;
 }
@@ -89,7 +93,8 @@ export async function createObject<I extends CommonInputs, O extends Record<stri
         if (!current) return undefined;
         // Fields AEP does not echo (undefined in `current`) keep their input values.
         const found = clean(current);
-        const stale = always || spec.compareKeys.some((k) => (found as any)[k] !== undefined && !sameJson((found as any)[k], (inputs as any)[k]));
+        const stale =
+            always || spec.compareKeys.some((k) => (found as any)[k] !== undefined && !sameJson((found as any)[k], (inputs as any)[k]));
         const outs = stale ? await spec.update(ctx, id, { ...found, ...lifecycleInputs<O>(inputs) } as O, inputs) : found;
         return { id, outs: clean(withInputs(outs, inputs)) };
     }
@@ -100,7 +105,8 @@ export async function createObject<I extends CommonInputs, O extends Record<stri
                 `interrupted before Pulumi recorded it, so it is taken over (brought to this program's inputs) instead of made twice`,
         );
         const taken = await takeOver(id, true);
-        if (!taken) throw new Error(`create ${what}: the ${spec.noun} ${id} holding its name disappeared while it was being taken over; run again`);
+        if (!taken)
+            throw new Error(`create ${what}: the ${spec.noun} ${id} holding its name disappeared while it was being taken over; run again`);
         return taken;
     }
 
@@ -131,7 +137,11 @@ export async function createObject<I extends CommonInputs, O extends Record<stri
             // An error with an `id` is what the dynamic-provider host reports as "created but not initialised"
             // (ErrorResourceInitFailed): the engine keeps the object in state.
             const message = `create ${what}: AEP created it (${err.id}), then ${err.message}; it is kept in state and the next update finishes it`;
-            return Object.assign(new Error(message), { id: err.id, properties: clean(withInputs(err.outs as O, inputs)), reasons: [err.message] });
+            return Object.assign(new Error(message), {
+                id: err.id,
+                properties: clean(withInputs(err.outs as O, inputs)),
+                reasons: [err.message],
+            });
         }
         if (err instanceof AepError && isNameClash(err)) {
             return new Error(
@@ -179,7 +189,9 @@ export async function createObject<I extends CommonInputs, O extends Record<stri
                     `create ${what}: AEP's answer was lost (${why}) ${sent} times, and each time no ${spec.noun} with that name existed afterwards, so it was not created; run the update again`,
                 );
             }
-            await ctx.info(`no ${spec.noun} named "${name}" exists after the lost answer (${why}): AEP did not create it; sending the create again (${sent} of ${CREATE_RESENDS})`);
+            await ctx.info(
+                `no ${spec.noun} named "${name}" exists after the lost answer (${why}): AEP did not create it; sending the create again (${sent} of ${CREATE_RESENDS})`,
+            );
         }
     }
 }

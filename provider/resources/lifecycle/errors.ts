@@ -11,7 +11,8 @@ const IMS = "get IMS access token";
 function credentialProblem(err: AepError): "credentials" | "org" | undefined {
     const code = err.code ?? "";
     if (["403025", "403027", "400003"].includes(code)) return "org";
-    if (err.operation === IMS && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429) return "credentials";
+    if (err.operation === IMS && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429)
+        return "credentials";
     if (err.status === 401 || ["401013", "403010", "403000", "403003"].includes(code)) return "credentials";
     return undefined;
 }
@@ -21,7 +22,11 @@ function credentialProblem(err: AepError): "credentials" | "org" | undefined {
  * check with their variables, and, for refresh and destroy, that Pulumi used the provider configuration
  * it stored at the last `pulumi up`. Other errors come back unchanged.
  */
-export function explain(err: unknown, phase: "check" | "diff" | "create" | "read" | "update" | "delete", config: StoredConfig | undefined): unknown {
+export function explain(
+    err: unknown,
+    phase: "check" | "diff" | "create" | "read" | "update" | "delete",
+    config: StoredConfig | undefined,
+): unknown {
     if (!(err instanceof AepError)) return err;
     const problem = credentialProblem(err);
     if (!problem) return err;

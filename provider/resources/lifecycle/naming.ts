@@ -33,7 +33,11 @@ function suffixFrom(bytes: Uint8Array): string {
  */
 export function automaticName(base: string, maxLength: number, urn: string | undefined, replacing?: string): string {
     const head = base.slice(0, Math.max(1, maxLength - SUFFIX_LENGTH - 1));
-    const bytes = urn ? createHash("sha256").update(`${urn}\n${replacing ?? ""}`).digest() : randomBytes(SUFFIX_LENGTH);
+    const bytes = urn
+        ? createHash("sha256")
+              .update(`${urn}\n${replacing ?? ""}`)
+              .digest()
+        : randomBytes(SUFFIX_LENGTH);
     return `${head}-${suffixFrom(bytes)}`;
 }
 

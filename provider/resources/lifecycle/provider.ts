@@ -33,7 +33,9 @@ export type AepProvider<I, O, K extends string = string> = pulumi.dynamic.Resour
     aepConfig?: StoredConfig;
 };
 
-export function aepProvider<I extends CommonInputs, O extends Record<string, any>, K extends string>(spec: AepObjectSpec<I, O, K>): AepProvider<I, O, K> {
+export function aepProvider<I extends CommonInputs, O extends Record<string, any>, K extends string>(
+    spec: AepObjectSpec<I, O, K>,
+): AepProvider<I, O, K> {
     const local = (spec.localKeys ?? []) as string[];
 
     /** The owned inputs that differ between the stored outputs and the new inputs, and which of them force a replacement. */
@@ -63,7 +65,8 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
         }
     }
 
-    const context = (sandboxName: string | undefined, urn: string | undefined): CallContext => callContext(provider.aepConfig, sandboxName, urn);
+    const context = (sandboxName: string | undefined, urn: string | undefined): CallContext =>
+        callContext(provider.aepConfig, sandboxName, urn);
 
     // Settings live on the provider object inside the provider host only: `configure` runs there, so the
     // values reach neither the program nor the resources' state.
@@ -85,7 +88,8 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 const urn: string | undefined = (news as any).__urn ?? previous.__urn;
                 const failures: CheckFailure[] = [];
                 const config = { get: (k: string) => provider.aepConfig?.[k] };
-                for (const problem of settingsProblems(config, process.env)) failures.push({ property: problem.split(" ")[0], reason: problem });
+                for (const problem of settingsProblems(config, process.env))
+                    failures.push({ property: problem.split(" ")[0], reason: problem });
                 checkKnownKeys(failures, news as Record<string, unknown>, [...spec.inputKeys, ...COMMON_INPUT_KEYS], spec.typeName);
                 const inputs: Record<string, any> = { ...spec.defaults({ ...news }) };
                 if (inputs.sandboxName === undefined) {
@@ -102,7 +106,13 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 if (inputs[key] === undefined) {
                     // An automatic name is kept once it is in state; a new one (or a replacement's) is derived from the URN.
                     if (previous[key] !== undefined && previous.autoNamed === true) inputs[key] = previous[key];
-                    else inputs[key] = automaticName(String(inputs.resourceName ?? spec.typeName), spec.nameMaxLength, urn, urn ? takeReplacement(urn) : undefined);
+                    else
+                        inputs[key] = automaticName(
+                            String(inputs.resourceName ?? spec.typeName),
+                            spec.nameMaxLength,
+                            urn,
+                            urn ? takeReplacement(urn) : undefined,
+                        );
                     inputs.autoNamed = true;
                 } else {
                     delete inputs.autoNamed;
@@ -128,11 +138,16 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 const autoNamed = (news as any).autoNamed === true;
                 // An automatic name changes with a replacement (the engine checks the replacement anew, see
                 // naming.ts), except when the replacement is forced (`pulumi up --replace`), which keeps it.
-                if (replaces.length > 0 && autoNamed && urn && (olds as any)[key] !== undefined) noteReplacement(urn, String((olds as any)[key]));
-                const keepsName = autoNamed ? replaces.length === 0 : !isUnknown((news as any)[key]) && (news as any)[key] === (olds as any)[key];
+                if (replaces.length > 0 && autoNamed && urn && (olds as any)[key] !== undefined)
+                    noteReplacement(urn, String((olds as any)[key]));
+                const keepsName = autoNamed
+                    ? replaces.length === 0
+                    : !isUnknown((news as any)[key]) && (news as any)[key] === (olds as any)[key];
                 const say = messenger(urn);
                 if (replaces.length > 0) {
-                    if (spec.beforeRemoval) for (const w of await spec.beforeRemoval(context((olds as any).sandboxName, urn), id, olds, "replace", news)) await say.warn(w);
+                    if (spec.beforeRemoval)
+                        for (const w of await spec.beforeRemoval(context((olds as any).sandboxName, urn), id, olds, "replace", news))
+                            await say.warn(w);
                     if (spec.replaceWarning) await say.warn(spec.replaceWarning(olds, replaces));
                 } else if (changed.length > 0 && spec.changeWarnings) {
                     for (const w of spec.changeWarnings(olds, news)) await say.warn(w);

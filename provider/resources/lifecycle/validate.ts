@@ -17,13 +17,17 @@ export function checkText(
     const v = inputs[key];
     const label = opts.label ?? key;
     if (v === undefined || v === UNKNOWN) {
-        if (opts.required && v === undefined) failures.push({ property: key, reason: `${label} is required${opts.hint ? `: ${opts.hint}` : ""}` });
+        if (opts.required && v === undefined)
+            failures.push({ property: key, reason: `${label} is required${opts.hint ? `: ${opts.hint}` : ""}` });
         return;
     }
     if (typeof v !== "string") {
         failures.push({ property: key, reason: `${label} must be a string, got ${typeof v}` });
     } else if (v.trim().length === 0) {
-        failures.push({ property: key, reason: `${label} must not be empty or only spaces: give a value or leave it out${opts.hint ? ` (${opts.hint})` : ""}` });
+        failures.push({
+            property: key,
+            reason: `${label} must not be empty or only spaces: give a value or leave it out${opts.hint ? ` (${opts.hint})` : ""}`,
+        });
     } else if (v.length > opts.max) {
         failures.push({ property: key, reason: `${label} is ${v.length} characters; AEP accepts at most ${opts.max}: shorten it` });
     }
@@ -45,7 +49,10 @@ export function checkId(
         return;
     }
     if (typeof v !== "string" || !pattern.test(v)) {
-        failures.push({ property: key, reason: `${key} ${JSON.stringify(v)} is not a ${what}: pass the \`id\` output of the resource that owns it` });
+        failures.push({
+            property: key,
+            reason: `${key} ${JSON.stringify(v)} is not a ${what}: pass the \`id\` output of the resource that owns it`,
+        });
     }
 }
 
