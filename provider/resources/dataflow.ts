@@ -139,34 +139,27 @@ async function setEnabled(ctx: CallContext, id: string, enabled: boolean, name: 
     }
 }
 
+const KEYS = [
+    "name",
+    "description",
+    "flowSpecId",
+    "flowSpecVersion",
+    "sourceConnectionId",
+    "targetConnectionId",
+    "mappingSetId",
+    "mappingVersion",
+    "enabled",
+] satisfies Array<keyof DataflowInputs & string>;
+
 export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "dataflow">({
     kind: "dataflow",
     noun: "dataflow",
     typeName: "Dataflow",
-    inputKeys: [
-        "name",
-        "description",
-        "flowSpecId",
-        "flowSpecVersion",
-        "sourceConnectionId",
-        "targetConnectionId",
-        "mappingSetId",
-        "mappingVersion",
-        "enabled",
-    ],
+    inputKeys: [...KEYS],
     nameKey: "name",
     nameMaxLength: 255,
-    compareKeys: [
-        "name",
-        "description",
-        "flowSpecId",
-        "flowSpecVersion",
-        "sourceConnectionId",
-        "targetConnectionId",
-        "mappingSetId",
-        "mappingVersion",
-        "enabled",
-    ],
+    // Every input is compared with what AEP holds.
+    compareKeys: [...KEYS],
     replaceKeys: ["flowSpecId", "flowSpecVersion", "sourceConnectionId", "targetConnectionId"],
     defaults(inputs) {
         inputs.flowSpecId ??= STREAMING_FLOW_SPEC_ID;

@@ -75,7 +75,8 @@ function toOutputs(id: string, ds: any): DatasetOutputs {
     };
 }
 
-async function get(ctx: CallContext, id: string): Promise<DatasetOutputs | undefined> {
+/** The dataset as Catalog answers it, or undefined when it is gone. */
+async function fetchDataset(ctx: CallContext, id: string): Promise<any | undefined> {
     const r = await ctx.client.request({
         family: "catalog",
         method: "GET",
@@ -84,7 +85,11 @@ async function get(ctx: CallContext, id: string): Promise<DatasetOutputs | undef
         object: id,
         allow404: true,
     });
-    const ds = r.status === 404 ? undefined : r.data?.[id];
+    return r.status === 404 ? undefined : r.data?.[id];
+}
+
+async function get(ctx: CallContext, id: string): Promise<DatasetOutputs | undefined> {
+    const ds = await fetchDataset(ctx, id);
     return ds ? toOutputs(id, ds) : undefined;
 }
 
@@ -97,15 +102,7 @@ const removalAllowed = new Set<string>();
  * words for messages, or undefined for an empty (or missing) dataset.
  */
 async function dataHeld(ctx: CallContext, id: string): Promise<string | undefined> {
-    const r = await ctx.client.request({
-        family: "catalog",
-        method: "GET",
-        path: `/dataSets/${id}`,
-        operation: "read dataset",
-        object: id,
-        allow404: true,
-    });
-    const ds = r.status === 404 ? undefined : r.data?.[id];
+    const ds = await fetchDataset(ctx, id);
     if (!ds) return undefined;
     const batch = ds.lastSuccessfulBatch ?? (ds.lastBatchStatus === "success" ? ds.lastBatchId : undefined);
     return typeof batch === "string" && batch ? `its last successful batch is ${batch}` : undefined;
