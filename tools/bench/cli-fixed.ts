@@ -17,6 +17,7 @@ import { PULUMI_BIN } from "../../test/cli/harness";
 import { Project, ProjectHome, languageHostInstalled } from "../../test/cli/project";
 import { ProcessSampler, Role } from "./processes";
 import { textTable } from "./report";
+import { TimedEntry, clockLog } from "./run";
 
 const DIR = path.join(__dirname, "fixtures", "chatlio");
 const SHOWN: Role[] = ["cli", "language host", "program", "plugin", "host"];
@@ -26,12 +27,8 @@ async function main(): Promise<void> {
     const i = process.argv.indexOf("--repeat");
     const repeat = i > 0 ? Number(process.argv[i + 1]) : 2;
     const emu = await startEmulator({ latencyMs: 50, trafficLog: "" });
-    const log = emu.log as Array<{ at?: number }>;
-    const push = log.push.bind(log);
-    log.push = (...e: Array<{ at?: number }>) => {
-        for (const x of e) x.at = performance.now();
-        return push(...e);
-    };
+    clockLog(emu);
+    const log = emu.log as TimedEntry[];
     const home = new ProjectHome();
     const project = new Project(home, DIR, `fixed-${process.pid}`);
     const rows: string[][] = [];
@@ -51,7 +48,7 @@ async function main(): Promise<void> {
             const wall = performance.now() - t0;
             const p = sampler.stop();
             if (r.code !== 0) throw new Error(`${label}: ${r.stderr || r.stdout}`);
-            const first = log.length ? Math.min(...log.map((e) => e.at! - 50)) - t0 : undefined;
+            const first = log.length ? Math.min(...log.map((e) => e.at - 50)) - t0 : undefined;
             const at = (role: Role) => (p.roles[role]?.firstSeenMs !== undefined ? String(p.roles[role]!.firstSeenMs) : "—");
             const cpu = (role: Role) => (p.roles[role] ? p.roles[role]!.cpuS.toFixed(2) : "—");
             rows.push([

@@ -65,7 +65,11 @@ export const METHOD = {
     providerBytes:
         "the __provider string of each dynamic resource in the state file (one copy; perResource counts the inputs' and outputs' copies)",
     processes:
-        "VmHWM and utime+stime from /proc of the engine's children (cmd/dynamic-provider = host, cmd/run = program), sampled every 20 ms",
+        "VmHWM and utime+stime from /proc of every descendant of the bench's process, by role from its command line (program, host, cli, " +
+        "language host, plugin, automation; bench = this process, engine and emulator), sampled every 20 ms, with CPU per 250 ms bucket",
+    inFlight: "mean requests in flight per 250 ms bucket from the call (a request is in flight for the latency before its answer)",
+    hostCalls:
+        "local engine only: the host's calls by kind, timed around DynamicHost in this process; outsideMs = mean duration − requests per call × latency",
 };
 
 export interface BenchResult {
@@ -269,7 +273,7 @@ export function runTable(runs: RunFigures[]): string {
     return textTable(header, rows, [0, header.length - 1]);
 }
 
-/** Where a run's time goes besides requests: start-up, shut-down, state writes, CPU per process. */
+/** Where a run's time goes besides requests: start-up, shut-down, state writes (CPU per process: cpuTable). */
 export function timeTable(runs: RunFigures[]): string {
     const header = [
         "run",
@@ -279,9 +283,6 @@ export function timeTable(runs: RunFigures[]): string {
         "max in flight",
         "state writes",
         "writes ms",
-        "CPU s program",
-        "CPU s host",
-        "CPU s engine",
         "program MB",
     ];
     const rows = runs
@@ -294,9 +295,6 @@ export function timeTable(runs: RunFigures[]): string {
             String(r.maxInFlight),
             String(r.stateWrites?.count ?? "—"),
             ms(r.stateWrites?.ms),
-            cpu(r.processes?.programCpuS),
-            cpu(r.processes?.hostCpuS),
-            cpu(r.engineCpuS),
             mb(r.processes?.programKb),
         ]);
     return textTable(header, rows);
@@ -353,9 +351,7 @@ export function render(result: BenchResult): string {
     out.push("");
     out.push(runTable(result.runs));
     out.push("");
-    out.push(
-        "where the time goes (program up: its stack registration reached the engine; CPU s engine: this process, engine and emulator):",
-    );
+    out.push("where the time goes (program up: its stack registration reached the engine):");
     out.push(timeTable(result.runs));
     out.push("");
     out.push(

@@ -75,8 +75,6 @@ export interface RunFigures {
     inFlightByBucket?: number[];
     /** Local engine: the host's calls by kind and operation: how many, their mean duration, and the mean time outside their requests' latency. */
     hostCalls?: Array<{ kind: string; op: string; calls: number; meanMs: number; requestsPerCall: number; outsideMs: number }>;
-    /** CPU seconds this process (the engine and the emulator) used during the run. */
-    engineCpuS?: number;
     /** The engine's state-file writes during the run: how many, and the milliseconds they blocked its event loop. */
     stateWrites?: { count: number; ms: number };
     /** Most requests in flight at once (each taken to last the latency before it was answered). */
@@ -85,35 +83,52 @@ export interface RunFigures {
     programUpMs?: number;
 }
 
-type TimedEntry = LogEntry & { at: number };
+export type TimedEntry = LogEntry & { at: number };
 
 /**
- * Counts and times the engine's state writes: StateFile.save (synchronous) and StateFile.write (the
- * run's coalesced writes: the state is serialized synchronously, then written without blocking), both
- * in this process. The time is how long each call held the event loop.
+ * Wraps methods of a class of the engine (in this process, once per prototype) to time every call: until it
+ * returns (how long it held the event loop), or with `settled` until its promise settles. tools/engine is
+ * not edited for the bench.
  */
-const writes = { count: 0, ms: 0 };
-function watchStateWrites(): void {
-    const proto = StateFile.prototype as unknown as Record<string, unknown> & { __benchWatched?: boolean };
-    if (proto.__benchWatched) return;
-    proto.__benchWatched = true;
-    for (const method of ["save", "write"]) {
-        const original = proto[method] as ((...a: unknown[]) => unknown) | undefined;
+function timeCalls(proto: object, methods: string[], settled: boolean, done: (method: string, args: unknown[], ms: number) => void): void {
+    const p = proto as Record<string, unknown> & { __benchTimed?: boolean };
+    if (p.__benchTimed) return;
+    p.__benchTimed = true;
+    for (const method of methods) {
+        const original = p[method] as ((...a: unknown[]) => unknown) | undefined;
         if (!original) continue;
-        proto[method] = function (this: unknown, ...a: unknown[]) {
+        p[method] = function (this: unknown, ...a: unknown[]) {
             const t = performance.now();
+            const finish = () => done(method, a, performance.now() - t);
+            let result: unknown;
             try {
-                return original.apply(this, a);
-            } finally {
-                writes.count++;
-                writes.ms += performance.now() - t;
+                result = original.apply(this, a);
+            } catch (e) {
+                finish();
+                throw e;
             }
+            if (settled && result instanceof Promise) return result.finally(finish);
+            finish();
+            return result;
         };
     }
 }
 
+/**
+ * The engine's state writes: StateFile.save (synchronous) and StateFile.write (the run's coalesced writes:
+ * the state is serialized synchronously, then written without blocking). The time is how long each call
+ * held the event loop (the emulator shares it).
+ */
+const writes = { count: 0, ms: 0 };
+function watchStateWrites(): void {
+    timeCalls(StateFile.prototype, ["save", "write"], false, (_m, _a, ms) => {
+        writes.count++;
+        writes.ms += ms;
+    });
+}
+
 /** Stamps each log entry with performance.now() when the emulator records it (when it answers). */
-function clockLog(emu: Emulator): void {
+export function clockLog(emu: Emulator): void {
     const log = emu.log as TimedEntry[];
     const push = log.push.bind(log);
     log.push = (...entries: TimedEntry[]) => {
@@ -225,22 +240,10 @@ function inFlight(log: TimedEntry[], t0: number, t1: number, latencyMs: number, 
  */
 const hostCalls: Array<{ kind: string; op: string; ms: number }> = [];
 function watchHostCalls(): void {
-    const proto = DynamicHost.prototype as unknown as Record<string, unknown> & { __benchWatched?: boolean };
-    if (proto.__benchWatched) return;
-    proto.__benchWatched = true;
-    for (const op of ["create", "update", "delete", "read"]) {
-        const original = proto[op] as ((...a: unknown[]) => Promise<unknown>) | undefined;
-        if (!original) continue;
-        proto[op] = async function (this: unknown, ...a: unknown[]) {
-            const t = performance.now();
-            try {
-                return await original.apply(this, a);
-            } finally {
-                const type = String((a[0] as { type?: string } | undefined)?.type ?? "");
-                hostCalls.push({ kind: type.split(":").pop() ?? type, op, ms: performance.now() - t });
-            }
-        };
-    }
+    timeCalls(DynamicHost.prototype, ["create", "update", "delete", "read"], true, (op, args, ms) => {
+        const type = String((args[0] as { type?: string } | undefined)?.type ?? "");
+        hostCalls.push({ kind: type.split(":").pop() ?? type, op, ms });
+    });
 }
 
 function hostCallFigures(log: LogEntry[], latencyMs: number): RunFigures["hostCalls"] {
@@ -343,11 +346,9 @@ export class Bench {
         hostCalls.length = 0;
         writes.count = 0;
         writes.ms = 0;
-        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         const r = await engine[kind]();
         const t1 = performance.now();
-        const cpu = process.cpuUsage(cpu0);
         const processes = sampler?.stop();
         const stackLine = stack.lines.find((l) => l.line.includes("pulumi:pulumi:Stack"));
         const log = [...(this.emu.log as TimedEntry[])];
@@ -384,7 +385,6 @@ export class Bench {
             processes,
             inFlightByBucket: inFlight(log, t0, t1, this.o.latencyMs, processes?.bucketMs ?? 250),
             hostCalls: hostCallFigures(log, this.o.latencyMs),
-            engineCpuS: (cpu.user + cpu.system) / 1e6,
             stateWrites: { count: writes.count, ms: Math.round(writes.ms) },
             programUpMs: (kind === "up" || kind === "preview") && stackLine ? stackLine.at - t0 : undefined,
         };
