@@ -10,23 +10,14 @@ import * as os from "os";
 import * as path from "path";
 import * as aep from "../provider/internal";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
-import { AepCaller, ChatlioChain, buildChatlioChain } from "./support/chatlio";
+import { AepCaller, ChatlioChain, HANDMADE_SUFFIX, buildChatlioChain, chainOutputs, handmadeNames } from "./support/chatlio";
 import { LocalEngine } from "../tools/engine";
 import { Invariants } from "./support/invariants";
 import { expectOk, LooseProvider } from "./support/stack";
 
 const PROJECT = path.join(__dirname, "fixtures", "aep-stack");
-const SUFFIX = " (made by hand)";
 /** The names buildChatlioChain gives, by the fixture's resource names; the mapping set gets one below. */
-const NAMES = {
-    fg: `Chatlio Event Details${SUFFIX}`,
-    schema: `Chatlio Events${SUFFIX}`,
-    dataset: `Chatlio Events Dataset${SUFFIX}`,
-    source: `Chatlio source${SUFFIX}`,
-    target: `Chatlio target${SUFFIX}`,
-    mapping: `Chatlio mapping${SUFFIX}`,
-    flow: `Chatlio dataflow${SUFFIX}`,
-};
+const NAMES = handmadeNames();
 
 describe("Adopting objects that already exist in AEP", function () {
     this.timeout(120_000);
@@ -55,7 +46,7 @@ describe("Adopting objects that already exist in AEP", function () {
         emu = await startEmulator();
         invariants = new Invariants(emu);
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-adopt-"));
-        chain = await buildChatlioChain(new AepCaller(emu.url, DEMO_CREDENTIALS, "prod"), { suffix: SUFFIX });
+        chain = await buildChatlioChain(new AepCaller(emu.url, DEMO_CREDENTIALS, "prod"), { suffix: HANDMADE_SUFFIX });
         emu.editObject("mappingSet", chain.mappingSetId, { name: NAMES.mapping }); // the tutorial's mapping set has no name
         // Made outside any stack: not orphans of one, until a stack takes them over.
         invariants.madeOutside(Object.values(handmade()));
@@ -157,23 +148,8 @@ describe("Adopting objects that already exist in AEP", function () {
         expect(r.diagnostics.join("\n")).to.contain(`adopting the existing dataflow "${NAMES.flow}" (${chain.flowId})`);
         expect(byKind()).to.deep.equal(handmade());
         expect(emu.objects("prod")).to.have.length(7);
-        expect({
-            fieldGroupId: r.outputs.fieldGroupId.value,
-            schemaId: r.outputs.schemaId.value,
-            datasetId: r.outputs.datasetId.value,
-            sourceConnectionId: r.outputs.sourceConnectionId.value,
-            targetConnectionId: r.outputs.targetConnectionId.value,
-            mappingSetId: r.outputs.mappingSetId.value,
-            dataflowId: r.outputs.dataflowId.value,
-        }).to.deep.equal({
-            fieldGroupId: chain.fieldGroupId,
-            schemaId: chain.schemaId,
-            datasetId: chain.datasetId,
-            sourceConnectionId: chain.sourceConnectionId,
-            targetConnectionId: chain.targetConnectionId,
-            mappingSetId: chain.mappingSetId,
-            dataflowId: chain.flowId,
-        });
+        const ids = chainOutputs(chain);
+        expect(Object.fromEntries(Object.keys(ids).map((k) => [k, r.outputs[k].value]))).to.deep.equal(ids);
         // The stack's inputs, not the hand-made ones, are what AEP now holds.
         for (const [kind, id] of [
             ["dataset", chain.datasetId],

@@ -190,16 +190,35 @@ async function expectStatus(res: CallResult, status: number, what: string): Prom
     return res;
 }
 
+/** The names (titles) buildChatlioChain gives its objects; the tutorial's mapping set has none. */
+export function chatlioChainNames(suffix = ""): {
+    fieldGroup: string;
+    schema: string;
+    dataset: string;
+    source: string;
+    target: string;
+    flow: string;
+} {
+    return {
+        fieldGroup: `Chatlio Event Details${suffix}`,
+        schema: `Chatlio Events${suffix}`,
+        dataset: `Chatlio Events Dataset${suffix}`,
+        source: `Chatlio source${suffix}`,
+        target: `Chatlio target${suffix}`,
+        flow: `Chatlio dataflow${suffix}`,
+    };
+}
+
 /** Creates field group → schema → dataset → source → target → mapping set → dataflow, as documented. */
 export async function buildChatlioChain(
     caller: AepCaller,
     options: { tenantId?: string; suffix?: string; mappings?: Array<Record<string, unknown>> } = {},
 ): Promise<ChatlioChain> {
     const tenant = options.tenantId ?? "acme";
-    const sfx = options.suffix ?? "";
+    const names = chatlioChainNames(options.suffix);
     const fg = await expectStatus(
         await caller.call("POST", `${BASE.schemaRegistry}/tenant/fieldgroups`, {
-            body: chatlioFieldGroupBody(tenant, `Chatlio Event Details${sfx}`),
+            body: chatlioFieldGroupBody(tenant, names.fieldGroup),
         }),
         201,
         "create field group",
@@ -207,7 +226,7 @@ export async function buildChatlioChain(
     const fieldGroupId = fg.body.$id as string;
     const schema = await expectStatus(
         await caller.call("POST", `${BASE.schemaRegistry}/tenant/schemas`, {
-            body: chatlioSchemaBody(fieldGroupId, `Chatlio Events${sfx}`),
+            body: chatlioSchemaBody(fieldGroupId, names.schema),
         }),
         201,
         "create schema",
@@ -216,7 +235,7 @@ export async function buildChatlioChain(
     const ds = await expectStatus(
         await caller.call("POST", `${BASE.catalog}/dataSets`, {
             body: {
-                name: `Chatlio Events Dataset${sfx}`,
+                name: names.dataset,
                 description: "Target for the Chatlio dataflow.",
                 schemaRef: { id: schemaId, contentType: XED_FULL },
             },
@@ -228,7 +247,7 @@ export async function buildChatlioChain(
     const src = await expectStatus(
         await caller.call("POST", `${BASE.flowService}/sourceConnections`, {
             body: {
-                name: `Chatlio source${sfx}`,
+                name: names.source,
                 providerId: STREAMING_PROVIDER_ID,
                 description: "Streaming source connection for Chatlio",
                 connectionSpec: { id: CHATLIO_CONNECTION_SPEC_ID, version: "1.0" },
@@ -241,7 +260,7 @@ export async function buildChatlioChain(
     const tgt = await expectStatus(
         await caller.call("POST", `${BASE.flowService}/targetConnections`, {
             body: {
-                name: `Chatlio target${sfx}`,
+                name: names.target,
                 connectionSpec: { id: DATA_LAKE_CONNECTION_SPEC_ID, version: "1.0" },
                 data: { format: "json", schema: { id: schemaId, version: XED_FULL } },
                 params: { dataSetId: datasetId },
@@ -263,7 +282,7 @@ export async function buildChatlioChain(
     const flow = await expectStatus(
         await caller.call("POST", `${BASE.flowService}/flows`, {
             body: {
-                name: `Chatlio dataflow${sfx}`,
+                name: names.flow,
                 flowSpec: { id: STREAMING_FLOW_SPEC_ID, version: "1.0" },
                 sourceConnectionIds: [src.body.id],
                 targetConnectionIds: [tgt.body.id],

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { NEW_CONVERSATION } from "../../provider/chatlio/samples";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
-import { AepCaller, buildChatlioChain } from "../support/chatlio";
+import { AepCaller, HANDMADE_SUFFIX, buildChatlioChain, chainOutputs, handmadeNames } from "../support/chatlio";
 import { BEARER, emulatorConfig, tokensIn } from "../support/stack";
 import { CliEngineUnderTest, LocalEngineUnderTest } from "./engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./harness";
@@ -282,7 +282,6 @@ describe("The real Pulumi CLI", function () {
         const runs: Record<string, Run & { requests: number }> = {};
         let handmade: Record<string, string>;
         let records = "";
-        const SUFFIX = " (made by hand)";
 
         before(async () => {
             emu = await startEmulator();
@@ -308,26 +307,10 @@ describe("The real Pulumi CLI", function () {
             await step("chatlio unchanged up", () => chatlio.up());
 
             // adopt: a chain made by hand through AEP's API, then a stack declaring the same names.
-            const chain = await buildChatlioChain(new AepCaller(emu.url, DEMO_CREDENTIALS, "prod"), { suffix: SUFFIX });
-            const names = {
-                fg: `Chatlio Event Details${SUFFIX}`,
-                schema: `Chatlio Events${SUFFIX}`,
-                dataset: `Chatlio Events Dataset${SUFFIX}`,
-                source: `Chatlio source${SUFFIX}`,
-                target: `Chatlio target${SUFFIX}`,
-                mapping: `Chatlio mapping${SUFFIX}`,
-                flow: `Chatlio dataflow${SUFFIX}`,
-            };
+            const chain = await buildChatlioChain(new AepCaller(emu.url, DEMO_CREDENTIALS, "prod"), { suffix: HANDMADE_SUFFIX });
+            const names = handmadeNames();
             emu.editObject("mappingSet", chain.mappingSetId, { name: names.mapping });
-            handmade = {
-                fieldGroupId: chain.fieldGroupId,
-                schemaId: chain.schemaId,
-                datasetId: chain.datasetId,
-                sourceConnectionId: chain.sourceConnectionId,
-                targetConnectionId: chain.targetConnectionId,
-                mappingSetId: chain.mappingSetId,
-                dataflowId: chain.flowId,
-            };
+            handmade = chainOutputs(chain);
             adopt = new CliEngineUnderTest(home, {
                 project: "aep-stack",
                 stack: `adopt-${process.pid}`,
