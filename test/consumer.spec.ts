@@ -28,6 +28,8 @@ import { Project, ProjectHome, languageHostInstalled, must } from "./cli/project
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "consumer");
 const PACKAGE = "pulumi-aep-chatlio";
+/** The resource classes the package exports beside ChatlioSource. */
+const KINDS = ["FieldGroup", "Schema", "IdentityDescriptor", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"];
 const version = (name: string): string => require(`${name}/package.json`).version;
 
 /** One stack of a program: its project folder, the stack's name, where its state lives, its config. */
@@ -181,17 +183,7 @@ describe("The packed package in a fresh project", function () {
         const dist = path.join(fs.realpathSync(project), "node_modules", PACKAGE, "dist");
         expect(got.main).to.equal(path.join(dist, "index.js"));
         expect(got.host).to.equal(path.join(dist, "host.js"));
-        expect(got.classes).to.include.members([
-            "ChatlioSource",
-            "FieldGroup",
-            "Schema",
-            "IdentityDescriptor",
-            "Dataset",
-            "SourceConnection",
-            "TargetConnection",
-            "MappingSet",
-            "Dataflow",
-        ]);
+        expect(got.classes).to.include.members(["ChatlioSource", ...KINDS]);
         expect(got.providers.sort()).to.deep.equal([
             "dataflow",
             "dataset",
@@ -247,19 +239,9 @@ describe("The packed package in a fresh project", function () {
             .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!)
             .map((s) => s.name)
             .sort();
-        const kinds = [
-            "FieldGroup",
-            "Schema",
-            "IdentityDescriptor",
-            "Dataset",
-            "SourceConnection",
-            "TargetConnection",
-            "MappingSet",
-            "Dataflow",
-        ];
         expect(declared).to.deep.equal(
             [
-                ...kinds.flatMap((k) => [k, `${k}Args`, `${k}Outputs`, `${k}State`]),
+                ...KINDS.flatMap((k) => [k, `${k}Args`, `${k}Outputs`, `${k}State`]),
                 "XdmField",
                 "Mapping",
                 "CommonArgs",
@@ -277,7 +259,7 @@ describe("The packed package in a fresh project", function () {
             cwd: project,
             encoding: "utf8",
         }).trim();
-        expect(loaded.split(",")).to.deep.equal([...kinds, "ChatlioSource", "REGISTRY"].sort());
+        expect(loaded.split(",")).to.deep.equal([...KINDS, "ChatlioSource", "REGISTRY"].sort());
         expect(declared).to.not.include("REGISTRY");
     });
 
