@@ -179,6 +179,9 @@ describe("emulated Data Prep", () => {
             expect(compile(iso).evaluate({ timestamp: 1571829875 })).to.equal("2019-10-23T11:24:35.000Z");
             expect(compile(iso).evaluate({ timestamp: "1571829875" })).to.equal("2019-10-23T11:24:35.000Z");
             expect(compile(iso).evaluate({})).to.equal(null);
+            // The same with documented functions only: milliseconds by appending "000".
+            const viaConcat = `dformat(to_bigint(concat(timestamp, "000")), "yyyy-MM-dd'T'HH:mm:ss.SSSX")`;
+            expect(compile(viaConcat).evaluate({ timestamp: 1571829875 })).to.equal("2019-10-23T11:24:35.000Z");
             // Adobe's own dformat examples: milliseconds in, the pattern's text out.
             expect(compile(`dformat(1571829875000, "yyyy-MM-dd'T'HH:mm:ss.SSSX")`).evaluate({})).to.equal("2019-10-23T11:24:35.000Z");
             expect(compile(`dformat(1571829875000, "dd-MMM-yyyy hh:mm a")`).evaluate({})).to.equal("23-Oct-2019 11:24 AM");
