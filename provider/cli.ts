@@ -16,11 +16,11 @@ const USAGE = [
     "comes from `pulumi stack output --show-secrets webhookUrl` in the current folder (--stack and --output choose",
     `the stack and the output). Events: ${TEST_EVENTS.map((e) => `"${e}"`).join(", ")} (default "new conversation"); --all sends each.`,
     "",
-    "usage: pulumi-aep-chatlio preview-comment --stack STACK --json FILE [--diff FILE] [--note TEXT]",
+    "usage: pulumi-aep-chatlio preview-comment --stack STACK --json FILE [--diff FILE] [--note TEXT] [--exit-code N]",
     "",
     "Prints the pull-request comment for a stack's preview (Markdown): the summary (each changed resource, field, value",
     "before and after) from `pulumi preview --json` (FILE), then the full `pulumi preview --diff` (FILE) folded below it.",
-    "Secret values stay [secret].",
+    "Secret values stay [secret]. --exit-code: the preview's exit status (not 0: the comment says the preview failed).",
 ].join("\n");
 
 function flag(argv: string[], name: string): string | undefined {

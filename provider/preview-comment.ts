@@ -38,6 +38,8 @@ export interface CommentOptions {
     diff?: string;
     /** A line under the heading (e.g. where the preview ran). */
     note?: string;
+    /** The preview's exit status: not 0 says the preview failed (its reasons end the full diff). */
+    exitCode?: number;
 }
 
 /** GitHub refuses comments over 65,536 characters; the full diff is cut to keep the comment under it. */
@@ -137,7 +139,8 @@ export function previewComment(o: CommentOptions): string {
     const lines = [heading, `<!-- pulumi-comment-id: ${project}/${o.stack} -->`, ""];
     if (o.note) lines.push(o.note, "");
     const changes = resourceChanges(o.preview);
-    lines.push(summaryLine(o.preview.changeSummary ?? {}), "");
+    if (o.exitCode) lines.push(`**The preview failed** (exit ${o.exitCode}): the reasons are at the end of the full output below.`, "");
+    else lines.push(summaryLine(o.preview.changeSummary ?? {}), "");
     if (changes.length) {
         lines.push("| | resource | field | before | after |", "|---|---|---|---|---|");
         for (const c of changes) {
@@ -184,14 +187,16 @@ function summaryLine(summary: Record<string, number>): string {
 
 /** The diff as a terminal shows it, without colour codes and progress lines. */
 function cleanDiff(text: string): string {
-    return text
-        // eslint-disable-next-line no-control-regex -- the escape that starts a colour code
-        .replace(/\x1b\[[0-9;]*m/g, "")
-        .replace(/\r/g, "")
-        .split("\n")
-        .filter((l) => !/^@ /.test(l))
-        .join("\n")
-        .trim();
+    return (
+        text
+            // eslint-disable-next-line no-control-regex -- the escape that starts a colour code
+            .replace(/\x1b\[[0-9;]*m/g, "")
+            .replace(/\r/g, "")
+            .split("\n")
+            .filter((l) => !/^@ /.test(l))
+            .join("\n")
+            .trim()
+    );
 }
 
 /** A value for a table cell: JSON, secrets and unknowns named, long values cut, Markdown and HTML escaped. */
