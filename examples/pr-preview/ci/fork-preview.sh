@@ -31,9 +31,6 @@ done
 cd "$base"
 pulumi stack init "$stack" --non-interactive
 pulumi up --stack "$stack" --non-interactive --yes > "$head/base-up.txt" 2>&1 || { cat "$head/base-up.txt"; exit 1; }
-# The head's config file shares the stack's secrets salt (written by `stack init` into the base's copy).
-salt=$(grep '^encryptionsalt:' "Pulumi.$stack.yaml")
 cd "$head"
-grep -q '^encryptionsalt:' "Pulumi.$stack.yaml" 2>/dev/null || echo "$salt" >> "Pulumi.$stack.yaml"
 PREVIEW_NOTE="${PREVIEW_NOTE:-A pull request from a fork: previewed against the AEP emulator (the base commit deployed, then this pull request's program); no secret was used.}" \
     sh "$head/ci/preview.sh" "$stack"

@@ -7,8 +7,9 @@
 set -u
 stack="$1"
 pulumi stack select --create "$stack" --non-interactive >/dev/null || exit 1
-pulumi preview --stack "$stack" --non-interactive --diff > "preview-$stack.txt" 2>&1
+pulumi preview --stack "$stack" --non-interactive --diff > "preview-$stack.txt" 2> "preview-$stack.err"
 status=$?
+cat "preview-$stack.err" >> "preview-$stack.txt"   # the diagnostics after the diff, as one block
 cat "preview-$stack.txt"
 pulumi preview --stack "$stack" --non-interactive --json > "preview-$stack.json" 2>/dev/null || true
 npx --no-install pulumi-aep-chatlio preview-comment --stack "$stack" --json "preview-$stack.json" \
