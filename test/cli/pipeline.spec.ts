@@ -55,13 +55,22 @@ function git(args: string[], cwd: string): string {
     return execFileSync("git", args, {
         cwd,
         encoding: "utf8",
-        env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" },
+        env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: "t",
+            GIT_AUTHOR_EMAIL: "t@example.com",
+            GIT_COMMITTER_NAME: "t",
+            GIT_COMMITTER_EMAIL: "t@example.com",
+        },
     }).trim();
 }
 
 /** Packs a package folder into `dest` and returns the tarball's path. */
 function pack(dir: string, dest: string): string {
-    const out = execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", dest], { cwd: dir, encoding: "utf8" });
+    const out = execFileSync("npm", ["pack", "--json", "--silent", "--ignore-scripts", "--pack-destination", dest], {
+        cwd: dir,
+        encoding: "utf8",
+    });
     return path.join(dest, JSON.parse(out)[0].filename);
 }
 
@@ -93,11 +102,16 @@ class FakeGitHub {
             };
             if (req.headers.authorization !== "Bearer test-token") return send(401, { message: "Bad credentials" });
             const base = `/repos/${REPOSITORY}`;
-            if (req.method === "GET" && url.pathname === `${base}/pulls/${PR}`) return send(200, { number: Number(PR), head: { sha: this.headSha } });
+            if (req.method === "GET" && url.pathname === `${base}/pulls/${PR}`)
+                return send(200, { number: Number(PR), head: { sha: this.headSha } });
             if (url.pathname === `${base}/issues/${PR}/comments`) {
                 if (req.method === "GET") return send(200, url.searchParams.get("page") === "1" ? this.comments : []);
                 if (req.method === "POST") {
-                    const c = { id: 1000 + this.comments.length, body: JSON.parse(raw).body, user: { login: "github-actions[bot]", type: "Bot" } };
+                    const c = {
+                        id: 1000 + this.comments.length,
+                        body: JSON.parse(raw).body,
+                        user: { login: "github-actions[bot]", type: "Bot" },
+                    };
                     this.comments.push(c);
                     return send(201, c);
                 }
@@ -207,7 +221,14 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
         ...extra,
     });
     /** The stacks' random suffixes, from the emulator's objects (folded in the goldens). */
-    const suffixes = (emu: Emulator) => [...new Set(emu.objects().map((o) => /\b([a-z0-9]{6})$/.exec(o.name)?.[1]).filter((s): s is string => !!s))];
+    const suffixes = (emu: Emulator) => [
+        ...new Set(
+            emu
+                .objects()
+                .map((o) => /\b([a-z0-9]{6})$/.exec(o.name)?.[1])
+                .filter((s): s is string => !!s),
+        ),
+    ];
 
     before(async function () {
         this.timeout(600_000);
@@ -228,7 +249,8 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
 
         // The repository: the example at its root, the workflows where GitHub reads them.
         fs.mkdirSync(path.join(repo, ".github", "workflows"), { recursive: true });
-        for (const f of ["Pulumi.yaml", "package.json", "index.ts", "tsconfig.json", "README.md"]) fs.copyFileSync(path.join(EXAMPLE, f), path.join(repo, f));
+        for (const f of ["Pulumi.yaml", "package.json", "index.ts", "tsconfig.json", "README.md"])
+            fs.copyFileSync(path.join(EXAMPLE, f), path.join(repo, f));
         fs.cpSync(path.join(EXAMPLE, "ci"), path.join(repo, "ci"), { recursive: true });
         for (const f of fs.readdirSync(EXAMPLE).filter((f) => f.endsWith(".yml")))
             fs.copyFileSync(path.join(EXAMPLE, f), path.join(repo, ".github", "workflows", f));
@@ -254,8 +276,12 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
     });
 
     it("chatlio.yml previews only pull requests from the repository itself, and fork-comment.yml posts only for forks' runs", () => {
-        expect(new WorkflowJob("chatlio.yml", "preview").condition).to.contain("github.event.pull_request.head.repo.full_name == github.repository");
-        expect(new WorkflowJob("fork-preview.yml", "emulator").condition).to.contain("github.event.pull_request.head.repo.full_name != github.repository");
+        expect(new WorkflowJob("chatlio.yml", "preview").condition).to.contain(
+            "github.event.pull_request.head.repo.full_name == github.repository",
+        );
+        expect(new WorkflowJob("fork-preview.yml", "emulator").condition).to.contain(
+            "github.event.pull_request.head.repo.full_name != github.repository",
+        );
         expect(new WorkflowJob("fork-comment.yml", "comment").condition).to.contain("head_repository.full_name != github.repository");
         const fork = yaml.load(fs.readFileSync(path.join(EXAMPLE, "fork-preview.yml"), "utf8"));
         expect(fork.permissions).to.deep.equal({ contents: "read" });
@@ -299,7 +325,9 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
         // The summary reads on one screen: the heading, the counts and one row per renamed object, before the folded diff.
         const summary = body.slice(0, body.indexOf("<details>"));
         expect(summary.trim().split("\n").length).to.be.at.most(15);
-        expect(summary).to.match(/update \*\*Dataset\*\* `chatlio-dataset` \| `name` \| <code>"Chatlio dev events dataset \w+"<\/code> \| <code>"Support chat dev events dataset \w+"<\/code>/);
+        expect(summary).to.match(
+            /update \*\*Dataset\*\* `chatlio-dataset` \| `name` \| <code>"Chatlio dev events dataset \w+"<\/code> \| <code>"Support chat dev events dataset \w+"<\/code>/,
+        );
         golden("pr-comment-same-repository", foldComment(body, "dev", suffixes(emu)));
     });
 
@@ -363,7 +391,12 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
             const r = await new WorkflowJob("chatlio.yml", job).run(home, { cwd: base, context: dispatch, env });
             expect(r.code, `${job}: ${r.output}`).to.equal(0);
         }
-        const names = (sandbox: string) => emu.objects(sandbox).filter((o) => o.kind !== "mappingSet").map((o) => o.name).sort();
+        const names = (sandbox: string) =>
+            emu
+                .objects(sandbox)
+                .filter((o) => o.kind !== "mappingSet")
+                .map((o) => o.name)
+                .sort();
         expect(names("dev")).to.have.length(6);
         expect(names("prod")).to.have.length(6);
 
