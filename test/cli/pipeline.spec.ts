@@ -328,7 +328,20 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
         expect(summary).to.match(
             /update \*\*Dataset\*\* `chatlio-dataset` \| `name` \| <code>"Chatlio dev events dataset \w+"<\/code> \| <code>"Support chat dev events dataset \w+"<\/code>/,
         );
-        golden("pr-comment-same-repository", foldComment(body, "dev", suffixes(emu)));
+        const folded = foldComment(body, "dev", suffixes(emu));
+        golden("pr-comment-same-repository", folded);
+        // The README shows the same comment, down to its folded diff.
+        const readme = /## What the pull-request comment shows\n[\s\S]*?```markdown\n([\s\S]*?)\n```\n/.exec(
+            fs.readFileSync(path.join(EXAMPLE, "README.md"), "utf8"),
+        );
+        expect(readme?.[1]).to.equal(folded.slice(0, folded.indexOf("</summary>") + "</summary>".length));
+        // No credential reached the state or a stack's config file.
+        const files = (dir: string): string[] =>
+            fs
+                .readdirSync(dir, { withFileTypes: true })
+                .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        for (const f of [...files(state), ...[main, head].map((d) => path.join(d, "Pulumi.dev.yaml")).filter((f) => fs.existsSync(f))])
+            expect(fs.readFileSync(f, "utf8"), f).to.not.contain(DEMO_CREDENTIALS.clientSecret);
     });
 
     it("a pull request from a fork gets its comment too: the base deployed to the emulator, the head previewed against it (a rename reads as a rename), posted by the workflow_run job without running the fork's code (golden)", async () => {
