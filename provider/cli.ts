@@ -58,15 +58,19 @@ function previewCommentCommand(args: string[]): number {
     const json = flag(args, "json");
     if (!stack || !json) throw new Error("preview-comment needs --stack STACK and --json FILE (the output of `pulumi preview --json`)");
     const diff = flag(args, "diff");
-    let preview;
+    const exitCode = Number(flag(args, "exit-code") ?? 0);
+    let preview = {};
     try {
         preview = JSON.parse(fs.readFileSync(json, "utf8"));
     } catch (e) {
-        throw new Error(`--json ${json}: not the output of \`pulumi preview --json\` (${(e as Error).message})`);
+        // A failed preview may print no JSON: its comment says that it failed and shows the full output.
+        if (!exitCode) throw new Error(`--json ${json}: not the output of \`pulumi preview --json\` (${(e as Error).message})`);
     }
-    process.stdout.write(
-        previewComment({ stack, preview, diff: diff ? fs.readFileSync(diff, "utf8") : undefined, note: flag(args, "note") }),
-    );
+    const text = diff ? fs.readFileSync(diff, "utf8") : undefined;
+    // The project's name (the comment's marker) from the steps' URNs, or from Pulumi.yaml when there are none.
+    const yaml = fs.existsSync("Pulumi.yaml") ? fs.readFileSync("Pulumi.yaml", "utf8") : "";
+    const project = /^name:\s*["']?([^"'\s#]+)/m.exec(yaml)?.[1];
+    process.stdout.write(previewComment({ stack, project, preview, diff: text, note: flag(args, "note"), exitCode }));
     return 0;
 }
 

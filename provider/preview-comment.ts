@@ -32,6 +32,8 @@ export interface PreviewJson {
 
 export interface CommentOptions {
     stack: string;
+    /** The project's name, when the preview has no step to read it from (a failed preview). */
+    project?: string;
     /** The preview's JSON (`pulumi preview --json`). */
     preview: PreviewJson;
     /** The full text of `pulumi preview --diff`, folded below the summary. */
@@ -134,7 +136,7 @@ export function diffInputs(before: Record<string, unknown>, after: Record<string
 
 /** The comment's body (Markdown). */
 export function previewComment(o: CommentOptions): string {
-    const project = urnProject(o.preview.steps?.[0]?.urn) ?? "project";
+    const project = urnProject(o.preview.steps?.[0]?.urn) ?? o.project ?? "project";
     const heading = `#### :tropical_drink: \`preview\` on ${project}/${o.stack}`;
     const lines = [heading, `<!-- pulumi-comment-id: ${project}/${o.stack} -->`, ""];
     if (o.note) lines.push(o.note, "");

@@ -164,14 +164,17 @@ class WorkflowJob {
             Object.fromEntries(Object.entries(block ?? {}).map(([k, v]) => [k, expand(String(v))]));
         const jobEnv = { ...envOf(this.workflow.env), ...envOf(this.job.env), ...r.env };
         let output = "";
+        let code = 0;
         for (const step of this.job.steps as any[]) {
             if (step.run === undefined || /^npm ci\b/.test(step.run)) continue;
+            // After a failure, only the steps that ask to run anyway (`if: ${{ !cancelled() }}`, `always()`).
+            if (code && !/!cancelled\(\)|always\(\)/.test(String(step.if ?? ""))) continue;
             const p = new Project(home, r.cwd, "unused", { ...jobEnv, ...envOf(step.env) });
             const res = await p.run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step.run)]);
             output += `$ ${step.run}\n${res.stdout}${res.stderr}`;
-            if (res.code !== 0) return { code: res.code, output };
+            if (res.code !== 0 && !code) code = res.code;
         }
-        return { code: 0, output };
+        return { code, output };
     }
 }
 
@@ -322,6 +325,19 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
         expect(github.comments).to.have.length(1);
         const body = github.comments[0].body;
         expect(body).to.not.contain(DEMO_CREDENTIALS.clientSecret);
+
+        // A push whose preview fails still edits the same comment, which says so and shows why.
+        const failed = await preview.run(home, {
+            cwd: head,
+            context: context({ "matrix.stack": "dev" }),
+            env: { ...env, AEP_SANDBOX_NAME: "Not A Sandbox" },
+        });
+        expect(failed.code).to.not.equal(0);
+        expect(github.comments).to.have.length(1);
+        expect(github.comments[0].body)
+            .to.contain("**The preview failed**")
+            .and.contain("aep:sandboxName")
+            .and.contain("<!-- pulumi-comment-id: aep-chatlio-pr-preview/dev -->");
         // The summary reads on one screen: the heading, the counts and one row per renamed object, before the folded diff.
         const summary = body.slice(0, body.indexOf("<details>"));
         expect(summary.trim().split("\n").length).to.be.at.most(15);
