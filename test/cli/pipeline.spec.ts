@@ -408,15 +408,49 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
         expect(github.comments).to.have.length(1);
     });
 
-    it("promotion: a merge deploys dev, prod's preview (run by hand) shows exactly the change dev received, and its deploy applies it to the prod sandbox", async () => {
+    it("promotion: a merge deploys dev (clearing first what a cancelled deploy left), prod's preview (run by hand) shows exactly the change dev received, and its deploy applies it to the prod sandbox", async () => {
         const emu = await startEmulator();
         emulators.push(emu);
         const state = fs.mkdtempSync(path.join(work, "state-"));
         const env = runner({ AEP_PLATFORM_URL: emu.url, AEP_IMS_URL: emu.url, PULUMI_BACKEND_URL: `file://${state}` });
         const dispatch = context({ "github.ref": "refs/heads/main" });
-        // Both stacks at the base version: dev by the merge, prod by hand.
+        // Both stacks at the base version: dev by the merge, prod by hand. dev's first deploy is cancelled
+        // (its process group killed) while AEP creates the dataflow; after `pulumi cancel` (a file backend
+        // keeps the dead run's lock), the next deploy clears the pending create it left, then deploys.
         const base = checkout("promote-base", baseSha);
-        for (const job of ["deploy-dev", "preview-prod", "deploy-prod"]) {
+        const devStack = new Project(home, base, "dev", {
+            ...env,
+            AEP_SANDBOX_NAME: "dev",
+            AEP_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+            AEP_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
+            AEP_ORG_ID: DEMO_CREDENTIALS.orgId,
+        });
+        await devStack.pulumi(["stack", "select", "--create"]);
+        let killed = false;
+        emu.faults.add({
+            method: "POST",
+            path: /\/flowservice\/flows$/,
+            count: 1,
+            delayMs: 1500,
+            onMatch: () => {
+                killed = true;
+                devStack.kill();
+            },
+        });
+        await devStack.pulumi(["up", "--yes"]);
+        emu.faults.clear();
+        expect(killed, "the deploy was killed while AEP created the dataflow").to.equal(true);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        devStack.home.removeEmptySidecars();
+        await devStack.pulumi(["cancel", "--yes"]);
+        expect((await devStack.export()).deployment.pending_operations ?? []).to.have.length.above(0);
+        const recovered = await new WorkflowJob("chatlio.yml", "deploy-dev").run(home, { cwd: base, context: dispatch, env });
+        expect(recovered.code, recovered.output).to.equal(0);
+        expect(recovered.output)
+            .to.match(/Clearing \d+ pending operation/)
+            .and.not.match(/pending operations? from previous deployment/);
+        expect((await devStack.export()).deployment.pending_operations ?? []).to.deep.equal([]);
+        for (const job of ["preview-prod", "deploy-prod"]) {
             const r = await new WorkflowJob("chatlio.yml", job).run(home, { cwd: base, context: dispatch, env });
             expect(r.code, `${job}: ${r.output}`).to.equal(0);
         }
@@ -434,6 +468,7 @@ describe("The pull-request workflows of examples/pr-preview, run on a test repos
         const prodBefore = names("prod");
         const dev = await new WorkflowJob("chatlio.yml", "deploy-dev").run(home, { cwd: merged, context: dispatch, env });
         expect(dev.code, dev.output).to.equal(0);
+        expect(dev.output).to.not.contain("pending operation");
         expect(names("dev").filter((n) => n.startsWith("Support chat dev"))).to.have.length(5);
         expect(names("prod")).to.deep.equal(prodBefore);
 
