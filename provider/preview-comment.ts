@@ -158,7 +158,10 @@ export function previewComment(o: CommentOptions): string {
     const warnings = (o.preview.diagnostics ?? []).filter((d) => d.severity === "warning" || d.severity === "error");
     if (warnings.length) {
         lines.push("Diagnostics:", "");
-        for (const d of warnings) lines.push(`- **${d.severity}** ${d.urn ? `\`${urnName(d.urn)}\`: ` : ""}${oneLine(d.message ?? "")}`);
+        for (const d of warnings)
+            lines.push(
+                `- **${d.severity}** ${d.urn ? `\`${urnName(d.urn)}\`: ` : ""}${oneLine(d.message ?? "").replace(/^(warning|error): /, "")}`,
+            );
         lines.push("");
     }
     if (o.diff !== undefined) {
