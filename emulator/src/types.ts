@@ -94,7 +94,7 @@ export interface FaultRule {
 }
 
 export type ObjectKind =
-    "fieldGroup" | "schema" | "descriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
+    "fieldGroup" | "schema" | "descriptor" | "dataset" | "baseConnection" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
 
 export interface LogEntry {
     method: string;
@@ -127,7 +127,8 @@ export interface EmulatorState {
     url: string;
     tenantId: string;
     /**
-     * Per sandbox: fieldGroups, schemas, descriptors, datasets, sourceConnections, targetConnections,
+     * Per sandbox: fieldGroups, schemas, descriptors, datasets, connections (base connections),
+     * sourceConnections, targetConnections,
      * mappingSets (every version), flows, records (by dataset id), batches (landed) and pendingBatches
      * (in flight to the data lake, by dataset id), each keyed by id.
      */
