@@ -186,7 +186,7 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         checkId(failures, inputs as any, "flowSpecId", FLOW_SERVICE_ID, "flow spec id (a UUID)");
         checkId(failures, inputs as any, "sourceConnectionId", FLOW_SERVICE_ID, "source connection id (a UUID)");
         checkId(failures, inputs as any, "targetConnectionId", FLOW_SERVICE_ID, "target connection id (a UUID)");
-        checkId(failures, inputs as any, "mappingSetId", MAPPING_SET_ID, "mapping set id (32 hex characters)");
+        checkId(failures, inputs as any, "mappingSetId", MAPPING_SET_ID, "mapping set id (32 hex characters)", { required: false });
         const v = inputs.mappingVersion as unknown;
         if (v === undefined && inputs.mappingSetId !== undefined)
             failures.push({ property: "mappingVersion", reason: "mappingVersion is required: pass mappingSet.mappingVersion" });

@@ -72,7 +72,16 @@ export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, Sour
         const failures: CheckFailure[] = [];
         checkConnection(failures, inputs as unknown as Record<string, unknown>);
         checkId(failures, inputs as unknown as Record<string, unknown>, "providerId", FLOW_SERVICE_ID, "provider id (a UUID)");
-        checkId(failures, inputs as unknown as Record<string, unknown>, "baseConnectionId", FLOW_SERVICE_ID, "base connection id (a UUID)");
+        checkId(
+            failures,
+            inputs as unknown as Record<string, unknown>,
+            "baseConnectionId",
+            FLOW_SERVICE_ID,
+            "base connection id (a UUID)",
+            {
+                required: false,
+            },
+        );
         if (
             inputs.connectionSpecId === CHATLIO_CONNECTION_SPEC_ID &&
             typeof inputs.dataFormat === "string" &&
