@@ -319,8 +319,13 @@ function buildSchema(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<
     }
     const cls = classes[0];
     for (const ref of others) {
-        const fg = sb.data.fieldGroups[ref];
-        if (!fg) throw invalid(`"allOf" refers to ${ref}, which is neither a known class nor a field group in sandbox "${sb.name}".`);
+        // A tenant field group of the sandbox, or a standard one of the global container (IdentityMap).
+        const standard = STANDARD_FIELD_GROUPS[ref];
+        const fg = sb.data.fieldGroups[ref] ?? (standard ? standardFieldGroupResource(standard) : undefined);
+        if (!fg)
+            throw invalid(
+                `"allOf" refers to ${ref}, which is neither a known class, a field group in sandbox "${sb.name}", nor a standard field group the emulator holds (${Object.keys(STANDARD_FIELD_GROUPS).join(", ")}).`,
+            );
         const intended: string[] = fg["meta:intendedToExtend"] ?? [];
         if (intended.length && !intended.includes(cls))
             throw invalid(`The field group ${ref} is intended to extend ${intended.join(", ")}, not the class ${cls}.`);
@@ -339,7 +344,7 @@ function buildSchema(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<
         ...out,
         ...registryFields(ctx, sb, "schema", previous, out),
         "meta:class": cls,
-        "meta:extends": [cls, ...CLASSES[cls].extends, ...others],
+        "meta:extends": [...new Set([cls, ...CLASSES[cls].extends, ...others])],
     };
 }
 

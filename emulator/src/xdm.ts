@@ -291,6 +291,8 @@ export function schemaFields(schema: Record<string, any>, fieldGroups: Record<st
             required = [...required, ...cls.required];
         } else if (fieldGroups[ref]) {
             fields = mergeFields(fields, fieldGroupFields(fieldGroups[ref]));
+        } else if (STANDARD_FIELD_GROUPS[ref]) {
+            fields = mergeFields(fields, STANDARD_FIELD_GROUPS[ref].fields);
         }
     }
     if (isObject(schema.properties)) fields = mergeFields(fields, schema.properties);

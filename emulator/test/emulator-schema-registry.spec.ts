@@ -500,5 +500,22 @@ describe("emulated Schema Registry", () => {
             });
             expectXdmError(tenantOnly, "XDM-1011-404");
         });
+
+        it("takes the standard IdentityMap field group in a schema's allOf, once in meta:extends, its field in the full schema", async () => {
+            const fg = await createFieldGroup();
+            const body = { ...chatlioSchemaBody(fg.$id, title("Schema with IdentityMap")) } as any;
+            body.allOf = [...body.allOf, { $ref: IDENTITY_MAP_ID }];
+            const res = await api.call("POST", `${SR}/tenant/schemas`, { body });
+            expect(res.status, JSON.stringify(res.body)).to.equal(201);
+            expect(res.body.allOf.map((a: any) => a.$ref)).to.include(IDENTITY_MAP_ID);
+            expect(res.body["meta:extends"].filter((e: string) => e === IDENTITY_MAP_ID)).to.have.length(1);
+            const full = await api.call("GET", `${SR}/tenant/schemas/${enc(res.body.$id)}`, { headers: { Accept: XED_FULL } });
+            expect(full.body.properties).to.have.property("identityMap");
+            const unknown = { ...body, title: title("Schema with an unknown standard group") };
+            unknown.allOf = [...body.allOf, { $ref: "https://ns.adobe.com/xdm/context/profile-person-details" }];
+            const refused = await api.call("POST", `${SR}/tenant/schemas`, { body: unknown });
+            expect(refused.status).to.equal(400);
+            expect(refused.body.detail).to.contain("profile-person-details");
+        });
     });
 });

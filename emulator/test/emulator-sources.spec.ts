@@ -202,6 +202,56 @@ describe("emulated webhook sources beyond Chatlio", () => {
             });
         }
 
+        it("lands a Customer.io reporting webhook with its epoch-seconds timestamp as the event's XDM date-time", async () => {
+            const src = await created("POST", `${FS}/sourceConnections`, {
+                name: "Customer.io source (timestamps)",
+                providerId: STREAMING_PROVIDER_ID,
+                connectionSpec: { id: CUSTOMERIO_CONNECTION_SPEC_ID, version: "1.0" },
+                data: { format: "json" },
+            });
+            const ms = await created(
+                "POST",
+                `${BASE.dataPrep}/mappingSets`,
+                {
+                    outputSchema: { schemaRef: { id: chain.schemaId, contentType: XED_FULL } },
+                    mappings: [
+                        { sourceType: "ATTRIBUTE", source: "event_id", destination: "_id" },
+                        {
+                            sourceType: "EXPRESSION",
+                            source: `dformat(timestamp * 1000, "yyyy-MM-dd'T'HH:mm:ss.SSSX")`,
+                            destination: "timestamp",
+                        },
+                        { sourceType: "ATTRIBUTE", source: "data.identifiers.email", destination: "_acme.chatlio.email" },
+                        { sourceType: "ATTRIBUTE", source: "metric", destination: "_acme.chatlio.message" },
+                    ],
+                },
+                200,
+            );
+            const flow = await created("POST", `${FS}/flows`, {
+                name: "Customer.io dataflow (timestamps)",
+                flowSpec: { id: STREAMING_FLOW_SPEC_ID, version: "1.0" },
+                sourceConnectionIds: [src.id],
+                targetConnectionIds: [chain.targetConnectionId],
+                transformations: [{ name: "Mapping", params: { mappingId: ms.id, mappingVersion: 0 } }],
+            });
+            const inlet = (await api.call("GET", `${FS}/flows/${flow.id}`)).body.items[0].options.inletUrl;
+            const webhook = {
+                event_id: "01E4C4CT6YDC7Y5M7FE1GWWPQJ",
+                object_type: "email",
+                metric: "opened",
+                timestamp: 1613063089,
+                data: { identifiers: { id: "42", email: "cio@example.com", cio_id: "d9c106000001" } },
+            };
+            const res = await post(inlet, webhook);
+            expect(res.status, JSON.stringify(res.body)).to.equal(200);
+            const record = (em.records(chain.datasetId) as any[]).find((r) => r._id === webhook.event_id);
+            expect(record).to.deep.equal({
+                _id: webhook.event_id,
+                timestamp: "2021-02-11T17:04:49.000Z",
+                _acme: { chatlio: { email: "cio@example.com", message: "opened" } },
+            });
+        });
+
         it("refuses a base connection on a Streaming SDK source, which takes none", async () => {
             const base = await created("POST", `${FS}/connections`, baseBody({ dataType: "raw" }));
             const res = await api.call("POST", `${FS}/sourceConnections`, {
