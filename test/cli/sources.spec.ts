@@ -198,3 +198,60 @@ describe("Every webhook source in one stack (real CLI, project folder)", functio
         expect(emu.objects().filter((o) => o.kind === "mappingSet")).to.have.length(4);
     });
 });
+
+describe("examples/webhook-sources: several sources in one stack, picked by config (real CLI, project folder)", function () {
+    if (!cliInstalled() || !languageHostInstalled()) return;
+    this.timeout(900_000);
+    const home = new ProjectHome();
+    let emu: Emulator;
+    let p: Project;
+
+    before(async () => {
+        emu = await startEmulator({ dataLakeLatencyMs: 0 });
+        p = new Project(home, path.join(ROOT, "examples", "webhook-sources"), `example-${process.pid}`);
+        await p.init({
+            "aep:clientId": DEMO_CREDENTIALS.clientId,
+            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
+            "aep:orgId": DEMO_CREDENTIALS.orgId,
+            "aep:platformUrl": emu.url,
+            "aep:imsUrl": emu.url,
+            "webhook:sources": "pendo,http-api",
+            "webhook:forceDestroy": "true",
+        });
+    });
+    after(async () => {
+        await p?.remove();
+        await emu?.close();
+        home.remove();
+    });
+
+    it("declares the sources webhook:sources names, and send-test-event --source pendo --output pendoWebhookUrl finds the stack's URL", async () => {
+        await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+        const out = await p.outputs(true);
+        expect(Object.keys(out).sort()).to.deep.equal(
+            [
+                "webhookUrl",
+                "pendoWebhookUrl",
+                "pendoDatasetId",
+                "pendoSetupInstructions",
+                "httpApiWebhookUrl",
+                "httpApiDatasetId",
+                "httpApiFlowId",
+                "httpApiSchemaId",
+                "httpApiSenderInstructions",
+            ].sort(),
+        );
+        expect(out.webhookUrl).to.equal(out.pendoWebhookUrl);
+        expect(String(out.pendoSetupInstructions)).to.contain("Settings, then Integrations, then Webhooks");
+        const sent = await must(
+            p.run(process.execPath, [...SEND_TEST_EVENT, "--source", "pendo", "--output", "pendoWebhookUrl", "--stack", p.stack]),
+            "send-test-event",
+        );
+        expect(sent.stdout)
+            .to.contain("guide seen: 200")
+            .and.not.match(/collection\/[0-9a-f]{64}/);
+        expect(emu.records(String(out.pendoDatasetId))).to.have.length(1);
+        await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
+        expect(emu.objects().filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
+    });
+});
