@@ -53,6 +53,7 @@ for (const key of wanted) {
         outputs[`${name}DatasetId`] = source.datasetId;
         outputs[`${name}DataflowId`] = source.dataflowId;
         outputs[`${name}SetupInstructions`] = source.setupInstructions;
+        outputs[`${name}StreamingUrl`] = source.streamingUrl;
     }
 }
 
@@ -69,6 +70,7 @@ export const pendoSetupInstructions = outputs.pendoSetupInstructions;
 export const lavaWebhookUrl = outputs.lavaWebhookUrl;
 export const lavaDatasetId = outputs.lavaDatasetId;
 export const lavaDataflowId = outputs.lavaDataflowId;
+export const lavaStreamingUrl = outputs.lavaStreamingUrl;
 export const lavaSetupInstructions = outputs.lavaSetupInstructions;
 export const httpApiWebhookUrl = outputs.httpApiWebhookUrl;
 export const httpApiDatasetId = outputs.httpApiDatasetId;
