@@ -21,6 +21,7 @@ import { LocalEngine, RunResult } from "../tools/engine";
 import { DynamicHost } from "../tools/engine/host";
 import { loadSdk } from "../tools/engine/sdk";
 import { StackState } from "../tools/engine/state";
+import { extractReleaseProvider } from "./support/release";
 import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 import { CliEngineUnderTest } from "./cli/engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./cli/harness";
@@ -43,11 +44,6 @@ const KINDS = [
 ];
 /** The components: the generic webhook source, its presets, the HTTP API source. */
 const COMPONENTS = ["WebhookSource", "ChatlioSource", "CustomerIoSource", "PendoSource", "LavaSource", "HttpApiSource"];
-/**
- * The release before the generic webhook component (ChatlioSource alone): the commit whose provider/ a Chatlio
- * stack is deployed with, to show that this build previews it with no change.
- */
-const RELEASE_BEFORE_SOURCES = "93301865ff1fc5e150688150e79ca21dc7c53d9a";
 const version = (name: string): string => require(`${name}/package.json`).version;
 
 /** One stack of a program: its project folder, the stack's name, where its state lives, its config. */
@@ -412,8 +408,7 @@ describe("The packed package in a fresh project", function () {
         // node_modules resolve), run by the same engine as the sources.
         const release = fs.mkdtempSync(path.join(ROOT, "tmp", "release-"));
         try {
-            const archive = execFileSync("git", ["archive", RELEASE_BEFORE_SOURCES, "provider"], { cwd: ROOT, maxBuffer: 64 << 20 });
-            execFileSync("tar", ["-x", "-C", release], { input: archive });
+            extractReleaseProvider(ROOT, release);
             const dir = path.join(release, "program");
             fs.mkdirSync(dir);
             fs.copyFileSync(path.join(FIXTURES, "ts", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));

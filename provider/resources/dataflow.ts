@@ -195,7 +195,7 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
                 property: "mappingSetId",
                 reason: "mappingSetId is required: a streaming webhook flow maps its raw payloads with a mapping set (pass mappingSet.id)",
             });
-        else if (v !== undefined && v !== UNKNOWN && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
+        if (v !== undefined && v !== UNKNOWN && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
             failures.push({
                 property: "mappingVersion",
                 reason: `mappingVersion ${JSON.stringify(v)} must be a whole number ≥ 0: pass mappingSet.mappingVersion`,

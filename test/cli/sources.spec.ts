@@ -7,11 +7,14 @@
  * refuses a post without a token; an unchanged `up` sends no request; destroy leaves only mapping sets.
  */
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { CUSTOMERIO_SAMPLES } from "../../provider/sources/customerio";
 import { LAVA_SAMPLES } from "../../provider/sources/lava";
 import { PENDO_SAMPLES } from "../../provider/sources/pendo";
+import { extractReleaseProvider } from "../support/release";
+import { NEW_CONVERSATION } from "../../provider/internal";
 import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
 import { Project, ProjectHome, languageHostInstalled, must } from "./project";
 
@@ -253,5 +256,68 @@ describe("examples/webhook-sources: several sources in one stack, picked by conf
         expect(emu.records(String(out.pendoDatasetId))).to.have.length(1);
         await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
         expect(emu.objects().filter((o) => o.kind !== "mappingSet")).to.deep.equal([]);
+    });
+});
+
+describe("A Chatlio stack deployed by the release before the webhook sources, under this build (real CLI, project folder)", function () {
+    if (!cliInstalled() || !languageHostInstalled()) return;
+    this.timeout(900_000);
+    const home = new ProjectHome();
+    let emu: Emulator;
+    let p: Project;
+    let dir = "";
+
+    before(async () => {
+        emu = await startEmulator({ dataLakeLatencyMs: 0 });
+        // That release's provider/ beside the README's one-source program importing it, inside the repository
+        // (its node_modules resolve).
+        fs.mkdirSync(path.join(ROOT, "tmp"), { recursive: true });
+        dir = fs.mkdtempSync(path.join(ROOT, "tmp", "cli-release-"));
+        extractReleaseProvider(ROOT, dir);
+        const program = path.join(dir, "program");
+        fs.mkdirSync(program);
+        const fixture = path.join(ROOT, "test", "fixtures", "chatlio-stack");
+        fs.copyFileSync(path.join(fixture, "Pulumi.yaml"), path.join(program, "Pulumi.yaml"));
+        const source = fs.readFileSync(path.join(fixture, "index.ts"), "utf8");
+        expect(source).to.contain(`from "../../../provider"`);
+        fs.writeFileSync(path.join(program, "index.ts"), source.replace(`from "../../../provider"`, `from "../provider"`));
+        p = new Project(home, program, `release-${process.pid}`);
+        await p.init({
+            "aep:clientId": DEMO_CREDENTIALS.clientId,
+            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
+            "aep:orgId": DEMO_CREDENTIALS.orgId,
+            "aep:platformUrl": emu.url,
+            "aep:imsUrl": emu.url,
+        });
+    });
+    after(async () => {
+        await p?.remove();
+        await emu?.close();
+        home.remove();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("previews with no change (same URNs, type tokens and inputs), updates nothing, and its webhook URL still takes events", async () => {
+        await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up with the release");
+        const before = (await p.export()).deployment.resources!.map((r) => [r.urn, r.type]);
+        expect(before.map(([, t]) => t)).to.include("aep:chatlio:ChatlioSource");
+        const url = String((await p.outputs(true)).webhookUrl);
+        // The same program, now importing this build.
+        const index = path.join(p.dir, "index.ts");
+        fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace(`from "../provider"`, `from "../../../provider"`));
+        emu.resetLog();
+        const preview = await must(p.pulumi(["preview", "--diff", "--expect-no-changes"]), "preview --expect-no-changes");
+        expect(preview.stdout).to.match(/\b10 unchanged\b/);
+        expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
+        const up = await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up with this build");
+        expect(up.stdout).to.match(/\b10 unchanged\b/);
+        expect((await p.export()).deployment.resources!.map((r) => [r.urn, r.type])).to.deep.equal(before);
+        expect(String((await p.outputs(true)).webhookUrl)).to.equal(url);
+        const res = await fetch(url, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(NEW_CONVERSATION),
+        });
+        expect(res.status, await res.text()).to.equal(200);
     });
 });
