@@ -6,8 +6,16 @@
 import { ApiError, FLOW_CODES, flowError } from "./errors";
 import { Core, Ctx, Reply, RouteInfo, Router, SandboxRef, header, requireSandbox, sandboxId, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
-import { CONNECTION_SPECS, ConnectionSpec, FLOW_SPECS, connectionSpecItem, flowSpecItem } from "./specs";
-import { FlowSpec, HTTP_API_MAPPING_FLOW_SPEC_ID, STREAMING_AUTH_SPEC_NAME } from "./specs";
+import {
+    CONNECTION_SPECS,
+    ConnectionSpec,
+    FLOW_SPECS,
+    FlowSpec,
+    HTTP_API_MAPPING_FLOW_SPEC_ID,
+    STREAMING_AUTH_SPEC_NAME,
+    connectionSpecItem,
+    flowSpecItem,
+} from "./specs";
 import { SandboxData } from "./store";
 import { clone, deepEqual, flowEtag, hex, isObject, nowMs, uuid } from "./util";
 

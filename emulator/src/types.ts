@@ -118,7 +118,10 @@ export interface EmulatorUrls {
     platform: string;
     /** IMS (the provider's AEP_IMS_URL): tokens from `${ims}/ims/token/v3`. */
     ims: string;
-    /** The DCS streaming inlet base: each dataflow's inlet is `${inlet}/{inletId}` (its `options.inletUrl`). */
+    /**
+     * The DCS streaming inlet base: each inlet is `${inlet}/{inletId}`, a webhook dataflow's own
+     * (`options.inletUrl`) or an HTTP API base connection's (`auth.params.inletUrl`).
+     */
     inlet: string;
 }
 
