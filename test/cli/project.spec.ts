@@ -186,7 +186,8 @@ describe("The real Pulumi CLI in project folders", function () {
             await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
             emu.resetLog();
             const up = await must(p.pulumi(["up", "--yes"]), "up");
-            expect(up.stdout).to.match(/~ 1 updated/);
+            // The dataset (its protection lifted) and the dataflow (its delete guard) take the opt-in.
+            expect(up.stdout).to.match(/~ 2 updated/);
             expect(writes(emu), "the opt-in alone sends nothing to AEP").to.deep.equal([]);
             const destroy = await must(p.pulumi(["destroy", "--yes"]), "destroy");
             expect(destroy.stdout).to.match(/- 10 deleted/);
