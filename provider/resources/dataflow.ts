@@ -25,7 +25,7 @@ import {
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
-import { dataHeld } from "./dataset";
+import { dataIn, fetchDataset } from "./dataset";
 
 /** Inputs of a {@link Dataflow}. */
 export interface DataflowArgs extends CommonArgs {
@@ -163,9 +163,12 @@ const KEYS = [
 const replacing = new Set<string>();
 
 /**
- * The delete guard: a dataflow whose dataset holds data is deleted only with `forceDestroy` (or as a
- * replacement). Pulumi deletes dependents first, so without it a destroy whose preview was skipped would stop
- * the webhook and only then meet the dataset's protection or its own guard.
+ * The delete guard. Pulumi deletes dependents first, so without it a destroy whose preview was skipped
+ * (`--skip-preview`, or protection removed by hand) would stop the webhook and only then meet the dataset's
+ * protection or its own guard. A dataflow is deleted (other than as a replacement) only with `forceDestroy`,
+ * when the dataset it writes to holds data, or, for a component's dataflow (ChatlioSource: `__ownName`), when
+ * that dataset exists at all: the component gives both the same opt-in, and its dataset is protected until
+ * then, data landed or not (streamed events reach Catalog up to an hour later).
  */
 async function guardDelete(ctx: CallContext, id: string, olds: DataflowOutputs): Promise<string[]> {
     if (replacing.has(id) || olds.forceDestroy === true) return [];
@@ -173,11 +176,15 @@ async function guardDelete(ctx: CallContext, id: string, olds: DataflowOutputs):
     const targetId: string | undefined = flow?.targetConnectionIds?.[0] ?? olds.targetConnectionId;
     const target = targetId ? await getItem(ctx, "targetConnections", targetId, "target connection") : undefined;
     const datasetId: string | undefined = target?.params?.dataSetId;
-    if (!flow || !datasetId) return [];
-    const held = await dataHeld(ctx, datasetId);
-    if (!held) return [];
+    const dataset = flow && datasetId ? await fetchDataset(ctx, datasetId) : undefined;
+    if (!dataset) return [];
+    const held = dataIn(dataset);
+    if (!held && olds.__ownName !== true) return [];
+    const what = held
+        ? `which holds data (${held})`
+        : "which is protected until forceDestroy is set (no data has landed in it yet; events streamed in the last hour may still be on their way)";
     throw new Error(
-        `dataflow "${olds.name}" (${id}) feeds dataset ${datasetId}, which holds data (${held}): deleting the dataflow would stop the webhook ` +
+        `dataflow "${olds.name}" (${id}) feeds dataset ${datasetId}, ${what}: deleting the dataflow would stop the webhook ` +
             "while the dataset stays. Nothing was deleted. To delete the pipeline and its data, set `forceDestroy: true` on the dataset and the " +
             "dataflow (ChatlioSource: forceDestroy) and run `pulumi up` first (it sends nothing to AEP); to keep them, leave them in the program.",
     );

@@ -80,7 +80,7 @@ function toOutputs(id: string, ds: any): DatasetOutputs {
 }
 
 /** The dataset as Catalog answers it, or undefined when it is gone. */
-async function fetchDataset(ctx: CallContext, id: string): Promise<any | undefined> {
+export async function fetchDataset(ctx: CallContext, id: string): Promise<any | undefined> {
     const r = await ctx.client.request({
         family: "catalog",
         method: "GET",
@@ -105,9 +105,13 @@ const removalAllowed = new Set<string>();
  * or `lastBatchId` with `lastBatchStatus: "success"`). Streaming ingestion lands in batches too. Returns
  * words for messages, or undefined for an empty (or missing) dataset.
  */
-export async function dataHeld(ctx: CallContext, id: string): Promise<string | undefined> {
+async function dataHeld(ctx: CallContext, id: string): Promise<string | undefined> {
     const ds = await fetchDataset(ctx, id);
-    if (!ds) return undefined;
+    return ds ? dataIn(ds) : undefined;
+}
+
+/** Words for the data a dataset as Catalog answers it shows (see `dataHeld`), or undefined when it shows none. */
+export function dataIn(ds: any): string | undefined {
     const batch = ds.lastSuccessfulBatch ?? (ds.lastBatchStatus === "success" ? ds.lastBatchId : undefined);
     return typeof batch === "string" && batch ? `its last successful batch is ${batch}` : undefined;
 }

@@ -246,6 +246,42 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
         });
     });
 
+    describe("a ChatlioSource whose dataset shows no data yet (events streamed, not landed)", function () {
+        const home = new ProjectHome();
+        let emu: Emulator;
+        let p: Project;
+
+        before(async () => {
+            // Adobe lands streamed events in the data lake up to an hour later (the emulator's default too).
+            emu = await startEmulator();
+            p = new Project(home, JS_TEARDOWN, `unlanded-${process.pid}`);
+            await p.init(stackConfig(emu));
+            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+        });
+        after(async () => {
+            await p?.remove();
+            await emu?.close();
+            home.remove();
+        });
+
+        it("a destroy whose preview is skipped deletes nothing: the dataflow refuses first, its dataset being protected until the opt-in", async () => {
+            const out = await p.outputs(true);
+            expect(await post(String(out.webhookUrl))).to.equal(200);
+            // Catalog shows no batch yet: the dataset looks empty.
+            expect(emu.getObject("dataset", String(out.datasetId))?.lastSuccessfulBatch).to.equal(undefined);
+            const held = emu.objects();
+            emu.resetLog();
+            const r = await p.pulumi(["destroy", "--yes", "--skip-preview"]);
+            expect(r.code).to.not.equal(0);
+            expect(r.stdout + r.stderr)
+                .to.contain(`feeds dataset ${out.datasetId}, which is protected until forceDestroy is set`)
+                .and.contain("Nothing was deleted");
+            expect(writes(emu)).to.deep.equal([]);
+            expect(emu.objects()).to.deep.equal(held);
+            expect(await post(String(out.webhookUrl))).to.equal(200);
+        });
+    });
+
     describe("a JavaScript program", function () {
         const home = new ProjectHome();
         let emu: Emulator;
