@@ -280,6 +280,22 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             expect(emu.objects()).to.deep.equal(held);
             expect(await post(String(out.webhookUrl))).to.equal(200);
         });
+
+        it("a sandbox switch, which would replace the dataset, fails at preview: Pulumi refuses the protected dataset, and the warning under it names the opt-in", async () => {
+            await must(p.pulumi(["config", "set", "aep:sandboxName", "dev"]), "config set");
+            emu.resetLog();
+            const r = await p.pulumi(["preview"]);
+            await must(p.pulumi(["config", "rm", "aep:sandboxName"]), "config rm");
+            expect(r.code).to.not.equal(0);
+            const text = (r.stdout + r.stderr).replace(/\s+/g, " ");
+            expect(text).to.contain(
+                `unable to replace resource "urn:pulumi:${p.stack}::aep-js-teardown::aep:chatlio:ChatlioSource$pulumi-nodejs:dynamic/aep:Dataset::chatlio-dataset" as it is currently marked for protection`,
+            );
+            expect(text).to.match(
+                /dataset "Chatlio events dataset [a-z0-9]{6}" \([0-9a-f]+\) is protected until forceDestroy is set.*set `forceDestroy: true` on it \(ChatlioSource: forceDestroy\) in the same `pulumi up` as this change/,
+            );
+            expect(writes(emu)).to.deep.equal([]);
+        });
     });
 
     describe("a JavaScript program", function () {
