@@ -206,8 +206,10 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "datas
         const held = await dataHeld(ctx, id);
         if (!held) {
             // An empty dataset is still protected until forceDestroy is set (the class sets `protect`): Pulumi's
-            // engine refuses the replacement after this diff, in words that name neither the dataset nor the opt-in.
-            if (why === "replace" && news?.forceDestroy !== true && olds.forceDestroy !== true)
+            // engine refuses the replacement after this diff, in words that name neither the dataset nor the
+            // opt-in. Said for a component's dataset (ChatlioSource), whose `protect` is always forceDestroy's
+            // opposite; a Dataset declared directly may carry an explicit `protect`, which this cannot see.
+            if (why === "replace" && olds.__ownName === true && news?.forceDestroy !== true && olds.forceDestroy !== true)
                 return [
                     `dataset "${olds.name}" (${id}) is protected until forceDestroy is set, so Pulumi refuses to replace it ("unable to replace resource … marked for protection"). ` +
                         "It holds no data yet: set `forceDestroy: true` on it (ChatlioSource: forceDestroy) in the same `pulumi up` as this change to go ahead.",
