@@ -15,9 +15,9 @@ import * as random from "@pulumi/random";
 import { Dataflow } from "../resources/dataflow";
 import { Dataset } from "../resources/dataset";
 import { FieldGroup, XdmField, checkFields, fieldPaths } from "../resources/field-group";
-import { IdentityDescriptor } from "../resources/identity-descriptor";
+import { IdentityDescriptor, identityKeyProblems } from "../resources/identity-descriptor";
 import { checkKnownKeys } from "../resources/lifecycle";
-import { Mapping, MappingSet, destinationKnown } from "../resources/mapping-set";
+import { Mapping, MappingSet, destinationKnown, mappingProblems } from "../resources/mapping-set";
 import { Schema } from "../resources/schema";
 import { SourceConnection } from "../resources/source-connection";
 import { TargetConnection } from "../resources/target-connection";
@@ -95,6 +95,8 @@ export function chatlioMappings(
     mappings: Mapping[] = [],
 ): { mappings: Mapping[]; fieldPaths: string[] } {
     const fields = chatlioFields(extraFields);
+    const shape = mappingProblems(mappings);
+    if (shape.length) throw new Error(`ChatlioSource: ${shape.join("\n  ")}`);
     const paths = [...EXPERIENCE_EVENT_FIELDS, ...fieldPaths(fields, TENANT)];
     const merged = new Map<string, Mapping>();
     for (const m of [...DEFAULT_MAPPINGS, ...mappings]) merged.set(m.destination, m);
@@ -130,6 +132,7 @@ export function chatlioIdentityPath(identity: ChatlioIdentity, extraFields: Reco
         throw new Error(
             `ChatlioSource: identity must be { field, namespace, primary? }, e.g. { field: "visitor.email", namespace: "Email", primary: true }`,
         );
+    problems.push(...identityKeyProblems(identity));
     const parts = typeof identity.field === "string" ? identity.field.split(".") : [];
     let field: XdmField | undefined = parts.length ? chatlioFields(extraFields).chatlio : undefined;
     for (const p of parts) field = field?.type === "object" ? field.properties?.[p] : undefined;

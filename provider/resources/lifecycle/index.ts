@@ -5,11 +5,13 @@
  * without duplicates (create.ts) and the provider built from a spec (provider.ts).
  */
 export { UNKNOWN, clean, isUnknown, sameJson } from "./json";
-export { CheckFailure, checkId, checkKnownKeys, checkText, nearestKey } from "./validate";
+export { CheckFailure, checkId, checkKnownKeys, checkNestedKeys, checkText, nearestKey } from "./validate";
 export { automaticName } from "./naming";
 export { CallContext, StoredConfig, callContext } from "./context";
 export { report } from "./diagnostics";
 export { isEchoOfReturnedError } from "./errors";
-export { AepObjectSpec, COMMON_INPUT_KEYS, CommonInputs, PartiallyCreatedError } from "./spec";
+export { AepObjectSpec, COMMON_INPUT_KEYS, CommonInputs, INTERNAL_INPUT_KEYS, PartiallyCreatedError } from "./spec";
 export { CREATE_RESENDS, CreateOptions, createObject, ownsName, pendingCreateHint, withInputs } from "./create";
 export { AepProvider, aepProvider } from "./provider";
+export { SettingsVerdict, registryStats, verifySettings } from "./credentials";
+export { createdThisRun } from "./run";
