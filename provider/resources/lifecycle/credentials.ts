@@ -15,7 +15,7 @@ import { AepSettings } from "../../config";
 import { CallContext, StoredConfig, callContext } from "./context";
 import { CheckFailure } from "./validate";
 
-/** What the check found: a failure to report, or a warning when AEP could not be asked. */
+/** What the check found: a failure to report (about the run's settings, so on no property of the resource), or a warning when AEP could not be asked. */
 export interface SettingsVerdict {
     failure?: CheckFailure;
     warning?: string;
@@ -69,7 +69,7 @@ function verdictOf(err: unknown, s: AepSettings): SettingsVerdict {
                 : "aep:clientId or aep:clientSecret (AEP_CLIENT_ID, AEP_CLIENT_SECRET) was";
         return {
             failure: {
-                property: which.split(" ")[0],
+                property: "",
                 reason:
                     `${which} refused by Adobe IMS: ${said(err)}. Use the values of the OAuth Server-to-Server credential in the ` +
                     "Adobe Developer Console (`pulumi config set --secret aep:clientSecret …`, or the environment variable; stack config wins)",
@@ -80,7 +80,7 @@ function verdictOf(err: unknown, s: AepSettings): SettingsVerdict {
     if (["403025", "403027", "400003"].includes(code))
         return {
             failure: {
-                property: "aep:orgId",
+                property: "",
                 reason:
                     `aep:orgId (AEP_ORG_ID) "${s.orgId}" was refused by AEP: ${said(err)}: the credential is not entitled to that ` +
                     "organization, or the org id is mistyped (it is shown beside the credential in the Adobe Developer Console)",
@@ -89,7 +89,7 @@ function verdictOf(err: unknown, s: AepSettings): SettingsVerdict {
     if (["403000", "403003", "401013", "403010"].includes(code) || status === 401)
         return {
             failure: {
-                property: "aep:clientId",
+                property: "",
                 reason: `aep:clientId (AEP_CLIENT_ID) was refused by AEP's gateway: ${said(err)}: use the credential's client id, which is also its API key`,
             },
         };
@@ -105,7 +105,7 @@ function verdictOf(err: unknown, s: AepSettings): SettingsVerdict {
     if (status === 403)
         return {
             failure: {
-                property: "aep:orgId",
+                property: "",
                 reason:
                     `AEP refused the credential a Schema Registry read in sandbox "${s.sandboxName}": ${said(err)}: check aep:orgId ` +
                     "(AEP_ORG_ID) and that the credential's product profile grants Experience Platform in that sandbox",
