@@ -11,7 +11,17 @@
  * narrowed) to an existing field group, naming the field; additions pass without a word.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CallContext, CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkNestedKeys, checkText, isUnknown, registryStats } from "./lifecycle";
+import {
+    CallContext,
+    CheckFailure,
+    CommonInputs,
+    UNKNOWN,
+    aepProvider,
+    checkNestedKeys,
+    checkText,
+    isUnknown,
+    registryStats,
+} from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS } from "./ids";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 

@@ -32,7 +32,11 @@ function stackConfig(emu: Emulator) {
 }
 
 async function post(url: string): Promise<number> {
-    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(NEW_CONVERSATION) });
+    const res = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(NEW_CONVERSATION),
+    });
     return res.status;
 }
 
@@ -141,14 +145,21 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
         it("enabled: false warns that the dataflow takes no events while disabled", async () => {
             await must(p.pulumi(["config", "set", "chatlio:enabled", "false"]), "config set");
             const preview = await must(p.pulumi(["preview"]), "preview");
-            expect(text(preview)).to.match(/dataflow "Chatlio dataflow [a-z0-9]{6}" is disabled \(enabled: false\): it takes no events while disabled/);
+            expect(text(preview)).to.match(
+                /dataflow "Chatlio dataflow [a-z0-9]{6}" is disabled \(enabled: false\): it takes no events while disabled/,
+            );
             expect(text(preview)).to.not.contain("taken in late");
             await must(p.pulumi(["config", "rm", "chatlio:enabled"]), "config rm");
         });
 
         for (const [key, value, path, near] of [
             ["extraFields", '{"rating":{"type":"string","titel":"Rating","requird":true}}', "extraFields.rating.requird", "required"],
-            ["mappings", '[{"source":"visitor.handle","destinaton":"_tenant.chatlio.visitor.name"}]', "mappings[0].destinaton", "destination"],
+            [
+                "mappings",
+                '[{"source":"visitor.handle","destinaton":"_tenant.chatlio.visitor.name"}]',
+                "mappings[0].destinaton",
+                "destination",
+            ],
         ]) {
             it(`refuses a typo inside ${key} at preview, naming ${path} and "${near}", without a write`, async () => {
                 await must(p.pulumi(["config", "set", `chatlio:${key}`, value]), "config set");
@@ -172,12 +183,17 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
                 await must(p.pulumi(["config", "set", ...secret, key, value]), "config set");
                 emu.resetLog();
                 const preview = await p.pulumi(["preview"]);
-                await must(p.pulumi(["config", "set", ...secret, key, (DEMO_CREDENTIALS as unknown as Record<string, string>)[key.slice(4)]]), "config set");
+                await must(
+                    p.pulumi(["config", "set", ...secret, key, (DEMO_CREDENTIALS as unknown as Record<string, string>)[key.slice(4)]]),
+                    "config set",
+                );
                 expect(preview.code).to.not.equal(0);
                 const said = text(preview);
                 if (what === "client secret") console.log(`\n      (the wrong-secret preview)\n${said.replace(/^/gm, "      | ")}`);
                 expect(said).to.contain(`${setting} (${variable}) `);
-                expect(said).to.match(what === "org" ? /was refused by AEP: 403 403025/ : /was refused by Adobe IMS: 40[01] invalid_client/);
+                expect(said).to.match(
+                    what === "org" ? /was refused by AEP: 403 403025/ : /was refused by Adobe IMS: 40[01] invalid_client/,
+                );
                 expect(said).to.not.contain("wrong-secret").and.not.contain(DEMO_CREDENTIALS.clientSecret);
                 expect(count(emu, "token")).to.equal(1);
                 expect(count(emu, "read")).to.be.at.most(1);
@@ -217,7 +233,9 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
                 emu.resetLog();
                 const preview = await p.pulumi(["preview"]);
                 expect(preview.code).to.not.equal(0);
-                expect(text(preview)).to.contain(`${path}: `).and.contain(`has no key "${path.split(".").pop()}": did you mean "${near}"? (its keys are ${list})`);
+                expect(text(preview))
+                    .to.contain(`${path}: `)
+                    .and.contain(`has no key "${path.split(".").pop()}": did you mean "${near}"? (its keys are ${list})`);
                 expect(count(emu, "write")).to.equal(0);
             });
         }

@@ -55,7 +55,8 @@ const said = (e: AepError) => [e.status, e.code, e.aepMessage].filter((x) => x !
 
 /** The verdict for a failed read: which setting AEP or IMS refused, in the words the person needs. */
 function verdictOf(err: unknown, s: AepSettings): SettingsVerdict {
-    if (!(err instanceof AepError)) return { warning: `could not check the AEP settings at preview: ${String((err as Error)?.message ?? err)}` };
+    if (!(err instanceof AepError))
+        return { warning: `could not check the AEP settings at preview: ${String((err as Error)?.message ?? err)}` };
     const status = err.status ?? 0;
     const refusal = status >= 400 && status < 500 && status !== 429;
     if (refusal && err.operation === "get IMS access token") {

@@ -78,7 +78,9 @@ export function driftLines(olds: Record<string, any>, news: Record<string, any>,
         if (!(k in declared)) continue;
         const programChanged = !sameJson(orNull(declared[k]), orNull(news[k]));
         for (const d of differences(olds[k], news[k], k))
-            lines.push(`${d.path}: ${show(d.a)} in AEP, ${show(d.b)} in the program${programChanged ? " (the program changed it too)" : ""}`);
+            lines.push(
+                `${d.path}: ${show(d.a)} in AEP, ${show(d.b)} in the program${programChanged ? " (the program changed it too)" : ""}`,
+            );
     }
     return lines;
 }

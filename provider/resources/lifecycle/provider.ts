@@ -134,7 +134,12 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 failures.push(...spec.validate(inputs as I));
                 if (spec.validateChange) failures.push(...spec.validateChange(previous, inputs as I));
                 const say = messenger(urn);
-                if (settingsFine && failures.length === 0 && inputs.sandboxName !== UNKNOWN && SANDBOX_NAME.test(String(inputs.sandboxName))) {
+                if (
+                    settingsFine &&
+                    failures.length === 0 &&
+                    inputs.sandboxName !== UNKNOWN &&
+                    SANDBOX_NAME.test(String(inputs.sandboxName))
+                ) {
                     // The settings proved once per run (one token request, one read): a wrong secret, client id or
                     // org fails the preview here instead of the deploy after the merge (credentials.ts).
                     const verdict = await verifySettings(provider.aepConfig, String(inputs.sandboxName));

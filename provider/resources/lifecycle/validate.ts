@@ -112,13 +112,7 @@ export function checkKnownKeys(
  * typo such as `requird` would otherwise be dropped on the way to AEP without a word. Each failure
  * names the key's path (`extraFields.rating.requird`), the nearest known key and the list of keys.
  */
-export function checkNestedKeys(
-    failures: CheckFailure[],
-    value: unknown,
-    known: readonly string[],
-    path: string,
-    what: string,
-): void {
+export function checkNestedKeys(failures: CheckFailure[], value: unknown, known: readonly string[], path: string, what: string): void {
     if (!value || typeof value !== "object" || Array.isArray(value)) return;
     for (const key of Object.keys(value)) {
         if (known.includes(key)) continue;
