@@ -92,7 +92,6 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
             emu.resetLog();
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             const said = text(preview);
-            console.log(`\n      (the drift preview)\n${said.replace(/^/gm, "      | ")}`);
             expect(said).to.match(/~ 2 to update/);
             expect(said).to.match(
                 new RegExp(
@@ -101,6 +100,10 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
             );
             expect(said).to.contain(`description: "Paused by ops" in AEP, "${FLOW_DESCRIPTION}" in the program`);
             expect(kinds(emu)).to.deep.equal(["token", "read"]);
+            // Under the resource: the engine has each warning with the resource's URN.
+            const json = JSON.parse((await must(p.pulumi(["preview", "--json"]), "preview")).stdout);
+            const drift = (json.diagnostics ?? []).filter((d: any) => d.severity === "warning" && /changed outside Pulumi/.test(d.message));
+            expect(drift.map((d: any) => String(d.urn).split("::").pop()).sort()).to.deep.equal(["chatlio-dataflow", "chatlio-dataset"]);
         });
 
         it("an up sets the program's values again, and a later preview shows no drift", async () => {
@@ -115,7 +118,8 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
             emu.editObject("dataset", String(out.datasetId), { description: "Edited again" });
             const preview = await must(p.pulumi(["preview", "--refresh", "--diff"]), "preview");
             expect(text(preview)).to.contain(`description: "Edited again" in AEP, "${DATASET_DESCRIPTION}" in the program`);
-            await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
+            await must(p.pulumi(["up", "--refresh", "--yes", "--skip-preview"]), "up");
+            expect(emu.getObject("dataset", String(out.datasetId))?.description).to.equal(DATASET_DESCRIPTION);
         });
 
         it("a dataflow deleted by hand: the refresh and the next preview say its webhook URL will change and Chatlio needs the new one", async () => {
@@ -125,7 +129,6 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
                 /dataflow "Chatlio dataflow [a-z0-9]{6}" \([0-9a-f-]{36}\) no longer exists in AEP \(deleted outside Pulumi\): it leaves the stack's state, and the next `pulumi up` creates it again; the new dataflow gets a new webhook URL, and Chatlio must be given it/,
             );
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
-            console.log(`\n      (the preview after the hand deletion)\n${text(preview).replace(/^/gm, "      | ")}`);
             expect(text(preview)).to.match(
                 /dataflow "Chatlio dataflow [a-z0-9]{6}" is created for source connection [0-9a-f-]{36}, which exists already: if it replaces a dataflow deleted outside Pulumi, AEP gives it a new webhook URL: after the up, give Chatlio the new one/,
             );
@@ -189,7 +192,6 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
                 );
                 expect(preview.code).to.not.equal(0);
                 const said = text(preview);
-                if (what === "client secret") console.log(`\n      (the wrong-secret preview)\n${said.replace(/^/gm, "      | ")}`);
                 expect(said).to.contain(`${setting} (${variable}) `);
                 expect(said).to.match(
                     what === "org" ? /was refused by AEP: 403 403025/ : /was refused by Adobe IMS: 40[01] invalid_client/,
