@@ -3,7 +3,8 @@
  * @pulumi/pulumi, @pulumi/random and the tarball, then a TypeScript and a JavaScript program using it,
  * each run against the emulator (up, the stack's webhookUrl, a Chatlio event posted to it, destroy).
  * State written by one build works with the other: a stack deployed from the repository's sources is
- * updated, refreshed and destroyed by the packed package, and the other way round.
+ * updated, refreshed and destroyed by the packed package, and the other way round; and a Chatlio stack
+ * deployed by the release before the generic webhook component previews with no change under this build.
  *
  * The pack and the install happen once (a `before` hook, about 20 s with npm's cache); the programs
  * share them. Which engine runs a consumer program is one function, `runConsumer`.
@@ -20,6 +21,7 @@ import { LocalEngine, RunResult } from "../tools/engine";
 import { DynamicHost } from "../tools/engine/host";
 import { loadSdk } from "../tools/engine/sdk";
 import { StackState } from "../tools/engine/state";
+import { extractReleaseProvider } from "./support/release";
 import { emulatorConfig, expectOk, StackConfig } from "./support/stack";
 import { CliEngineUnderTest } from "./cli/engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./cli/harness";
@@ -28,8 +30,20 @@ import { Project, ProjectHome, languageHostInstalled, must } from "./cli/project
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "consumer");
 const PACKAGE = "pulumi-aep-chatlio";
-/** The resource classes the package exports beside ChatlioSource. */
-const KINDS = ["FieldGroup", "Schema", "IdentityDescriptor", "Dataset", "SourceConnection", "TargetConnection", "MappingSet", "Dataflow"];
+/** The resource classes the package exports beside the webhook source components. */
+const KINDS = [
+    "FieldGroup",
+    "Schema",
+    "IdentityDescriptor",
+    "Dataset",
+    "BaseConnection",
+    "SourceConnection",
+    "TargetConnection",
+    "MappingSet",
+    "Dataflow",
+];
+/** The components: the generic webhook source, its presets, the HTTP API source. */
+const COMPONENTS = ["WebhookSource", "ChatlioSource", "CustomerIoSource", "PendoSource", "LavaSource", "HttpApiSource"];
 const version = (name: string): string => require(`${name}/package.json`).version;
 
 /** One stack of a program: its project folder, the stack's name, where its state lives, its config. */
@@ -167,7 +181,7 @@ describe("The packed package in a fresh project", function () {
         expect(fs.existsSync(path.join(installed, "node_modules", "@pulumi"))).to.equal(false);
     });
 
-    it("require() gives ChatlioSource and the eight resources, and pulumi-aep-chatlio/host the eight providers, from .js files", () => {
+    it("require() gives the webhook source components and the nine resources, and pulumi-aep-chatlio/host the nine providers, from .js files", () => {
         const script = `
             const pkg = require(${JSON.stringify(PACKAGE)});
             const host = require(${JSON.stringify(`${PACKAGE}/host`)});
@@ -183,8 +197,9 @@ describe("The packed package in a fresh project", function () {
         const dist = path.join(fs.realpathSync(project), "node_modules", PACKAGE, "dist");
         expect(got.main).to.equal(path.join(dist, "index.js"));
         expect(got.host).to.equal(path.join(dist, "host.js"));
-        expect(got.classes).to.include.members(["ChatlioSource", ...KINDS]);
+        expect(got.classes).to.include.members([...COMPONENTS, ...KINDS]);
         expect(got.providers.sort()).to.deep.equal([
+            "baseConnection",
             "dataflow",
             "dataset",
             "fieldGroup",
@@ -231,7 +246,7 @@ describe("The packed package in a fresh project", function () {
         expect(lines[0]).to.match(/^example\/wrong\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'Input<string>'/);
     });
 
-    it("exports exactly the public API, in its .d.ts and at run time: the eight resources with their types, ChatlioSource, the settings type", () => {
+    it("exports exactly the public API, in its .d.ts and at run time: the nine resources with their types, the webhook source components, the settings type", () => {
         const entry = path.join(project, "node_modules", PACKAGE, "dist", "index.d.ts");
         const program = ts.createProgram([entry], { strict: true, noEmit: true });
         const checker = program.getTypeChecker();
@@ -247,20 +262,24 @@ describe("The packed package in a fresh project", function () {
                 "CommonArgs",
                 "ConnectionArgs",
                 "ConnectionState",
-                "ChatlioSource",
+                ...COMPONENTS,
                 "ChatlioSourceArgs",
                 "ChatlioIdentity",
+                "WebhookSourceArgs",
+                "WebhookPreset",
+                "SourceIdentity",
+                "HttpApiSourceArgs",
                 "AepSettings",
             ].sort(),
         );
-        // At run time the classes (the rest are types), and the registry of kinds, which the declarations leave
-        // out (marked internal): a JavaScript user can reach it, no editor offers it.
+        // At run time the classes (the rest are types), and the registries of kinds and of webhook presets, which
+        // the declarations leave out (marked internal): a JavaScript user can reach them, no editor offers them.
         const loaded = execFileSync(process.execPath, ["-p", `Object.keys(require("${PACKAGE}")).sort().join(",")`], {
             cwd: project,
             encoding: "utf8",
         }).trim();
-        expect(loaded.split(",")).to.deep.equal([...KINDS, "ChatlioSource", "REGISTRY"].sort());
-        expect(declared).to.not.include("REGISTRY");
+        expect(loaded.split(",")).to.deep.equal([...KINDS, ...COMPONENTS, "REGISTRY", "WEBHOOK_PRESETS"].sort());
+        expect(declared).to.not.include("REGISTRY").and.not.include("WEBHOOK_PRESETS");
     });
 
     it("every exported input and output carries its TSDoc in the installed .d.ts, for editors to show", () => {
@@ -286,8 +305,8 @@ describe("The packed package in a fresh project", function () {
         }
         expect(undocumented).to.deep.equal([]);
         expect(documented).to.be.greaterThan(150);
-        const chatlio = fs.readFileSync(path.join(path.dirname(entry), "chatlio", "chatlio-source.d.ts"), "utf8");
-        expect(chatlio).to.match(/\/\*\* The URL Chatlio posts to[^*]*\*\/\s*readonly webhookUrl: pulumi\.Output<string>;/);
+        const sources = fs.readFileSync(path.join(path.dirname(entry), "sources", "webhook-source.d.ts"), "utf8");
+        expect(sources).to.match(/\/\*\* The URL the sender posts to[^*]*\*\/\s*readonly webhookUrl: pulumi\.Output<string>;/);
     });
 
     const packedFirst = () => stack(path.join(project, "ts"), "packed-first");
@@ -382,6 +401,48 @@ describe("The packed package in a fresh project", function () {
         expect(Object.keys(refreshed.changes).filter((k) => k !== "same" && k !== "refresh")).to.deep.equal([]);
         expectOk(await runConsumer(packedRun, "destroy"));
         expectGone(emu, [...stackIds(first), String(first.outputs.archiveDatasetId.value)]);
+    });
+
+    it("a Chatlio stack deployed by the release before the webhook sources previews with no change under this build: same URNs, type tokens and inputs", async () => {
+        // That release's provider/ as it was, and the test program importing it, inside the repository (its
+        // node_modules resolve), run by the same engine as the sources.
+        const release = fs.mkdtempSync(path.join(ROOT, "tmp", "release-"));
+        try {
+            extractReleaseProvider(ROOT, release);
+            const dir = path.join(release, "program");
+            fs.mkdirSync(dir);
+            fs.copyFileSync(path.join(FIXTURES, "ts", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            const program = fs.readFileSync(path.join(FIXTURES, "ts", "index.ts"), "utf8");
+            fs.writeFileSync(path.join(dir, "index.ts"), program.replace(`from "${PACKAGE}"`, `from "../provider"`));
+            const old = stack(dir, "release-first");
+            const first = await runSources(old, "up");
+            expectOk(first);
+            expect(first.changes).to.deep.equal({ create: 11 });
+            const before = resources(old);
+            expect(before.map((r) => r.type)).to.include("aep:chatlio:ChatlioSource");
+
+            const now = { ...old, dir: sources };
+            const engine = new LocalEngine({
+                projectDir: now.dir,
+                stack: now.stack,
+                stateDir: now.stateDir,
+                config: now.config,
+                log: () => undefined,
+            });
+            const preview = await engine.preview();
+            expectOk(preview);
+            expect(preview.changes).to.deep.equal({ same: 11 });
+            const again = await runSources(now, "up");
+            expectOk(again);
+            expect(again.changes).to.deep.equal({ same: 11 });
+            // The same resources, by URN and type token, with the same inputs (the forwarder aside).
+            expect(resources(now)).to.deep.equal(before);
+            await expectEventStored(emu, again);
+            expectOk(await runSources(now, "destroy"));
+            expectGone(emu, [...stackIds(first), String(first.outputs.archiveDatasetId.value)]);
+        } finally {
+            fs.rmSync(release, { recursive: true, force: true });
+        }
     });
 
     it("the JavaScript program deploys from the package: up, a Chatlio event through the stack's webhookUrl, destroy", async () => {
@@ -501,6 +562,16 @@ function stackIds(up: RunResult): string[] {
 function expectGone(emu: Emulator, ids: string[]): void {
     const held = new Set(emu.objects().map((o) => o.id));
     expect(ids.filter((id) => held.has(id))).to.deep.equal([]);
+}
+
+/** Each resource of the stack in state: its URN, type token and inputs (the serialized provider left out). */
+function resources(s: ConsumerStack): Array<{ urn: string; type: string; inputs: Record<string, unknown> }> {
+    const state = JSON.parse(fs.readFileSync(path.join(s.stateDir, `${s.stack}.json`), "utf8")) as StackState;
+    return state.resources.map((r) => {
+        const { __provider, ...inputs } = (r.inputs ?? {}) as Record<string, unknown>;
+        void __provider;
+        return { urn: r.urn, type: r.type, inputs };
+    });
 }
 
 /** The serialized provider each dynamic resource of the stack stores, by resource name. */

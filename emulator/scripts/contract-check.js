@@ -34,6 +34,18 @@ const CONFLICTS = [
         what: "GET /mappingSets/{id}/mappings answers an array of mappings",
         source: 'aep-api.md §2.5 ("list mappings … 200 array", from mapping-set.md); the spec names a single MappingOperation',
     },
+    {
+        operation: /^PATCH flow-service \/connections\/\{BASE_CONNECTION_ID\}\/$/,
+        problem: /^body: is array, spec says object$/,
+        what: "PATCH /connections/{id} takes a JSON Patch array",
+        source: 'the sources update tutorial (help/sources/tutorials/api/update.md, "Update connections") and the destinations update guide send an array of operations; the spec\'s schema names a single PatchInstruction',
+    },
+    {
+        operation: /^POST flow-service \/sourceConnections$/,
+        problem: /^body: lacks required "data"$/,
+        what: "an HTTP API source connection on a base connection sends no data",
+        source: 'streaming/http.md ("Create a source connection": name, description, baseConnectionId, connectionSpec); the spec\'s CreateSourceConnectionRequest requires data',
+    },
 ];
 
 function main() {

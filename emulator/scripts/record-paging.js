@@ -73,7 +73,7 @@ async function main() {
         }
 
         // Three of each kind.
-        const made = { schemas: [], datasets: [], sources: [], targets: [], mappings: [], flows: [], inlets: [] };
+        const made = { schemas: [], datasets: [], sources: [], targets: [], mappings: [], flows: [], inlets: [], bases: [] };
         for (const name of ["A", "B", "C"]) {
             const fg = await call("POST", `${SR}/tenant/fieldgroups`, {
                 body: {
@@ -149,6 +149,15 @@ async function main() {
                     transformations: [{ name: "Mapping", params: { mappingId: mapping.id, mappingVersion: 0 } }],
                 },
             });
+            // An HTTP API base connection (streaming/http.md), one of them with an authenticated inlet.
+            const base = await call("POST", `${FLOW}/connections`, {
+                body: {
+                    name: `Paging base connection ${name}`,
+                    connectionSpec: { id: "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb", version: "1.0" },
+                    auth: { specName: "Streaming Connection", params: { dataType: "raw", authenticationRequired: name === "B" } },
+                },
+            });
+            made.bases.push(base.id);
             made.sources.push(source.id);
             made.targets.push(target.id);
             made.mappings.push(mapping.id);
@@ -177,6 +186,10 @@ async function main() {
         await call("GET", `${SR}/tenant/classes`, { accept: ID_LIST });
         await call("GET", `${SR}/global/schemas`, { accept: ID_LIST });
         await call("GET", `${SR}/global/fieldgroups`, { accept: ID_LIST });
+        await call("GET", `${SR}/global/mixins`, { accept: "application/vnd.adobe.xed+json" });
+        await call("GET", `${SR}/global/fieldgroups/${encodeURIComponent("https://ns.adobe.com/xdm/context/identitymap")}`, {
+            accept: "application/vnd.adobe.xed+json; version=1",
+        });
         await call("GET", `${SR}/tenant/descriptors`, { accept: "application/vnd.adobe.xdm-id+json" });
         await call("GET", `${SR}/tenant/descriptors`, { accept: "application/vnd.adobe.xdm+json" });
         await call("GET", `${SR}/stats`);
@@ -207,6 +220,10 @@ async function main() {
         // Flow Service: _links.next.href is /<collection>?continuationToken=…, relative to the service.
         const flowNext = (b) => (b._links.next ? `${FLOW}${b._links.next.href}` : null);
         pages.sourceConnections = await page(`${FLOW}/sourceConnections?limit=1`, flowNext);
+        pages.connections = await page(`${FLOW}/connections?limit=1`, flowNext);
+        for (const id of made.bases) await call("GET", `${FLOW}/connections/${id}`);
+        await call("GET", `${FLOW}/connectionSpecs/bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb`);
+        await call("GET", `${FLOW}/flowSpecs/c1a19761-d2c7-4702-b9fa-fe91f0613e81`);
         pages.targetConnections = await page(`${FLOW}/targetConnections?limit=1&orderby=name`, flowNext);
         pages.flows = await page(
             `${FLOW}/flows?limit=1&property=${encodeURIComponent("flowSpec.id==e77fde5a-22a8-11ed-861d-0242ac120002")}`,

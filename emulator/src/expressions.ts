@@ -1,6 +1,10 @@
 /**
  * A small evaluator for Data Prep calculated fields (mappings with sourceType EXPRESSION): literals,
- * dotted source paths, function calls, comparisons and boolean operators. Only the functions listed in
+ * dotted source paths, function calls, arithmetic (+ - * / %), comparisons and boolean operators.
+ * Arithmetic is not in Adobe's function tables, but Data Prep expressions are JEXL expressions (functions.md
+ * lists JEXL's reserved words, `mod` and `div` among them, as field names to wrap in `${}`), and JEXL has
+ * these operators: they are served so that, e.g., an epoch-seconds timestamp becomes an XDM date-time with
+ * `dformat(timestamp * 1000, "yyyy-MM-dd'T'HH:mm:ss.SSSX")`. Only the functions listed in
  * FUNCTIONS exist; compiling an expression that calls any other function fails, which the mapping-set
  * routes report as a 400 when the set is created.
  */
@@ -73,7 +77,90 @@ const FUNCTIONS: Record<string, Fn> = {
     to_bigint: { arity: [1, 1], call: ([v]) => toNumber(v, true) },
     to_float: { arity: [1, 1], call: ([v]) => toNumber(v, false) },
     to_decimal: { arity: [1, 1], call: ([v]) => toNumber(v, false) },
+    // functions.md: dformat(TIMESTAMP, FORMAT), the timestamp "written in milliseconds", e.g.
+    // dformat(1571829875000, "yyyy-MM-dd'T'HH:mm:ss.SSSX") is "2019-10-23T11:24:35.000Z". Formatted in UTC.
+    dformat: {
+        arity: [2, 2],
+        call: ([ts, fmt]) => {
+            const ms = toNumber(ts, false);
+            if (ms === null || str(fmt) === null) return null;
+            return formatDate(new Date(ms), str(fmt) as string);
+        },
+    },
 };
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * Formats a UTC date with the Java DateTimeFormatter pattern letters Adobe's date examples use (dates.md):
+ * y, M (MM, MMM), d, H, h, m, s, S, a, X/x/Z (zone: "Z", "+00", "+0000" or "+00:00" in UTC) and 'quoted'
+ * text. Another letter is refused, naming it.
+ */
+export function formatDate(d: Date, pattern: string): string {
+    if (isNaN(d.getTime())) throw new ExpressionError(`dformat: the timestamp is not a valid time`);
+    let out = "";
+    for (let i = 0; i < pattern.length;) {
+        const c = pattern[i];
+        if (c === "'") {
+            const end = pattern.indexOf("'", i + 1);
+            if (end < 0) throw new ExpressionError(`dformat: unterminated quote in "${pattern}"`);
+            out += end === i + 1 ? "'" : pattern.slice(i + 1, end);
+            i = end + 1;
+            continue;
+        }
+        if (!/[A-Za-z]/.test(c)) {
+            out += c;
+            i++;
+            continue;
+        }
+        let n = 1;
+        while (pattern[i + n] === c) n++;
+        i += n;
+        const h = d.getUTCHours();
+        switch (c) {
+            case "y":
+                out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n);
+                break;
+            case "M":
+                out += n >= 3 ? MONTHS[d.getUTCMonth()] : pad(d.getUTCMonth() + 1, n);
+                break;
+            case "d":
+                out += pad(d.getUTCDate(), n);
+                break;
+            case "H":
+                out += pad(h, n);
+                break;
+            case "h":
+                out += pad(h % 12 === 0 ? 12 : h % 12, n);
+                break;
+            case "m":
+                out += pad(d.getUTCMinutes(), n);
+                break;
+            case "s":
+                out += pad(d.getUTCSeconds(), n);
+                break;
+            case "S":
+                out += pad(d.getUTCMilliseconds(), 3).slice(0, n).padEnd(n, "0");
+                break;
+            case "a":
+                out += h < 12 ? "AM" : "PM";
+                break;
+            case "X":
+                out += "Z";
+                break;
+            case "x":
+                out += n === 1 ? "+00" : n === 3 || n === 5 ? "+00:00" : "+0000";
+                break;
+            case "Z":
+                out += n === 5 ? "Z" : "+0000";
+                break;
+            default:
+                throw new ExpressionError(`dformat: the pattern letter "${c}" is not supported by the emulator (in "${pattern}")`);
+        }
+    }
+    return out;
+}
 
 /** Names of the functions available in expressions. */
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS);
@@ -113,7 +200,7 @@ function tokenize(src: string): Token[] {
             if (["==", "!=", "<=", ">=", "&&", "||"].includes(two)) {
                 out.push({ t: "op", v: two });
                 i += 2;
-            } else if ("(),<>!".includes(c)) {
+            } else if ("(),<>!+-*/%".includes(c)) {
                 out.push({ t: "op", v: c });
                 i++;
             } else {
@@ -171,11 +258,27 @@ class Parser {
         return this.cmp();
     }
     private cmp(): Node {
-        const left = this.primary();
+        const left = this.sum();
         const t = this.peek();
         if (t.t === "op" && ["==", "!=", "<", ">", "<=", ">="].includes(t.v)) {
             this.next();
-            return { kind: "bin", op: t.v, left, right: this.primary() };
+            return { kind: "bin", op: t.v, left, right: this.sum() };
+        }
+        return left;
+    }
+    private sum(): Node {
+        let left = this.product();
+        while (this.isOp("+") || this.isOp("-")) {
+            const op = this.next().v;
+            left = { kind: "bin", op, left, right: this.product() };
+        }
+        return left;
+    }
+    private product(): Node {
+        let left = this.primary();
+        while (this.isOp("*") || this.isOp("/") || this.isOp("%") || this.isOp("div") || this.isOp("mod")) {
+            const op = { div: "/", mod: "%" }[this.next().v.toLowerCase()] ?? this.tokens[this.pos - 1].v;
+            left = { kind: "bin", op, left, right: this.primary() };
         }
         return left;
     }
@@ -264,6 +367,7 @@ function evaluate(n: Node, payload: unknown): unknown {
             if (n.op === "||") return truthy(evaluate(n.left, payload)) || truthy(evaluate(n.right, payload));
             const a = evaluate(n.left, payload) as any;
             const b = evaluate(n.right, payload) as any;
+            if (["+", "-", "*", "/", "%"].includes(n.op)) return arithmetic(n.op, a, b);
             switch (n.op) {
                 case "==":
                     return a == b; // eslint-disable-line eqeqeq
@@ -279,6 +383,34 @@ function evaluate(n: Node, payload: unknown): unknown {
                     return a >= b;
             }
         }
+    }
+}
+
+/**
+ * JEXL-style arithmetic: numbers, and strings holding numbers, are computed on; `+` joins other strings. A
+ * missing operand (the payload lacks the field) yields no value, so the mapped field is left out.
+ */
+function arithmetic(op: string, a: unknown, b: unknown): unknown {
+    if (a === undefined || a === null || b === undefined || b === null) return null;
+    const x = toNumber(a, false);
+    const y = toNumber(b, false);
+    if (x === null || y === null) {
+        if (op === "+") return `${str(a)}${str(b)}`;
+        throw new ExpressionError(`cannot compute ${JSON.stringify(a)} ${op} ${JSON.stringify(b)}: both must be numbers`);
+    }
+    switch (op) {
+        case "+":
+            return x + y;
+        case "-":
+            return x - y;
+        case "*":
+            return x * y;
+        case "/":
+            if (y === 0) throw new ExpressionError("division by zero");
+            return x / y;
+        default:
+            if (y === 0) throw new ExpressionError("division by zero");
+            return x % y;
     }
 }
 

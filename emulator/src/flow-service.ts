@@ -1,17 +1,27 @@
 /**
- * Flow Service (/data/foundation/flowservice): source and target connections, dataflows, their
- * enable/disable action, and the connection and flow specifications (aep-api.md §2.4).
+ * Flow Service (/data/foundation/flowservice): base, source and target connections, dataflows, their
+ * enable/disable action, and the connection and flow specifications (aep-api.md §2.4; base connections
+ * as the HTTP API tutorial, streaming/http.md, uses them).
  */
 import { ApiError, FLOW_CODES, flowError } from "./errors";
 import { Core, Ctx, Reply, RouteInfo, Router, SandboxRef, header, requireSandbox, sandboxId, userOf } from "./http";
 import { PatchError, applyPatch } from "./json-patch";
-import { CONNECTION_SPECS, ConnectionSpec, FLOW_SPECS, connectionSpecItem, flowSpecItem } from "./specs";
+import {
+    CONNECTION_SPECS,
+    ConnectionSpec,
+    FLOW_SPECS,
+    FlowSpec,
+    HTTP_API_MAPPING_FLOW_SPEC_ID,
+    STREAMING_AUTH_SPEC_NAME,
+    connectionSpecItem,
+    flowSpecItem,
+} from "./specs";
 import { SandboxData } from "./store";
 import { clone, deepEqual, flowEtag, hex, isObject, nowMs, uuid } from "./util";
 
 export const FLOW_SERVICE_BASE = "/data/foundation/flowservice";
 
-type Collection = "sourceConnections" | "targetConnections" | "flows";
+type Collection = "connections" | "sourceConnections" | "targetConnections" | "flows";
 
 const TITLES: Record<string, string> = {
     "1101-404": "Resource not found",
@@ -23,6 +33,7 @@ const TITLES: Record<string, string> = {
     "1413-400": "Invalid spec id",
     "1414-400": "Connection spec cannot be changed",
     "1416-400": "Operation not allowed in the current state",
+    "1418-400": "Base connection in use",
     "1420-400": "Operation not allowed while disabling",
     "1421-400": "Operation not allowed while updating",
     "1422-400": "Action not applicable",
@@ -66,6 +77,7 @@ function sandboxOf(ctx: Ctx): SandboxRef {
 }
 
 const KIND_LABEL: Record<Collection, string> = {
+    connections: "connections",
     sourceConnections: "sourceConnections",
     targetConnections: "targetConnections",
     flows: "flows",
@@ -113,11 +125,14 @@ function connectionSpecFor(ref: { id: string; version: string }, role: "source" 
 // ---------------------------------------------------------------------------------------------------
 // Connections
 
-function checkSourceConnection(ctx: Ctx, body: Record<string, any>): ConnectionSpec {
+function checkSourceConnection(ctx: Ctx, sb: SandboxRef, body: Record<string, any>): ConnectionSpec {
     if (typeof body.name !== "string" || !body.name.trim()) throw invalid(`"name" is required.`);
     const spec = connectionSpecFor(specRef(body.connectionSpec, "connectionSpec"), "source");
-    if (!isObject(body.data)) throw invalid(`"data" is required and must be an object.`);
-    if (body.data.format !== undefined && !spec.formats.includes(body.data.format))
+    // The spec's CreateSourceConnectionRequest requires data, while http.md's source connection (on a base
+    // connection) sends none: data is optional with a base connection, required without one.
+    const needsData = spec.baseConnection === "none" || body.data !== undefined;
+    if (needsData && !isObject(body.data)) throw invalid(`"data" is required and must be an object.`);
+    if (isObject(body.data) && body.data.format !== undefined && !spec.formats.includes(body.data.format))
         throw invalid(
             `data.format "${body.data.format}" is not supported by the connection spec ${spec.id} (supported: ${spec.formats.join(", ")}).`,
         );
@@ -125,8 +140,22 @@ function checkSourceConnection(ctx: Ctx, body: Record<string, any>): ConnectionS
     // (aep-api.md §5.5): accepted, and checked against the spec's provider when present.
     if (body.providerId !== undefined && body.providerId !== spec.providerId)
         throw invalid(`providerId ${body.providerId} does not match the provider ${spec.providerId} of the connection spec.`);
-    if (body.baseConnectionId !== undefined && body.baseConnectionId !== null)
-        throw invalid(`The connection spec ${spec.id} takes no base connection; the emulator holds none.`);
+    const baseId = body.baseConnectionId;
+    if (spec.baseConnection === "none") {
+        if (baseId !== undefined && baseId !== null)
+            throw invalid(`The connection spec ${spec.id} (${spec.name}) takes no base connection; remove "baseConnectionId".`);
+    } else {
+        if (typeof baseId !== "string" || !baseId)
+            throw invalid(
+                `"baseConnectionId" is required for the connection spec ${spec.id} (${spec.name}): create a base connection with POST /connections first.`,
+            );
+        const base = sb.data.connections[baseId];
+        if (!base) throw invalid(`baseConnectionId ${baseId} is not a base connection in sandbox "${sb.name}".`);
+        if (base.connectionSpec?.id !== spec.id)
+            throw invalid(
+                `The base connection ${baseId} uses the connection spec ${base.connectionSpec?.id}, not ${spec.id} of this source connection.`,
+            );
+    }
     return spec;
 }
 
@@ -157,7 +186,7 @@ function createConnection(coll: "sourceConnections" | "targetConnections") {
         const sb = sandboxOf(ctx);
         if (!isObject(ctx.body)) throw err("1405-400", "The request body must be a JSON object.");
         const body = ctx.body;
-        if (coll === "sourceConnections") checkSourceConnection(ctx, body);
+        if (coll === "sourceConnections") checkSourceConnection(ctx, sb, body);
         else checkTargetConnection(ctx, sb, body);
         const id = uuid();
         const etag = flowEtag();
@@ -166,16 +195,106 @@ function createConnection(coll: "sourceConnections" | "targetConnections") {
             name: body.name ?? "",
             description: body.description ?? "",
             state: "enabled",
-            data: clone(body.data),
+            data: clone(body.data ?? {}),
             connectionSpec: { id: body.connectionSpec.id, version: String(body.connectionSpec.version) },
             params: clone(body.params ?? {}),
             version: etag,
             etag,
         };
+        if (typeof body.baseConnectionId === "string") item.baseConnectionId = body.baseConnectionId;
         sb.data[coll][id] = item;
         ctx.core.store.touch();
         return { status: 201, body: { id, etag } };
     };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Base connections (streaming/http.md: the HTTP API's "Streaming Connection")
+
+/** The inlet a base connection or a dataflow streams through: `${emulator}/collection/{64 hex}`. */
+function newInlet(core: Core): { inletId: string; inletUrl: string } {
+    const inletId = hex(64);
+    return { inletId, inletUrl: `${core.url}/collection/${inletId}` };
+}
+
+/** Inlet fields the server assigns: a client never sets them. */
+const INLET_PARAMS = ["inletId", "inletUrl"];
+
+/**
+ * Checks a base connection body (create, or the result of a patch). Only connection specs with an auth
+ * spec take base connections; the HTTP API's one auth spec is "Streaming Connection", whose params
+ * http.md documents: dataType `xdm` or `raw` (required), and optional sourceId, name and
+ * authenticationRequired (a boolean). The spec's CreateConnectionRequest requires only connectionSpec while
+ * its prose marks name and auth required: auth is required (it says what the connection is), name is not.
+ */
+function checkBaseConnection(ctx: Ctx, body: Record<string, any>, stored?: Record<string, any>): ConnectionSpec {
+    const spec = connectionSpecFor(specRef(body.connectionSpec, "connectionSpec"), "source");
+    if (spec.baseConnection !== "required")
+        throw err(
+            "1413-400",
+            `The connection spec ${spec.id} (${spec.name}) takes no base connection: create its source connection directly.`,
+        );
+    if (body.name !== undefined && typeof body.name !== "string") throw invalid(`"name" must be a string.`);
+    const auth = body.auth;
+    if (!isObject(auth)) throw invalid(`"auth" is required: {"specName": "${STREAMING_AUTH_SPEC_NAME}", "params": {"dataType": "xdm"}}.`);
+    const specNames = ((spec.body.authSpec as Array<{ name: string }>) ?? []).map((a) => a.name);
+    if (!specNames.includes(auth.specName))
+        throw invalid(
+            `auth.specName ${JSON.stringify(auth.specName)} is not an auth spec of ${spec.id}; use "${specNames.join('" or "')}".`,
+        );
+    const params = auth.params;
+    if (!isObject(params)) throw invalid(`auth.params is required and must be an object.`);
+    if (params.dataType !== "xdm" && params.dataType !== "raw")
+        throw invalid(`auth.params.dataType must be "xdm" or "raw" (got ${JSON.stringify(params.dataType)}).`);
+    if (params.authenticationRequired !== undefined && typeof params.authenticationRequired !== "boolean")
+        throw invalid(`auth.params.authenticationRequired must be true or false.`);
+    for (const k of ["sourceId", "name"])
+        if (params[k] !== undefined && typeof params[k] !== "string") throw invalid(`auth.params.${k} must be a string.`);
+    for (const k of INLET_PARAMS) {
+        const was = stored?.auth?.params?.[k];
+        if (stored ? params[k] !== was : params[k] !== undefined)
+            throw err("1455-400", `auth.params.${k} is assigned by the server and cannot be set.`);
+    }
+    return spec;
+}
+
+function createBaseConnection(ctx: Ctx): Reply {
+    const sb = sandboxOf(ctx);
+    if (!isObject(ctx.body)) throw err("1405-400", "The request body must be a JSON object.");
+    const body = ctx.body;
+    checkBaseConnection(ctx, body);
+    const id = uuid();
+    const etag = flowEtag();
+    const name = body.name ?? "";
+    const sent = body.auth.params;
+    // http.md's GET shows the params sent plus sourceId and name (sourceId "will use the same value as the
+    // name attribute, if it is not provided"), authenticationRequired (false when not sent) and the inlet.
+    const params: Record<string, unknown> = {
+        ...clone(sent),
+        sourceId: sent.sourceId ?? sent.name ?? name,
+        name: sent.name ?? name,
+        authenticationRequired: sent.authenticationRequired ?? false,
+        ...newInlet(ctx.core),
+    };
+    const item: Record<string, any> = {
+        ...auditFields(ctx, sb, id),
+        name,
+        description: body.description ?? "",
+        connectionSpec: { id: body.connectionSpec.id, version: String(body.connectionSpec.version) },
+        state: "enabled",
+        auth: { specName: body.auth.specName, params },
+        version: etag,
+        etag,
+    };
+    sb.data.connections[id] = item;
+    ctx.core.store.touch();
+    return { status: 201, body: { id, etag } };
+}
+
+/** The base connection a source connection stands on, if any. */
+export function baseConnectionOf(sb: SandboxData, sourceConnectionId: string): Record<string, any> | undefined {
+    const source = sb.sourceConnections[sourceConnectionId];
+    return source?.baseConnectionId ? sb.connections[source.baseConnectionId] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -195,13 +314,18 @@ export function mappingFor(sb: SandboxData, transformation: Record<string, any>)
     return set;
 }
 
-function checkTransformations(sb: SandboxRef, transformations: unknown, targetIds: string[]): void {
+function checkTransformations(sb: SandboxRef, transformations: unknown, targetIds: string[], spec: FlowSpec): void {
     if (transformations === undefined) return;
     if (!Array.isArray(transformations)) throw invalid(`"transformations" must be an array.`);
     for (const t of transformations) {
         if (!isObject(t) || typeof t.name !== "string" || !isObject(t.params))
             throw invalid(`Each transformation needs "name" and "params".`);
         if (t.name.toLowerCase() !== "mapping") continue;
+        if (spec.mapping === "refused")
+            throw err(
+                "1413-400",
+                `The flow spec ${spec.id} (${spec.name}) takes no Mapping transformation; a dataflow with a mapping uses the flow spec ${HTTP_API_MAPPING_FLOW_SPEC_ID}.`,
+            );
         const set = mappingFor(sb.data, t);
         const mappingSchema = set.outputSchema?.schemaRef?.id;
         for (const tid of targetIds) {
@@ -237,8 +361,10 @@ function connectionList(sb: SandboxRef, ids: unknown, coll: "sourceConnections" 
     return ids as string[];
 }
 
-function inletUrl(core: Core): string {
-    return `${core.url}/collection/${hex(64)}`;
+function flowSpecOf(flow: Record<string, any>): FlowSpec {
+    const spec = FLOW_SPECS.find((s) => s.id === flow.flowSpec?.id);
+    if (!spec) throw err("1413-400", `The flow spec id ${String(flow.flowSpec?.id)} of flow ${flow.id} is not valid.`);
+    return spec;
 }
 
 function createFlow(ctx: Ctx): Reply {
@@ -256,7 +382,7 @@ function createFlow(ctx: Ctx): Reply {
     // working flow; name and scheduleParams are optional (the Chatlio example sends no scheduleParams).
     const sources = connectionList(sb, body.sourceConnectionIds, "sourceConnections", spec.sourceConnectionSpecIds);
     const targets = connectionList(sb, body.targetConnectionIds, "targetConnections", spec.targetConnectionSpecIds);
-    checkTransformations(sb, body.transformations, targets);
+    checkTransformations(sb, body.transformations, targets, spec);
     const id = uuid();
     const etag = flowEtag();
     const now = nowMs();
@@ -271,13 +397,21 @@ function createFlow(ctx: Ctx): Reply {
         sourceConnectionIds: sources,
         targetConnectionIds: targets,
         inheritedAttributes: {
-            sourceConnections: sources.map((s) => ({ id: s, connectionSpec: clone(sb.data.sourceConnections[s].connectionSpec) })),
+            // The spec's SourceConnectionMetaInfoDTO adds the base connection (id and connection spec).
+            sourceConnections: sources.map((s) => {
+                const base = baseConnectionOf(sb.data, s);
+                const meta: Record<string, unknown> = { id: s, connectionSpec: clone(sb.data.sourceConnections[s].connectionSpec) };
+                if (base) meta.baseConnection = { id: base.id, connectionSpec: clone(base.connectionSpec) };
+                return meta;
+            }),
             targetConnections: targets.map((t) => ({ id: t, connectionSpec: clone(sb.data.targetConnections[t].connectionSpec) })),
             properties: { isSourceFlow: true },
         },
         // options.inletUrl, providerRefId and inheritedAttributes.properties appear in the Chatlio
-        // example but not in the spec's FlowItemDTO (aep-api.md §5.4). Each flow gets its own inlet.
-        options: { inletUrl: inletUrl(ctx.core) },
+        // example but not in the spec's FlowItemDTO (aep-api.md §5.4). A dataflow of a webhook source
+        // (GenericStreamingAEP) gets its own inlet; one on a base connection (the HTTP API) streams through
+        // the base connection's inlet (auth.params.inletUrl), and http.md shows no options for it.
+        options: sources.some((s) => sb.data.sourceConnections[s].baseConnectionId) ? {} : { inletUrl: newInlet(ctx.core).inletUrl },
         providerRefId: uuid(),
         transformations: clone(body.transformations ?? []),
         runs: `/runs?property=flowId==${id}`,
@@ -550,9 +684,11 @@ function patchItem(coll: Collection) {
         }
         if (coll === "flows") {
             if (!deepEqual(next.transformations, item.transformations))
-                checkTransformations(sb, next.transformations, next.targetConnectionIds);
+                checkTransformations(sb, next.transformations, next.targetConnectionIds, flowSpecOf(item));
+        } else if (coll === "connections") {
+            checkBaseConnection(ctx, next, item);
         } else if (coll === "sourceConnections") {
-            checkSourceConnection(ctx, next);
+            checkSourceConnection(ctx, sb, next);
         } else if (!deepEqual(next.data, item.data) || !deepEqual(next.params, item.params)) {
             checkTargetConnection(ctx, sb, next);
         }
@@ -567,8 +703,9 @@ function patchItem(coll: Collection) {
         sb.data[coll][p.id] = next;
         if (coll === "flows") beginTransition(ctx.core, p.id, "updating");
         ctx.core.store.touch();
-        // The spec answers flows with {id, etag} and connections with the list envelope (aep-api.md §2.4.1).
-        return { status: 200, body: coll === "flows" ? { id: p.id, etag } : listEnvelope([clone(next)]) };
+        // The spec answers flows and base connections with {id, etag}, source and target connections with
+        // the list envelope (aep-api.md §2.4.1; flow-service.yaml's PATCH /connections/{id} example).
+        return { status: 200, body: coll === "flows" || coll === "connections" ? { id: p.id, etag } : listEnvelope([clone(next)]) };
     };
 }
 
@@ -579,7 +716,12 @@ function deleteItem(coll: Collection) {
         // A repeat delete is undocumented; the catalogue's 1101-404 is used (aep-api.md §4.8).
         if (!item) throw notFound(coll, p.id);
         checkState(ctx, coll, item, "delete");
-        if (coll !== "flows") {
+        if (coll === "connections") {
+            // 1418-400 "base connection used by flows" (aep-api.md §4.1): a dataflow streams through it.
+            const sources = Object.values(sb.data.sourceConnections).filter((s) => s.baseConnectionId === p.id);
+            const users = Object.values(sb.data.flows).filter((f) => sources.some((s) => (f.sourceConnectionIds ?? []).includes(s.id)));
+            if (users.length) throw err("1418-400", `The base connection ${p.id} is used by flows: ${users.map((f) => f.id).join(", ")}.`);
+        } else if (coll !== "flows") {
             // 1447-400 "found active flows containing id": Adobe does not say which operation raises it
             // (aep-api.md §4.1); the emulator raises it when a connection still used by a flow is deleted.
             const key = coll === "sourceConnections" ? "sourceConnectionIds" : "targetConnectionIds";
@@ -657,6 +799,11 @@ const connectionSpecs = specLookup("connectionSpecs");
 const flowSpecs = specLookup("flowSpecs");
 
 router
+    .on("GET", "/connections", listColl("connections"))
+    .on("POST", "/connections", createBaseConnection)
+    .on("GET", "/connections/:id", getOne("connections"))
+    .on("PATCH", "/connections/:id", patchItem("connections"))
+    .on("DELETE", "/connections/:id", deleteItem("connections"))
     .on("GET", "/sourceConnections", listColl("sourceConnections"))
     .on("POST", "/sourceConnections", createConnection("sourceConnections"))
     .on("GET", "/sourceConnections/:id", getOne("sourceConnections"))
@@ -683,15 +830,10 @@ router
         return listItems(ctx, [], "/runs");
     });
 
-// Described in the spec, not served: base connections, searches, writing specs, runs' details and the
-// actions on connections.
+// Described in the spec, not served: testing and exploring base connections, searches, writing specs,
+// runs' details and the actions on connections.
 const FLOW_SPEC = "flow-service.yaml";
 router
-    .notServed("GET", "/connections", FLOW_SPEC)
-    .notServed("POST", "/connections", FLOW_SPEC)
-    .notServed("GET", "/connections/:id", FLOW_SPEC)
-    .notServed("PATCH", "/connections/:id", FLOW_SPEC)
-    .notServed("DELETE", "/connections/:id", FLOW_SPEC)
     .notServed("GET", "/connections/:id/test", FLOW_SPEC)
     .notServed("GET", "/connections/:id/explore", FLOW_SPEC)
     .notServed("GET", "/connections/:id/configs", FLOW_SPEC)

@@ -30,7 +30,19 @@ export { DEMO_CREDENTIALS, routeTable } from "./server";
 export type { FamilyRoutes } from "./server";
 export type { RouteInfo } from "./http";
 export * from "./types";
-export { CHATLIO_CONNECTION_SPEC_ID, DATA_LAKE_CONNECTION_SPEC_ID, STREAMING_FLOW_SPEC_ID, STREAMING_PROVIDER_ID } from "./specs";
+export {
+    CHATLIO_CONNECTION_SPEC_ID,
+    CUSTOMERIO_CONNECTION_SPEC_ID,
+    DATA_LAKE_CONNECTION_SPEC_ID,
+    HTTP_API_CONNECTION_SPEC_ID,
+    HTTP_API_MAPPING_FLOW_SPEC_ID,
+    HTTP_API_XDM_FLOW_SPEC_ID,
+    LAVA_CONNECTION_SPEC_ID,
+    PENDO_CONNECTION_SPEC_ID,
+    STREAMING_AUTH_SPEC_NAME,
+    STREAMING_FLOW_SPEC_ID,
+    STREAMING_PROVIDER_ID,
+} from "./specs";
 export { EXPERIENCE_EVENT } from "./xdm";
 
 /** Starts an emulator; resolves once it is listening. */

@@ -1,8 +1,10 @@
 /**
- * The DCS streaming inlet (POST /collection/{inletId}), what Chatlio's webhooks call (aep-api.md §2.6).
- * A raw payload goes through the flow's mapping set to an XDM record; an XDM envelope
- * ({header, body: {xdmEntity}}) is taken as is. The record is checked against the dataset's schema and
- * stored under the dataset of the flow's target connection.
+ * The DCS streaming inlet (POST /collection/{inletId}), what webhook senders call (aep-api.md §2.6).
+ * An inlet is a dataflow's own (`options.inletUrl`, the Streaming SDK webhook sources such as Chatlio,
+ * Customer.io, Pendo and LAVA) or a base connection's (`auth.params.inletUrl`, the HTTP API source, whose
+ * dataflows all stream through it). A raw payload goes through the flow's mapping set to an XDM record;
+ * an XDM envelope ({header, body: {xdmEntity}}) is taken as is. The record is checked against the
+ * dataset's schema and stored under the dataset of the flow's target connection.
  *
  * Real DCS checks raw payloads after answering; the emulator checks synchronously so that a test sees a
  * bad mapping or payload at once (a 400 naming the field).
@@ -12,7 +14,7 @@ import { Ctx, Reply, header } from "./http";
 import { applyMappingSet } from "./data-prep";
 import { liveItem, mappingFor } from "./flow-service";
 import { SandboxData } from "./store";
-import { isObject, nowMs, requestId } from "./util";
+import { isObject, nowMs, requestId, sha256 } from "./util";
 import { landRecords } from "./catalog";
 import { recordProblems, schemaFields } from "./xdm";
 
@@ -27,16 +29,87 @@ interface FlowRef {
     flow: Record<string, any>;
 }
 
-/** The flow whose inlet URL ends with this inlet id (searching every sandbox). */
-function flowsOfInlet(ctx: Ctx, inletId: string): FlowRef[] {
-    const out: FlowRef[] = [];
+interface Inlet {
+    /** The base connection that owns the inlet (HTTP API), or undefined for a dataflow's own inlet. */
+    base?: Record<string, any>;
+    /** The dataflows streaming through it. */
+    flows: FlowRef[];
+}
+
+const ownsInlet = (url: unknown, inletId: string) => typeof url === "string" && url.endsWith(`/collection/${inletId}`);
+
+/** The inlet with this id (searching every sandbox): its base connection, if any, and its dataflows. */
+function findInlet(ctx: Ctx, inletId: string): Inlet | undefined {
     for (const [name, sb] of ctx.core.store.all()) {
-        for (const flow of Object.values(sb.flows)) {
-            const url = flow.options?.inletUrl;
-            if (typeof url === "string" && url.endsWith(`/collection/${inletId}`)) out.push({ sandbox: name, sb, flow });
+        const base = Object.values(sb.connections).find((c) => ownsInlet(c.auth?.params?.inletUrl, inletId));
+        if (base) {
+            const sources = Object.values(sb.sourceConnections).filter((s) => s.baseConnectionId === base.id);
+            const flows = Object.values(sb.flows)
+                .filter((f) => sources.some((s) => (f.sourceConnectionIds ?? []).includes(s.id)))
+                .map((flow) => ({ sandbox: name, sb, flow }));
+            return { base, flows };
         }
+        const flow = Object.values(sb.flows).find((f) => ownsInlet(f.options?.inletUrl, inletId));
+        if (flow) return { flows: [{ sandbox: name, sb, flow }] };
     }
-    return out;
+    return undefined;
+}
+
+/**
+ * An authenticated inlet (a base connection with auth.params.authenticationRequired) takes a request only
+ * with `Authorization: Bearer <access token>`; without one, or with an invalid or expired token, it answers
+ * 401 in the data-collection-service-authorization shape (http.md, "Sending messages to an authenticated
+ * streaming connection"). Adobe names no other header for it: a token this emulator's IMS issued and that
+ * has not expired is valid, whichever client it was issued to (Adobe documents no organisation check here).
+ */
+function checkInletAuth(ctx: Ctx, inlet: Inlet): void {
+    if (inlet.base?.auth?.params?.authenticationRequired !== true) return;
+    const refuse = (message: string) => dcsError(401, "authorization", "Authorization", message);
+    const auth = header(ctx, "authorization");
+    if (!auth || !auth.trim())
+        throw refuse("The inlet requires authentication and no access token was sent: add Authorization: Bearer <IMS access token>.");
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    const info = m ? ctx.core.store.tokens[sha256(m[1])] : undefined;
+    if (!info) throw refuse("The access token is not valid: send Authorization: Bearer <IMS access token>.");
+    if (info.expiresAt <= Date.now()) throw refuse("The access token has expired: get a new one from IMS.");
+}
+
+/**
+ * The dataflow a message is for. The flow id may come as ?x-adobe-flow-id= (UI tutorial) or as an
+ * x-adobe-flow-id header (http.md), both accepted (aep-api.md §5.10), or, for XDM, as the envelope's
+ * header.flowId (http.md's XDM example). http.md calls the flow id required for XDM and raw data alike on a
+ * base connection's inlet, while the older streaming tutorials send XDM envelopes that name only
+ * header.datasetId: the emulator takes the dataflow the message names, else the one writing to
+ * header.datasetId, else the inlet's only dataflow, and refuses only a message that leaves the choice open.
+ */
+function chooseFlow(ctx: Ctx, inletId: string, inlet: Inlet, payload: unknown): FlowRef {
+    const candidates = inlet.flows;
+    const envelope = isObject(payload) && isObject(payload.header) ? payload.header : undefined;
+    const flowId = ctx.query.get("x-adobe-flow-id") ?? header(ctx, "x-adobe-flow-id") ?? envelope?.flowId;
+    if (flowId !== undefined) {
+        const ref = candidates.find((c) => c.flow.id === flowId);
+        if (!ref) throw bad("Unknown dataflow", `The dataflow ${String(flowId)} does not use the inlet ${inletId}.`);
+        return ref;
+    }
+    if (envelope && typeof envelope.datasetId === "string") {
+        const writing = candidates.filter((c) => datasetOf(c) === envelope.datasetId);
+        if (writing.length === 1) return writing[0];
+    }
+    if (candidates.length === 1) return candidates[0];
+    if (candidates.length === 0)
+        throw bad(
+            "No dataflow",
+            `No dataflow streams through the inlet ${inletId} yet: create a source connection on base connection ${inlet.base?.id} and a dataflow.`,
+        );
+    throw bad(
+        "Dataflow not named",
+        `${candidates.length} dataflows stream through the inlet ${inletId}: name one with the x-adobe-flow-id header (or query parameter).`,
+    );
+}
+
+function datasetOf(ref: FlowRef): string | undefined {
+    const targetId = (ref.flow.targetConnectionIds ?? [])[0];
+    return targetId ? ref.sb.targetConnections[targetId]?.params?.dataSetId : undefined;
 }
 
 const bad = (title: string, message: string, extra: Record<string, unknown> = {}) => dcsError(400, "validation", title, message, extra);
@@ -97,8 +170,9 @@ function ingest(ctx: Ctx, ref: FlowRef, payload: unknown): string {
 }
 
 /**
- * POST /collection/{inletId} and /collection/batch/{inletId}. No Authorization is needed: the Chatlio
- * inlet is unauthenticated (aep-api.md §2.6).
+ * POST /collection/{inletId} and /collection/batch/{inletId}. No Authorization is needed unless the inlet
+ * is a base connection's with authenticationRequired (checkInletAuth); the webhook sources' inlets are
+ * unauthenticated (aep-api.md §2.6).
  */
 export function handleInlet(ctx: Ctx): Reply {
     const m = INLET_PATH.exec(ctx.path);
@@ -109,6 +183,9 @@ export function handleInlet(ctx: Ctx): Reply {
     const received = nowMs();
     if (Buffer.byteLength(ctx.rawBody) > INLET_MAX_BYTES)
         throw dcsError(413, "payload-size", "Payload too large", "The payload is larger than 1 MB.");
+    const inlet = findInlet(ctx, inletId);
+    if (!inlet) throw dcsError(404, "not-found", "Inlet not found", `No dataflow or base connection has the inlet ${inletId}.`);
+    checkInletAuth(ctx, inlet);
     // dcs-spec lists application/json and application/x-jackson-smile; the emulator reads JSON only. A
     // missing Content-Type is tolerated (webhook senders vary).
     if (ctx.contentType && ctx.contentType !== "application/json")
@@ -120,13 +197,9 @@ export function handleInlet(ctx: Ctx): Reply {
         throw bad("Invalid JSON", "The payload is not valid JSON.");
     }
 
-    const candidates = flowsOfInlet(ctx, inletId);
-    if (candidates.length === 0) throw dcsError(404, "not-found", "Inlet not found", `No dataflow has the inlet ${inletId}.`);
-    // The dataflow id may come as ?x-adobe-flow-id= (UI tutorial) or as an x-adobe-flow-id header
-    // (http.md); both are accepted (aep-api.md §5.10).
-    const flowId = ctx.query.get("x-adobe-flow-id") ?? header(ctx, "x-adobe-flow-id");
-    const ref = flowId ? candidates.find((c) => c.flow.id === flowId) : candidates[0];
-    if (!ref) throw bad("Unknown dataflow", `The dataflow ${flowId} does not use the inlet ${inletId}.`);
+    // A batch names its dataflow for every message alike: by header or query, or in its first message.
+    const first = batch && isObject(payload) && Array.isArray(payload.messages) ? payload.messages[0] : payload;
+    const ref = chooseFlow(ctx, inletId, inlet, first);
     // The spec requires x-sandbox-name on the inlet while the tutorials send no headers (aep-api.md §5.11):
     // it is optional, and must name the flow's sandbox when sent.
     const sandbox = header(ctx, "x-sandbox-name");

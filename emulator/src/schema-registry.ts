@@ -12,6 +12,8 @@ import { SandboxData } from "./store";
 import { bumpMinor, clone, hex, isObject, nowMs, sha256 } from "./util";
 import {
     CLASSES,
+    STANDARD_FIELD_GROUPS,
+    standardFieldGroupResource,
     Fields,
     allOfRefs,
     annotateFields,
@@ -317,8 +319,13 @@ function buildSchema(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<
     }
     const cls = classes[0];
     for (const ref of others) {
-        const fg = sb.data.fieldGroups[ref];
-        if (!fg) throw invalid(`"allOf" refers to ${ref}, which is neither a known class nor a field group in sandbox "${sb.name}".`);
+        // A tenant field group of the sandbox, or a standard one of the global container (IdentityMap).
+        const standard = STANDARD_FIELD_GROUPS[ref];
+        const fg = sb.data.fieldGroups[ref] ?? (standard ? standardFieldGroupResource(standard) : undefined);
+        if (!fg)
+            throw invalid(
+                `"allOf" refers to ${ref}, which is neither a known class, a field group in sandbox "${sb.name}", nor a standard field group the emulator holds (${Object.keys(STANDARD_FIELD_GROUPS).join(", ")}).`,
+            );
         const intended: string[] = fg["meta:intendedToExtend"] ?? [];
         if (intended.length && !intended.includes(cls))
             throw invalid(`The field group ${ref} is intended to extend ${intended.join(", ")}, not the class ${cls}.`);
@@ -337,7 +344,7 @@ function buildSchema(ctx: Ctx, sb: SandboxRef, body: unknown, previous?: Record<
         ...out,
         ...registryFields(ctx, sb, "schema", previous, out),
         "meta:class": cls,
-        "meta:extends": [cls, ...CLASSES[cls].extends, ...others],
+        "meta:extends": [...new Set([cls, ...CLASSES[cls].extends, ...others])],
     };
 }
 
@@ -878,11 +885,28 @@ function stats(ctx: Ctx): Reply {
 // is GET-only"; the spec's /{CONTAINER_ID}/… list and lookup paths)
 //
 // The emulator's global container holds the standard classes it knows (CLASSES in xdm.ts: XDM
-// ExperienceEvent) and nothing else: no standard field groups, schemas, data types or descriptors. The
+// ExperienceEvent) and the standard field groups their schemas name in meta:extends (STANDARD_FIELD_GROUPS:
+// IdentityMap), and nothing else: no other field groups, no schemas, data types or descriptors. The
 // tenant container holds no classes or data types: creating them is not served (501). So the global and
 // class lists are served from what the emulator holds, and a lookup of anything else is a 404 that says so.
 
-const GLOBAL_HOLDS = `the emulator's global container holds only the class${Object.keys(CLASSES).length > 1 ? "es" : ""} ${Object.keys(CLASSES).join(", ")}`;
+const GLOBAL_HOLDS = `the emulator's global container holds only the class${Object.keys(CLASSES).length > 1 ? "es" : ""} ${Object.keys(CLASSES).join(", ")} and the field group${Object.keys(STANDARD_FIELD_GROUPS).length > 1 ? "s" : ""} ${Object.keys(STANDARD_FIELD_GROUPS).join(", ")}`;
+
+/** GET /global/fieldgroups/{id}: a standard field group by $id or meta:altId, in the Accept's variant. */
+function standardFieldGroupLookup(ctx: Ctx, p: Record<string, string>): Reply {
+    const sb = sandboxOf(ctx);
+    const variant = lookupAccept(ctx);
+    const fg = Object.values(STANDARD_FIELD_GROUPS).find((f) => f.id === p.id || f.altId === p.id);
+    if (!fg)
+        throw xdmError(
+            XDM_CODES.fieldGroupNotFound,
+            "Resource Not Found",
+            `The field group ${p.id} was not found: ${GLOBAL_HOLDS}, and the tenant container holds the field groups created in it.`,
+        );
+    return { status: 200, body: render(standardFieldGroupResource(fg), variant, sb.data) };
+}
+
+const standardFieldGroups = () => Object.values(STANDARD_FIELD_GROUPS).map(standardFieldGroupResource);
 
 function findClass(id: string) {
     return Object.values(CLASSES).find((c) => c.id === id || c.altId === id);
@@ -943,8 +967,8 @@ for (const seg of ["fieldgroups", "mixins"]) {
         .on("PUT", `/tenant/${seg}/:id`, replace("fieldGroup"))
         .on("PATCH", `/tenant/${seg}/:id`, patch("fieldGroup"))
         .on("DELETE", `/tenant/${seg}/:id`, remove("fieldGroup"))
-        .on("GET", `/global/${seg}`, fixedList(nothing))
-        .on("GET", `/global/${seg}/:id`, emptyLookup("field group", XDM_CODES.fieldGroupNotFound));
+        .on("GET", `/global/${seg}`, fixedList(standardFieldGroups))
+        .on("GET", `/global/${seg}/:id`, standardFieldGroupLookup);
 }
 router
     .on("GET", "/tenant/schemas", (ctx) => list(ctx, "schema", Object.values(sandboxOf(ctx).data.schemas), "/tenant/schemas"))

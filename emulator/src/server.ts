@@ -200,12 +200,17 @@ export class EmulatorServer {
         return url;
     }
 
-    /** Stored flows keep their inlet id; the host part follows the server they are served from. */
+    /** Stored flows and base connections keep their inlet id; the host part follows the server they are served from. */
     private rebaseInlets(store: Store, url: string): void {
+        const rebase = (u: string) => u.replace(/^.*(\/collection\/[^/]+)$/, `${url}$1`);
         for (const [, sb] of store.all()) {
             for (const flow of Object.values(sb.flows)) {
                 const u = flow.options?.inletUrl;
-                if (typeof u === "string") flow.options.inletUrl = u.replace(/^.*(\/collection\/[^/]+)$/, `${url}$1`);
+                if (typeof u === "string") flow.options.inletUrl = rebase(u);
+            }
+            for (const base of Object.values(sb.connections)) {
+                const u = base.auth?.params?.inletUrl;
+                if (typeof u === "string") base.auth.params.inletUrl = rebase(u);
             }
         }
     }

@@ -17,6 +17,8 @@ export interface SandboxData {
     descriptors: Record<string, any>;
     /** Keyed by the 24-hex dataset id; values are the dataset bodies without the id. */
     datasets: Record<string, any>;
+    /** Flow Service base connections (/connections), e.g. the HTTP API's, which hold an inlet. */
+    connections: Record<string, any>;
     sourceConnections: Record<string, any>;
     targetConnections: Record<string, any>;
     /** Keyed by mapping set id; the array index is the version number. */
@@ -51,6 +53,7 @@ export function emptySandbox(): SandboxData {
         schemas: {},
         descriptors: {},
         datasets: {},
+        connections: {},
         sourceConnections: {},
         targetConnections: {},
         mappingSets: {},

@@ -94,7 +94,7 @@ export interface FaultRule {
 }
 
 export type ObjectKind =
-    "fieldGroup" | "schema" | "descriptor" | "dataset" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
+    "fieldGroup" | "schema" | "descriptor" | "dataset" | "baseConnection" | "sourceConnection" | "targetConnection" | "mappingSet" | "flow";
 
 export interface LogEntry {
     method: string;
@@ -118,7 +118,10 @@ export interface EmulatorUrls {
     platform: string;
     /** IMS (the provider's AEP_IMS_URL): tokens from `${ims}/ims/token/v3`. */
     ims: string;
-    /** The DCS streaming inlet base: each dataflow's inlet is `${inlet}/{inletId}` (its `options.inletUrl`). */
+    /**
+     * The DCS streaming inlet base: each inlet is `${inlet}/{inletId}`, a webhook dataflow's own
+     * (`options.inletUrl`) or an HTTP API base connection's (`auth.params.inletUrl`).
+     */
     inlet: string;
 }
 
@@ -127,7 +130,8 @@ export interface EmulatorState {
     url: string;
     tenantId: string;
     /**
-     * Per sandbox: fieldGroups, schemas, descriptors, datasets, sourceConnections, targetConnections,
+     * Per sandbox: fieldGroups, schemas, descriptors, datasets, connections (base connections),
+     * sourceConnections, targetConnections,
      * mappingSets (every version), flows, records (by dataset id), batches (landed) and pendingBatches
      * (in flight to the data lake, by dataset id), each keyed by id.
      */

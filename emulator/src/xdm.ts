@@ -118,6 +118,58 @@ export function classResource(cls: XdmClass): Record<string, unknown> {
     };
 }
 
+/** A standard (global) field group the emulator holds. */
+export interface StandardFieldGroup {
+    id: string;
+    altId: string;
+    title: string;
+    description: string;
+    intendedToExtend: string[];
+    fields: Fields;
+}
+
+export const PROFILE = "https://ns.adobe.com/xdm/context/profile";
+
+/**
+ * The standard field groups the emulator's global container holds: those a schema of a known class names
+ * in `meta:extends` (aep-api.md §2.2.1: IdentityMap for every ExperienceEvent schema), so that a client
+ * reading a schema's field groups finds each one. Adobe's IdentityMap field group extends Profile and
+ * ExperienceEvent and brings the `identityMap` field.
+ */
+export const STANDARD_FIELD_GROUPS: Record<string, StandardFieldGroup> = {
+    [IDENTITY_MAP]: {
+        id: IDENTITY_MAP,
+        altId: "_xdm.context.identitymap",
+        title: "IdentityMap",
+        description: "Identities of the subject, grouped by identity namespace.",
+        intendedToExtend: [PROFILE, EXPERIENCE_EVENT],
+        fields: { identityMap: EXPERIENCE_EVENT_FIELDS.identityMap },
+    },
+};
+
+/** A standard field group as GET /global/fieldgroups/{id} shows it (the same shape as a tenant field group's). */
+export function standardFieldGroupResource(fg: StandardFieldGroup): Record<string, unknown> {
+    const def = fg.altId.split(".").pop() as string;
+    return {
+        $id: fg.id,
+        "meta:altId": fg.altId,
+        "meta:resourceType": "mixins",
+        version: "1.0",
+        title: fg.title,
+        type: "object",
+        description: fg.description,
+        definitions: { [def]: { properties: fg.fields } },
+        allOf: [{ $ref: `#/definitions/${def}`, type: "object", "meta:xdmType": "object" }],
+        "meta:intendedToExtend": fg.intendedToExtend,
+        "meta:extensible": true,
+        "meta:abstract": true,
+        "meta:xdmType": "object",
+        "meta:status": "stable",
+        "meta:containerId": "global",
+        $schema: "http://json-schema.org/draft-06/schema#",
+    };
+}
+
 const JSON_TYPES = ["string", "number", "integer", "boolean", "object", "array"];
 /** Field names: letters, digits, "-" and "_", not starting with "_" (aep-api.md §2.2.1). */
 const FIELD_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -239,6 +291,8 @@ export function schemaFields(schema: Record<string, any>, fieldGroups: Record<st
             required = [...required, ...cls.required];
         } else if (fieldGroups[ref]) {
             fields = mergeFields(fields, fieldGroupFields(fieldGroups[ref]));
+        } else if (STANDARD_FIELD_GROUPS[ref]) {
+            fields = mergeFields(fields, STANDARD_FIELD_GROUPS[ref].fields);
         }
     }
     if (isObject(schema.properties)) fields = mergeFields(fields, schema.properties);

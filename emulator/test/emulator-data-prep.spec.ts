@@ -174,6 +174,26 @@ describe("emulated Data Prep", () => {
             expect(compile("message != 'x' && !is_empty(message)").evaluate(payload)).to.equal(true);
         });
 
+        it("turns epoch seconds into an XDM date-time with dformat and arithmetic, as Customer.io and Pendo timestamps need", () => {
+            const iso = `dformat(timestamp * 1000, "yyyy-MM-dd'T'HH:mm:ss.SSSX")`;
+            expect(compile(iso).evaluate({ timestamp: 1571829875 })).to.equal("2019-10-23T11:24:35.000Z");
+            expect(compile(iso).evaluate({ timestamp: "1571829875" })).to.equal("2019-10-23T11:24:35.000Z");
+            expect(compile(iso).evaluate({})).to.equal(null);
+            // The same with documented functions only: milliseconds by appending "000".
+            const viaConcat = `dformat(to_bigint(concat(timestamp, "000")), "yyyy-MM-dd'T'HH:mm:ss.SSSX")`;
+            expect(compile(viaConcat).evaluate({ timestamp: 1571829875 })).to.equal("2019-10-23T11:24:35.000Z");
+            // Adobe's own dformat examples: milliseconds in, the pattern's text out.
+            expect(compile(`dformat(1571829875000, "yyyy-MM-dd'T'HH:mm:ss.SSSX")`).evaluate({})).to.equal("2019-10-23T11:24:35.000Z");
+            expect(compile(`dformat(1571829875000, "dd-MMM-yyyy hh:mm a")`).evaluate({})).to.equal("23-Oct-2019 11:24 AM");
+            expect(compile("count * 2 + 1").evaluate(payload)).to.equal(7);
+            expect(compile("(count + 1) * 2").evaluate(payload)).to.equal(8);
+            expect(compile("10 / 4 - 1").evaluate(payload)).to.equal(1.5);
+            expect(compile("7 mod 4 == 3 && 8 div 2 == 4").evaluate(payload)).to.equal(true);
+            expect(compile('message + "!"').evaluate(payload)).to.equal("hello!");
+            expect(() => compile("message * 2").evaluate(payload)).to.throw(/both must be numbers/);
+            expect(() => compile(`dformat(1, "yyyy QQ")`).evaluate(payload)).to.throw(/pattern letter "Q"/);
+        });
+
         it("rejects unknown functions, wrong argument counts and syntax errors", () => {
             expect(() => compile("nosuch(message)")).to.throw(/unknown function "nosuch"/);
             expect(() => compile("uuid(message)")).to.throw(/takes 0/);

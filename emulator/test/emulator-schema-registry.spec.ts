@@ -7,6 +7,7 @@ import { AepCaller, BASE, XED_FULL, XED_ID_LIST, XED_LOOKUP, chatlioFieldGroupBo
 
 const SR = BASE.schemaRegistry;
 const enc = encodeURIComponent;
+const IDENTITY_MAP_ID = "https://ns.adobe.com/xdm/context/identitymap";
 
 describe("emulated Schema Registry", () => {
     let em: Emulator;
@@ -453,20 +454,68 @@ describe("emulated Schema Registry", () => {
             expect(after.body.results).to.deep.equal([]);
         });
 
-        it("lists global field groups, schemas and data types, and tenant data types: the emulator holds none; their lookups say so", async () => {
-            for (const path of ["/global/fieldgroups", "/global/mixins", "/global/schemas", "/global/datatypes", "/tenant/datatypes"]) {
+        it("lists global schemas and data types, and tenant data types: the emulator holds none; their lookups say so", async () => {
+            for (const path of ["/global/schemas", "/global/datatypes", "/tenant/datatypes"]) {
                 const res = await api.call("GET", `${SR}${path}`, { headers: { Accept: XED_ID_LIST } });
                 expect(res.status, path).to.equal(200);
                 expect(res.body.results, path).to.deep.equal([]);
                 expect(res.body._page, path).to.deep.equal({ orderby: "title", next: null, count: 0 });
             }
-            const fg = await api.call("GET", `${SR}/global/fieldgroups/${enc("https://ns.adobe.com/xdm/context/identitymap")}`, {
+            const fg = await api.call("GET", `${SR}/global/fieldgroups/${enc("https://ns.adobe.com/xdm/context/profile-person-details")}`, {
                 headers: { Accept: XED_LOOKUP },
             });
             expectXdmError(fg, "XDM-1011-404");
             expect(fg.body.detail).to.contain("global container holds only");
             expectXdmError(await api.call("GET", `${SR}/global/datatypes/x`, { headers: { Accept: XED_LOOKUP } }), "XDM-1015-404");
             expectXdmError(await api.call("GET", `${SR}/global/schemas/x`, { headers: { Accept: XED_LOOKUP } }), "XDM-1012-404");
+        });
+
+        it("serves every standard field group a schema names in meta:extends from the global container, as a client reading its field groups expects", async () => {
+            const fg = await createFieldGroup();
+            const schema = await createSchema(fg.$id);
+            const extended: string[] = schema["meta:extends"];
+            expect(extended).to.include(IDENTITY_MAP_ID);
+            // Every field group the schema extends is readable: its own from the tenant container, standard ones from global.
+            for (const id of extended.filter((e) => e !== EXPERIENCE_EVENT && !e.endsWith("/data/time-series"))) {
+                const container = id === fg.$id ? "tenant" : "global";
+                const res = await api.call("GET", `${SR}/${container}/fieldgroups/${enc(id)}`, { headers: { Accept: XED_LOOKUP } });
+                expect(res.status, `${container} ${id}: ${JSON.stringify(res.body)}`).to.equal(200);
+                expect(res.body.$id).to.equal(id);
+            }
+            const byAltId = await api.call("GET", `${SR}/global/mixins/_xdm.context.identitymap`, { headers: { Accept: XED_LOOKUP } });
+            expect(byAltId.body).to.include({ $id: IDENTITY_MAP_ID, "meta:containerId": "global", "meta:resourceType": "mixins" });
+            expect(byAltId.body["meta:intendedToExtend"]).to.include(EXPERIENCE_EVENT);
+            const full = await api.call("GET", `${SR}/global/fieldgroups/${enc(IDENTITY_MAP_ID)}`, { headers: { Accept: XED_FULL } });
+            expect(full.body.properties.identityMap["meta:xdmType"]).to.equal("map");
+            expect(full.body).to.not.have.property("allOf");
+            for (const path of ["/global/fieldgroups", "/global/mixins"]) {
+                const list = await api.call("GET", `${SR}${path}`, { headers: { Accept: XED_ID_LIST } });
+                expect(
+                    list.body.results.map((r: any) => r.$id),
+                    path,
+                ).to.deep.equal([IDENTITY_MAP_ID]);
+            }
+            const tenantOnly = await api.call("GET", `${SR}/tenant/fieldgroups/${enc(IDENTITY_MAP_ID)}`, {
+                headers: { Accept: XED_LOOKUP },
+            });
+            expectXdmError(tenantOnly, "XDM-1011-404");
+        });
+
+        it("takes the standard IdentityMap field group in a schema's allOf, once in meta:extends, its field in the full schema", async () => {
+            const fg = await createFieldGroup();
+            const body = { ...chatlioSchemaBody(fg.$id, title("Schema with IdentityMap")) } as any;
+            body.allOf = [...body.allOf, { $ref: IDENTITY_MAP_ID }];
+            const res = await api.call("POST", `${SR}/tenant/schemas`, { body });
+            expect(res.status, JSON.stringify(res.body)).to.equal(201);
+            expect(res.body.allOf.map((a: any) => a.$ref)).to.include(IDENTITY_MAP_ID);
+            expect(res.body["meta:extends"].filter((e: string) => e === IDENTITY_MAP_ID)).to.have.length(1);
+            const full = await api.call("GET", `${SR}/tenant/schemas/${enc(res.body.$id)}`, { headers: { Accept: XED_FULL } });
+            expect(full.body.properties).to.have.property("identityMap");
+            const unknown = { ...body, title: title("Schema with an unknown standard group") };
+            unknown.allOf = [...body.allOf, { $ref: "https://ns.adobe.com/xdm/context/profile-person-details" }];
+            const refused = await api.call("POST", `${SR}/tenant/schemas`, { body: unknown });
+            expect(refused.status).to.equal(400);
+            expect(refused.body.detail).to.contain("profile-person-details");
         });
     });
 });

@@ -42,7 +42,7 @@ describe("scripts/record-paging.js", () => {
                 expect(pages[2].responseBody._links.next, list).to.equal(null);
             }
             // Flow Service: pages after the first carry only the continuation token.
-            for (const list of ["sourceConnections", "targetConnections", "flows"]) {
+            for (const list of ["connections", "sourceConnections", "targetConnections", "flows"]) {
                 const pages = gets(new RegExp(`/flowservice/${list}\\?(limit|continuationToken)=`));
                 expect(pages.length, list).to.equal(3);
                 expect(

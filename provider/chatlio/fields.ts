@@ -102,5 +102,4 @@ export const CHATLIO_FIELDS: Record<string, XdmField> = {
     },
 };
 
-/** Fields of the XDM ExperienceEvent class that mappings may fill. */
-export const EXPERIENCE_EVENT_FIELDS = ["_id", "timestamp", "eventType", "eventMergeId", "producedBy"];
+export { EXPERIENCE_EVENT_FIELDS } from "../sources/webhook-source";

@@ -3,9 +3,9 @@
  * `_tenant` placeholder that {@link ChatlioSource} replaces with the organization's tenant namespace.
  */
 import { Mapping } from "../resources/mapping-set";
+import { TENANT } from "../sources/webhook-source";
 
-/** The placeholder for `_{tenantId}` in mapping destinations. */
-export const TENANT = "_tenant";
+export { TENANT };
 
 const attr = (source: string, destination: string): Mapping => ({ source, destination: `${TENANT}.chatlio.${destination}` });
 

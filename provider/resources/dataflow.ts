@@ -41,10 +41,13 @@ export interface DataflowArgs extends CommonArgs {
     sourceConnectionId: pulumi.Input<string>;
     /** E.g. `targetConnection.id`. Changing it replaces the flow (and its streaming URL). */
     targetConnectionId: pulumi.Input<string>;
-    /** E.g. `mappingSet.id`. */
-    mappingSetId: pulumi.Input<string>;
-    /** E.g. `mappingSet.mappingVersion`, so the flow follows each new mapping version. */
-    mappingVersion: pulumi.Input<number>;
+    /**
+     * E.g. `mappingSet.id`. Every flow with raw (non-XDM) data needs one; a flow of XDM messages (the HTTP API
+     * source's XDM flow spec) has none.
+     */
+    mappingSetId?: pulumi.Input<string>;
+    /** E.g. `mappingSet.mappingVersion`, so the flow follows each new mapping version. Required with `mappingSetId`. */
+    mappingVersion?: pulumi.Input<number>;
     /** Whether the flow accepts data. Default true. */
     enabled?: pulumi.Input<boolean>;
 }
@@ -70,8 +73,17 @@ export interface DataflowState {
 export type DataflowOutputs = DataflowInputs & DataflowState;
 
 function transformations(inputs: DataflowInputs) {
+    if (inputs.mappingSetId === undefined) return [];
     return [{ name: "Mapping", params: { mappingId: inputs.mappingSetId, mappingVersion: inputs.mappingVersion } }];
 }
+
+/**
+ * Flow specs whose flows carry their own inlet (`options.inletUrl`): the Streaming SDK's GenericStreamingAEP
+ * (Chatlio, Customer.io, Pendo, LAVA). The HTTP API source's flows have none: its inlet is on the base
+ * connection (http.md).
+ */
+const FLOW_INLET_SPECS = [STREAMING_FLOW_SPEC_ID];
+const hasFlowInlet = (flowSpecId: string | undefined) => FLOW_INLET_SPECS.includes(flowSpecId ?? STREAMING_FLOW_SPEC_ID);
 
 function toOutputs(item: any): Partial<DataflowOutputs> {
     const mapping = (item.transformations ?? []).find((t: any) => t?.name === "Mapping")?.params ?? {};
@@ -140,9 +152,9 @@ async function setEnabled(ctx: CallContext, id: string, enabled: boolean, name: 
     }
 }
 
-/** What a new dataflow costs the Chatlio side. */
+/** What a new dataflow costs the sender's side (Chatlio, or another webhook source). */
 const NEW_URL =
-    "AEP gives it a new webhook URL: after the up, give Chatlio the new one (pulumi stack output --show-secrets webhookUrl); the old URL no longer works.";
+    "AEP gives it a new webhook URL: after the up, give Chatlio (or the source's sender) the new one (pulumi stack output --show-secrets webhookUrl); the old URL no longer works.";
 
 const KEYS = [
     "name",
@@ -179,11 +191,16 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         checkId(failures, inputs as any, "flowSpecId", FLOW_SERVICE_ID, "flow spec id (a UUID)");
         checkId(failures, inputs as any, "sourceConnectionId", FLOW_SERVICE_ID, "source connection id (a UUID)");
         checkId(failures, inputs as any, "targetConnectionId", FLOW_SERVICE_ID, "target connection id (a UUID)");
-        checkId(failures, inputs as any, "mappingSetId", MAPPING_SET_ID, "mapping set id (32 hex characters)");
+        checkId(failures, inputs as any, "mappingSetId", MAPPING_SET_ID, "mapping set id (32 hex characters)", { required: false });
         const v = inputs.mappingVersion as unknown;
-        if (v === undefined)
+        if (v === undefined && inputs.mappingSetId !== undefined)
             failures.push({ property: "mappingVersion", reason: "mappingVersion is required: pass mappingSet.mappingVersion" });
-        else if (v !== UNKNOWN && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
+        if (inputs.mappingSetId === undefined && hasFlowInlet(inputs.flowSpecId))
+            failures.push({
+                property: "mappingSetId",
+                reason: "mappingSetId is required: a streaming webhook flow maps its raw payloads with a mapping set (pass mappingSet.id)",
+            });
+        if (v !== undefined && v !== UNKNOWN && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
             failures.push({
                 property: "mappingVersion",
                 reason: `mappingVersion ${JSON.stringify(v)} must be a whole number ≥ 0: pass mappingSet.mappingVersion`,
@@ -207,12 +224,14 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
                 flowSpec: { id: inputs.flowSpecId, version: inputs.flowSpecVersion },
                 sourceConnectionIds: [inputs.sourceConnectionId],
                 targetConnectionIds: [inputs.targetConnectionId],
-                transformations: transformations(inputs),
+                ...(inputs.mappingSetId !== undefined ? { transformations: transformations(inputs) } : {}),
             },
         });
         const id: string = r.data.id;
         try {
-            let item = await readUntilInlet(ctx, id, inputs.name!);
+            let item = hasFlowInlet(inputs.flowSpecId)
+                ? await readUntilInlet(ctx, id, inputs.name!)
+                : ((await getItem(ctx, "flows", id, "dataflow")) ?? { id, etag: r.data.etag });
             if (inputs.enabled === false && item.state !== "disabled") {
                 await setEnabled(ctx, id, false, inputs.name!);
                 item = (await getItem(ctx, "flows", id, "dataflow")) ?? item;
@@ -232,7 +251,10 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         let etag = await patchItem(ctx, "flows", id, olds.etag, "dataflow", news.name!, (live) => {
             const current = live ? (toOutputs(live) as DataflowOutputs) : olds;
             const ops = patchOps(current, news, ["name", "description"]);
-            if (current.mappingSetId !== news.mappingSetId || current.mappingVersion !== news.mappingVersion) {
+            if (
+                news.mappingSetId !== undefined &&
+                (current.mappingSetId !== news.mappingSetId || current.mappingVersion !== news.mappingVersion)
+            ) {
                 ops.push({ op: "replace", path: "/transformations/0", value: transformations(news)[0] });
             }
             return ops;
@@ -243,7 +265,7 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
             state = news.enabled ? "enabled" : "disabled";
         }
         const outs = { ...olds, ...news, etag, state } as DataflowOutputs;
-        if (olds.streamingUrl) return outs;
+        if (olds.streamingUrl || !hasFlowInlet(news.flowSpecId)) return outs;
         // A dataflow whose create stopped after AEP made it: its URLs are read now.
         return { ...outs, ...clean(toOutputs(await readUntilInlet(ctx, id, news.name!))) } as DataflowOutputs;
     },
@@ -263,7 +285,9 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
             );
         return warnings;
     },
-    recreateNote: `the new dataflow gets a new webhook URL, and Chatlio must be given it after that up (pulumi stack output --show-secrets webhookUrl); the old URL no longer works`,
+    recreateNote:
+        "the new dataflow gets a new webhook URL, and Chatlio (or the source's sender) must be given it after that up " +
+        "(pulumi stack output --show-secrets webhookUrl); the old URL no longer works",
     changeWarnings: (olds, news) => {
         const warnings: string[] = [];
         const changed = (["name", "description", "mappingSetId", "mappingVersion"] as const).filter(

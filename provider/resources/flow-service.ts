@@ -43,7 +43,7 @@ export function checkConnection(failures: CheckFailure[], inputs: Record<string,
 /** The connection keys both kinds compare. */
 export const CONNECTION_KEYS = ["name", "description", "connectionSpecId", "connectionSpecVersion", "dataFormat"] as const;
 
-export type Collection = "sourceConnections" | "targetConnections" | "flows";
+export type Collection = "connections" | "sourceConnections" | "targetConnections" | "flows";
 
 /** The live item, or undefined when Flow Service no longer has it. */
 export async function getItem(ctx: CallContext, collection: Collection, id: string, kind: string): Promise<any | undefined> {

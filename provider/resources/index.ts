@@ -3,6 +3,7 @@
  * Adding a kind touches its own file and this one: the provider host's map (host.ts), the forwarder's
  * kind names (hosted.ts) and the type tokens (`pulumi-nodejs:dynamic/aep:<typeName>`) derive from here.
  */
+import { baseConnectionProvider } from "./base-connection";
 import { dataflowProvider } from "./dataflow";
 import { datasetProvider } from "./dataset";
 import { fieldGroupProvider } from "./field-group";
@@ -16,6 +17,7 @@ export { FieldGroup, FieldGroupArgs, FieldGroupOutputs, FieldGroupState, XdmFiel
 export { Schema, SchemaArgs, SchemaOutputs, SchemaState } from "./schema";
 export { IdentityDescriptor, IdentityDescriptorArgs, IdentityDescriptorOutputs, IdentityDescriptorState } from "./identity-descriptor";
 export { Dataset, DatasetArgs, DatasetOutputs, DatasetState } from "./dataset";
+export { BaseConnection, BaseConnectionArgs, BaseConnectionOutputs, BaseConnectionState } from "./base-connection";
 export { SourceConnection, SourceConnectionArgs, SourceConnectionOutputs, SourceConnectionState } from "./source-connection";
 export { TargetConnection, TargetConnectionArgs, TargetConnectionOutputs, TargetConnectionState } from "./target-connection";
 export { MappingSet, MappingSetArgs, MappingSetOutputs, MappingSetState, Mapping } from "./mapping-set";
@@ -32,6 +34,7 @@ export const REGISTRY = [
     schemaProvider,
     identityDescriptorProvider,
     datasetProvider,
+    baseConnectionProvider,
     sourceConnectionProvider,
     targetConnectionProvider,
     mappingSetProvider,

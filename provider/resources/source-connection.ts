@@ -1,9 +1,12 @@
 /**
  * SourceConnection: a Flow Service source connection (`/sourceConnections`), by default the Chatlio
- * streaming source (no base connection, JSON data, as Adobe's Chatlio tutorial shows).
+ * streaming source (no base connection, JSON data, as Adobe's Chatlio tutorial shows). Other Streaming SDK
+ * webhook sources (Customer.io, Pendo, LAVA) differ only by connection spec; the HTTP API source names its
+ * base connection (`baseConnectionId`), which holds the inlet.
  *
  * Name and description change in place (JSON Patch with `If-Match`). The connection spec, provider and
- * data format cannot change: Adobe advises a new connection instead, so a change replaces it.
+ * data format (and the base connection) cannot change: Adobe advises a new connection instead, so a change
+ * replaces it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CheckFailure, CommonInputs, aepProvider, checkId } from "./lifecycle";
@@ -15,6 +18,11 @@ import { CONNECTION_KEYS, ConnectionArgs, ConnectionState, checkConnection, conn
 export interface SourceConnectionArgs extends ConnectionArgs {
     /** Provider id. Default: the HTTP API streaming provider (`521eee4d-…`), as for Chatlio. Changing it replaces the connection. */
     providerId?: pulumi.Input<string>;
+    /**
+     * The base connection this source reads from, e.g. `baseConnection.id` (the HTTP API source). Default:
+     * none, as for the Streaming SDK webhook sources. Changing it replaces the connection.
+     */
+    baseConnectionId?: pulumi.Input<string>;
 }
 
 /** A {@link SourceConnection}'s inputs as its provider receives them. */
@@ -40,6 +48,7 @@ function toOutputs(item: any): SourceConnectionOutputs {
         // AEP takes providerId on create but no example shows it on reads: undefined keeps the known value.
         providerId: item.providerId,
         dataFormat: item.data?.format,
+        baseConnectionId: item.baseConnectionId || undefined,
     };
 }
 
@@ -47,11 +56,11 @@ export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, Sour
     kind: "sourceConnection",
     noun: "source connection",
     typeName: "SourceConnection",
-    inputKeys: [...CONNECTION_KEYS, "providerId"],
+    inputKeys: [...CONNECTION_KEYS, "providerId", "baseConnectionId"],
     nameKey: "name",
     nameMaxLength: 255,
-    compareKeys: [...CONNECTION_KEYS, "providerId"],
-    replaceKeys: ["connectionSpecId", "connectionSpecVersion", "providerId", "dataFormat"],
+    compareKeys: [...CONNECTION_KEYS, "providerId", "baseConnectionId"],
+    replaceKeys: ["connectionSpecId", "connectionSpecVersion", "providerId", "dataFormat", "baseConnectionId"],
     defaults(inputs) {
         inputs.connectionSpecId ??= CHATLIO_CONNECTION_SPEC_ID;
         inputs.connectionSpecVersion ??= "1.0";
@@ -63,6 +72,16 @@ export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, Sour
         const failures: CheckFailure[] = [];
         checkConnection(failures, inputs as unknown as Record<string, unknown>);
         checkId(failures, inputs as unknown as Record<string, unknown>, "providerId", FLOW_SERVICE_ID, "provider id (a UUID)");
+        checkId(
+            failures,
+            inputs as unknown as Record<string, unknown>,
+            "baseConnectionId",
+            FLOW_SERVICE_ID,
+            "base connection id (a UUID)",
+            {
+                required: false,
+            },
+        );
         if (
             inputs.connectionSpecId === CHATLIO_CONNECTION_SPEC_ID &&
             typeof inputs.dataFormat === "string" &&
@@ -87,6 +106,7 @@ export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, Sour
                 name: inputs.name,
                 description: inputs.description,
                 providerId: inputs.providerId,
+                ...(inputs.baseConnectionId ? { baseConnectionId: inputs.baseConnectionId } : {}),
                 connectionSpec: { id: inputs.connectionSpecId, version: inputs.connectionSpecVersion },
                 data: { format: inputs.dataFormat },
             },
@@ -96,7 +116,7 @@ export const sourceConnectionProvider = aepProvider<SourceConnectionInputs, Sour
     ...connectionVerbs<SourceConnectionOutputs>("sourceConnections", "source connection", toOutputs),
 });
 
-const OUTPUTS = ["sourceConnectionId", "etag", "name", "connectionSpecId", "sandboxName"] as const;
+const OUTPUTS = ["sourceConnectionId", "etag", "name", "connectionSpecId", "baseConnectionId", "sandboxName"] as const;
 
 /** A Flow Service source connection; by default the Chatlio webhook source. */
 export interface SourceConnection extends OutputProperties<SourceConnectionOutputs, (typeof OUTPUTS)[number]> {}

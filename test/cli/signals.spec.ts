@@ -126,11 +126,11 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
             emu.deleteObject("flow", String(out.dataflowId));
             const refresh = await must(p.pulumi(["refresh", "--yes"]), "refresh");
             expect(text(refresh)).to.match(
-                /dataflow "Chatlio dataflow [a-z0-9]{6}" \([0-9a-f-]{36}\) no longer exists in AEP \(deleted outside Pulumi\): it leaves the stack's state, and the next `pulumi up` creates it again; the new dataflow gets a new webhook URL, and Chatlio must be given it/,
+                /dataflow "Chatlio dataflow [a-z0-9]{6}" \([0-9a-f-]{36}\) no longer exists in AEP \(deleted outside Pulumi\): it leaves the stack's state, and the next `pulumi up` creates it again; the new dataflow gets a new webhook URL, and Chatlio \(or the source's sender\) must be given it/,
             );
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             expect(text(preview)).to.match(
-                /dataflow "Chatlio dataflow [a-z0-9]{6}" is created for source connection [0-9a-f-]{36}, which exists already: if it replaces a dataflow deleted outside Pulumi, AEP gives it a new webhook URL: after the up, give Chatlio the new one/,
+                /dataflow "Chatlio dataflow [a-z0-9]{6}" is created for source connection [0-9a-f-]{36}, which exists already: if it replaces a dataflow deleted outside Pulumi, AEP gives it a new webhook URL: after the up, give Chatlio \(or the source's sender\) the new one/,
             );
             const up = await must(p.pulumi(["up", "--yes"]), "up");
             expect(text(up)).to.contain("AEP gives it a new webhook URL");
