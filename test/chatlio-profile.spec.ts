@@ -1,8 +1,8 @@
 /**
  * A Profile-enabled Chatlio stack with the visitor's email as primary identity, through the local engine
  * against the emulator: up, an event that lands with its identity, refresh, then an unchanged up with no
- * request (so refresh found no drift), the Profile refusal and the breaking-change warnings at preview
- * with no request, a destructive change the preview warned about and AEP then refused, and destroy
+ * request but the settings check (so refresh found no drift), the Profile refusal and the breaking-change
+ * warnings at preview with no request but that check, a destructive change the preview warned about and AEP then refused, and destroy
  * (the descriptor before its schema).
  */
 import { expect } from "chai";
