@@ -84,7 +84,7 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
             const said = text(refresh);
             expect(said).to.not.match(/updated in place|pauses ingestion|will be replaced|paste the new/);
             expect(said).to.contain(`was changed outside Pulumi; the next \`pulumi up\` sets the program's values again`);
-            expect(said).to.contain(`description: "Paused by ops" in AEP, "${FLOW_DESCRIPTION}" in the program`);
+            expect(said).to.contain(`description: "Paused by ops" in AEP, "${FLOW_DESCRIPTION}" in the stack's last deployment`);
             expect(count(emu, "write")).to.equal(0);
         });
 

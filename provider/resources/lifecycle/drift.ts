@@ -68,10 +68,16 @@ export function differences(a: unknown, b: unknown, path: string, limit = 6): Ar
 }
 
 /**
- * One line per drifted field among `changed`: AEP's value and the program's (`news`), noting when the
- * program changed the field too. Empty when nothing drifted.
+ * One line per drifted field among `changed`: AEP's value and the program's (`news`; during a refresh, the
+ * inputs of the last deployment, `newsLabel`), noting when the program changed the field too. Empty when
+ * nothing drifted.
  */
-export function driftLines(olds: Record<string, any>, news: Record<string, any>, changed: readonly string[]): string[] {
+export function driftLines(
+    olds: Record<string, any>,
+    news: Record<string, any>,
+    changed: readonly string[],
+    newsLabel = "the program",
+): string[] {
     const declared: Record<string, unknown> = olds[DECLARED] ?? {};
     const lines: string[] = [];
     for (const k of changed) {
@@ -79,7 +85,7 @@ export function driftLines(olds: Record<string, any>, news: Record<string, any>,
         const programChanged = !sameJson(orNull(declared[k]), orNull(news[k]));
         for (const d of differences(olds[k], news[k], k))
             lines.push(
-                `${d.path}: ${show(d.a)} in AEP, ${show(d.b)} in the program${programChanged ? " (the program changed it too)" : ""}`,
+                `${d.path}: ${show(d.a)} in AEP, ${show(d.b)} in ${newsLabel}${programChanged ? " (the program changed it too)" : ""}`,
             );
     }
     return lines;

@@ -159,8 +159,9 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 const { changed, replaces } = changes(olds, news);
                 const say = messenger(urn);
                 const name = (olds as any)[spec.nameKey as string];
-                const drift = driftLines(olds, news, changed);
-                if (isRefreshDiff(urn)) {
+                const refreshing = isRefreshDiff(urn);
+                const drift = driftLines(olds, news, changed, refreshing ? "the stack's last deployment" : "the program");
+                if (refreshing) {
                     // The diff the CLI makes during a refresh (refreshed outputs against the inputs in state, no
                     // check before it): it writes nothing, so it warns of no write and refuses nothing; the drift
                     // it found is said once, as a note.
