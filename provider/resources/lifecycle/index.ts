@@ -2,7 +2,9 @@
  * The lifecycle every AEP resource shares, one concern per file: JSON helpers (json.ts), input checks
  * (validate.ts), automatic names (naming.ts), the call context (context.ts), diagnostics for the engine
  * (diagnostics.ts), explained errors (errors.ts), the spec an object kind supplies (spec.ts), creating
- * without duplicates (create.ts) and the provider built from a spec (provider.ts).
+ * without duplicates (create.ts), the settings proved once per run (credentials.ts), drift named field by
+ * field (drift.ts), what this run's provider process saw (run.ts) and the provider built from a spec
+ * (provider.ts).
  */
 export { UNKNOWN, clean, isUnknown, sameJson } from "./json";
 export { CheckFailure, checkId, checkKnownKeys, checkNestedKeys, checkText, nearestKey } from "./validate";

@@ -1,11 +1,13 @@
 /**
  * Builds the Pulumi provider of one AEP object kind from its {@link AepObjectSpec}. The lifecycle:
- * - check: offline. Settings problems, inputs the resource does not take, defaults, the sandbox from the
- *   settings, automatic names (see naming.ts), validation, warnings about what AEP may refuse;
+ * - check: offline but for one proof of the settings per run (credentials.ts). Settings problems, inputs the
+ *   resource does not take, defaults, the sandbox from the settings, automatic names (see naming.ts),
+ *   validation, warnings about what AEP may refuse;
  * - diff: owned fields only; replacement where AEP cannot change a field; delete before replace when the
  *   replacement would hold the same unique name; what a replacement or an in-place change puts at risk;
+ *   drift found by a refresh, field by field (drift.ts). The diff a refresh makes (run.ts) warns of no write;
  * - create: see create.ts (adoption, take-over after an interrupted run, lost answers);
- * - read: the live object, or no id when it is gone;
+ * - read: the live object (keeping the deployed values of drifted fields), or no id when it is gone;
  * - update and delete: the object's own verbs; a delete of a missing object succeeds.
  *
  * Warnings and progress go to the Pulumi engine under the resource (diagnostics.ts). Errors carry what
