@@ -33,6 +33,8 @@ describe("Chatlio events flow into AEP through the example stack", function () {
         emu = await startEmulator();
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "aep-e2e-"));
         Object.assign(config, emulatorConfig(emu));
+        // A throwaway stack: the opt-in that lets it move to another sandbox (preview) and be destroyed.
+        config["chatlio:forceDestroy"] = "true";
         const r = await engine().up();
         expectOk(r);
         outputs = r.outputs;

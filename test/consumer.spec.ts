@@ -96,7 +96,8 @@ describe("The packed package in a fresh project", function () {
         dir,
         stack: name,
         stateDir: path.join(stateRoot, name),
-        config: emulatorConfig(emu),
+        // Throwaway stacks: the opt-in that lets the spec destroy them.
+        config: { ...emulatorConfig(emu), "chatlio:forceDestroy": "true" },
     });
 
     before(async () => {
@@ -414,7 +415,8 @@ describe("The packed package in a fresh project", function () {
             fs.copyFileSync(path.join(FIXTURES, "ts", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
             const program = fs.readFileSync(path.join(FIXTURES, "ts", "index.ts"), "utf8");
             fs.writeFileSync(path.join(dir, "index.ts"), program.replace(`from "${PACKAGE}"`, `from "../provider"`));
-            const old = stack(dir, "release-first");
+            // Deployed as that release's users did, without the opt-in (which this build also gives the dataflow).
+            const old = { ...stack(dir, "release-first"), config: emulatorConfig(emu) };
             const first = await runSources(old, "up");
             expectOk(first);
             expect(first.changes).to.deep.equal({ create: 11 });
@@ -438,7 +440,10 @@ describe("The packed package in a fresh project", function () {
             // The same resources, by URN and type token, with the same inputs (the forwarder aside).
             expect(resources(now)).to.deep.equal(before);
             await expectEventStored(emu, again);
-            expectOk(await runSources(now, "destroy"));
+            // The opt-in (a `pulumi up` sending nothing to AEP), then the destroy.
+            const optedIn = { ...now, config: { ...now.config, "chatlio:forceDestroy": "true" } };
+            expect((await runSources(optedIn, "up")).changes).to.deep.equal({ same: 9, update: 2 });
+            expectOk(await runSources(optedIn, "destroy"));
             expectGone(emu, [...stackIds(first), String(first.outputs.archiveDatasetId.value)]);
         } finally {
             fs.rmSync(release, { recursive: true, force: true });

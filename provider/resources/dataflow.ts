@@ -26,6 +26,7 @@ import {
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { FLOW_SERVICE_ID, MAPPING_SET_ID, STREAMING_FLOW_SPEC_ID } from "./ids";
 import { deleteItem, findByName, getItem, patchItem, patchOps } from "./flow-service";
+import { dataIn, fetchDataset } from "./dataset";
 
 /** Inputs of a {@link Dataflow}. */
 export interface DataflowArgs extends CommonArgs {
@@ -50,6 +51,13 @@ export interface DataflowArgs extends CommonArgs {
     mappingVersion?: pulumi.Input<number>;
     /** Whether the flow accepts data. Default true. */
     enabled?: pulumi.Input<boolean>;
+    /**
+     * Allow Pulumi to delete this dataflow (not a replacement) while the dataset it writes to holds data. Default
+     * false: such a delete is refused before AEP is asked, naming the dataset, so that a destroy never stops
+     * the webhook and then refuses at the dataset. `ChatlioSource` sets it with its own `forceDestroy`.
+     * Changing it alone sends nothing to AEP.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
 }
 
 /** A {@link Dataflow}'s inputs as its provider receives them. */
@@ -168,11 +176,43 @@ const KEYS = [
     "enabled",
 ] satisfies Array<keyof DataflowInputs & string>;
 
+/** Dataflows whose replacement `diff` decided (this process, this run): their delete keeps the dataset fed by the new one. */
+const replacing = new Set<string>();
+
+/**
+ * The delete guard. Pulumi deletes dependents first, so without it a destroy whose preview was skipped
+ * (`--skip-preview`, or protection removed by hand) would stop the webhook and only then meet the dataset's
+ * protection or its own guard. A dataflow is deleted (other than as a replacement) only with `forceDestroy`,
+ * when the dataset it writes to holds data, or, for a component's dataflow (ChatlioSource: `__ownName`), when
+ * that dataset exists at all: the component gives both the same opt-in, and its dataset is protected until
+ * then, data landed or not (streamed events reach Catalog up to an hour later).
+ */
+async function guardDelete(ctx: CallContext, id: string, olds: DataflowOutputs): Promise<string[]> {
+    if (replacing.has(id) || olds.forceDestroy === true) return [];
+    const flow = await getItem(ctx, "flows", id, "dataflow");
+    const targetId: string | undefined = flow?.targetConnectionIds?.[0] ?? olds.targetConnectionId;
+    const target = targetId ? await getItem(ctx, "targetConnections", targetId, "target connection") : undefined;
+    const datasetId: string | undefined = target?.params?.dataSetId;
+    const dataset = flow && datasetId ? await fetchDataset(ctx, datasetId) : undefined;
+    if (!dataset) return [];
+    const held = dataIn(dataset);
+    if (!held && olds.__ownName !== true) return [];
+    const what = held
+        ? `which holds data (${held})`
+        : "which is protected until forceDestroy is set (no data has landed in it yet; events streamed in the last hour may still be on their way)";
+    throw new Error(
+        `dataflow "${olds.name}" (${id}) feeds dataset ${datasetId}, ${what}: deleting the dataflow would stop the webhook ` +
+            "while the dataset stays. Nothing was deleted. To delete the pipeline and its data, set `forceDestroy: true` on the dataset and the " +
+            "dataflow (ChatlioSource: forceDestroy) and run `pulumi up` first (it sends nothing to AEP); to keep them, leave them in the program.",
+    );
+}
+
 export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "dataflow">({
     kind: "dataflow",
     noun: "dataflow",
     typeName: "Dataflow",
-    inputKeys: [...KEYS],
+    inputKeys: [...KEYS, "forceDestroy"],
+    localKeys: ["forceDestroy"],
     nameKey: "name",
     nameMaxLength: 255,
     // Every input is compared with what AEP holds.
@@ -182,6 +222,8 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         inputs.flowSpecId ??= STREAMING_FLOW_SPEC_ID;
         inputs.flowSpecVersion ??= "1.0";
         inputs.enabled ??= true;
+        // false means what leaving it out means: existing stacks see no change.
+        if (inputs.forceDestroy === false) delete inputs.forceDestroy;
         return inputs;
     },
     validate(inputs) {
@@ -209,6 +251,9 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         if (inputs.enabled !== undefined && (inputs.enabled as unknown) !== UNKNOWN && typeof inputs.enabled !== "boolean") {
             failures.push({ property: "enabled", reason: "enabled must be true or false" });
         }
+        const force = inputs.forceDestroy as unknown;
+        if (force !== undefined && force !== UNKNOWN && typeof force !== "boolean")
+            failures.push({ property: "forceDestroy", reason: "forceDestroy must be true or false" });
         return failures;
     },
     async create(ctx, inputs) {
@@ -288,6 +333,13 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
     recreateNote:
         "the new dataflow gets a new webhook URL, and Chatlio (or the source's sender) must be given it after that up " +
         "(pulumi stack output --show-secrets webhookUrl); the old URL no longer works",
+    async beforeRemoval(ctx, id, olds, why) {
+        if (why === "replace") {
+            replacing.add(id);
+            return [];
+        }
+        return guardDelete(ctx, id, olds);
+    },
     changeWarnings: (olds, news) => {
         const warnings: string[] = [];
         const changed = (["name", "description", "mappingSetId", "mappingVersion"] as const).filter(

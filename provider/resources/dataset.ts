@@ -30,12 +30,16 @@ export interface DatasetArgs extends CommonArgs {
      */
     profileEnabled?: pulumi.Input<boolean>;
     /**
-     * Allow Pulumi to delete this dataset while it holds data, deleting the data with it: on `pulumi destroy`,
-     * and when a change replaces it (a new sandbox or schema). Default false: a dataset that holds data is
-     * never deleted or replaced, and such a change fails at preview, naming the dataset. Changing this flag
-     * alone sends nothing to AEP.
+     * Allow Pulumi to delete or replace this dataset (on `pulumi destroy`, when the program no longer declares
+     * it, or when a new sandbox or schema replaces it), deleting its data with it. Default false: the dataset
+     * is `protect`ed, so Pulumi refuses to delete or replace it at preview already (the engine's message is
+     * "cannot be deleted because it is protected"), and the provider refuses to delete one that holds data
+     * even when the protection is removed by hand. A plain `true` or `false` (not an Output): it decides the
+     * resource's `protect` option when the program runs; an explicit `protect` in the resource options wins.
+     * Set it and run `pulumi up` (it sends nothing to AEP) before the destroy; together with a change that
+     * replaces the dataset, one `pulumi up` does both.
      */
-    forceDestroy?: pulumi.Input<boolean>;
+    forceDestroy?: boolean;
 }
 
 /** A {@link Dataset}'s inputs as its provider receives them. */
@@ -76,7 +80,7 @@ function toOutputs(id: string, ds: any): DatasetOutputs {
 }
 
 /** The dataset as Catalog answers it, or undefined when it is gone. */
-async function fetchDataset(ctx: CallContext, id: string): Promise<any | undefined> {
+export async function fetchDataset(ctx: CallContext, id: string): Promise<any | undefined> {
     const r = await ctx.client.request({
         family: "catalog",
         method: "GET",
@@ -103,7 +107,11 @@ const removalAllowed = new Set<string>();
  */
 async function dataHeld(ctx: CallContext, id: string): Promise<string | undefined> {
     const ds = await fetchDataset(ctx, id);
-    if (!ds) return undefined;
+    return ds ? dataIn(ds) : undefined;
+}
+
+/** Words for the data a dataset as Catalog answers it shows (see `dataHeld`), or undefined when it shows none. */
+export function dataIn(ds: any): string | undefined {
     const batch = ds.lastSuccessfulBatch ?? (ds.lastBatchStatus === "success" ? ds.lastBatchId : undefined);
     return typeof batch === "string" && batch ? `its last successful batch is ${batch}` : undefined;
 }
@@ -196,7 +204,18 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "datas
     read: (ctx, id) => get(ctx, id),
     async beforeRemoval(ctx, id, olds, why, news) {
         const held = await dataHeld(ctx, id);
-        if (!held) return [];
+        if (!held) {
+            // An empty dataset is still protected until forceDestroy is set (the class sets `protect`): Pulumi's
+            // engine refuses the replacement after this diff, in words that name neither the dataset nor the
+            // opt-in. Said for a component's dataset (ChatlioSource), whose `protect` is always forceDestroy's
+            // opposite; a Dataset declared directly may carry an explicit `protect`, which this cannot see.
+            if (why === "replace" && olds.__ownName === true && news?.forceDestroy !== true && olds.forceDestroy !== true)
+                return [
+                    `dataset "${olds.name}" (${id}) is protected until forceDestroy is set, so Pulumi refuses to replace it ("unable to replace resource … marked for protection"). ` +
+                        "It holds no data yet: set `forceDestroy: true` on it (ChatlioSource: forceDestroy) in the same `pulumi up` as this change to go ahead.",
+                ];
+            return [];
+        }
         const what = `dataset "${olds.name}" (${id})`;
         const allowed = why === "replace" ? news?.forceDestroy === true : olds.forceDestroy === true || removalAllowed.has(id);
         if (!allowed) {
@@ -244,10 +263,21 @@ export const datasetProvider = aepProvider<DatasetInputs, DatasetOutputs, "datas
 
 const OUTPUTS = ["datasetId", "version", "name", "schemaId", "sandboxName"] as const;
 
-/** A Catalog dataset on one schema. Reference it from a {@link TargetConnection} by its `id`. */
+/**
+ * A Catalog dataset on one schema. Reference it from a {@link TargetConnection} by its `id`. It is
+ * protected (Pulumi's `protect`) until `forceDestroy: true`: see {@link DatasetArgs.forceDestroy}.
+ */
 export interface Dataset extends OutputProperties<DatasetOutputs, (typeof OUTPUTS)[number]> {}
 export class Dataset extends pulumi.dynamic.Resource {
     constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-        super(...dynamicResourceArgs(datasetProvider, name, args, OUTPUTS, opts));
+        const force = (args as { forceDestroy?: unknown }).forceDestroy;
+        if (force !== undefined && typeof force !== "boolean")
+            throw new Error(
+                `Dataset "${name}": forceDestroy must be a plain true or false (not an Output or a promise), as it decides whether Pulumi protects the dataset when the program runs; read it from config with config.getBoolean("forceDestroy")`,
+            );
+        // Protected until the opt-in: Pulumi then refuses a delete or a replacement at preview, before anything
+        // is deleted (a delete at preview never reaches the provider). An explicit `protect` wins.
+        const protect = opts?.protect ?? force !== true;
+        super(...dynamicResourceArgs(datasetProvider, name, args, OUTPUTS, { ...opts, protect }));
     }
 }

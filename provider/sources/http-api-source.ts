@@ -72,8 +72,11 @@ export interface HttpApiSourceArgs {
     mappings?: Mapping[];
     /** Whether the dataflow accepts data. Default true. */
     enabled?: pulumi.Input<boolean>;
-    /** Allow Pulumi to delete the dataset while it holds data (see `Dataset.forceDestroy`). Default false. */
-    forceDestroy?: pulumi.Input<boolean>;
+    /**
+     * Allow Pulumi to delete the dataset while it holds data (see `Dataset.forceDestroy`). Default false: the
+     * dataset is protected. A plain boolean; apply it with `pulumi up` first.
+     */
+    forceDestroy?: boolean;
     /** Take over existing AEP objects with the same names instead of failing (see each resource). */
     adopt?: boolean;
     /** Make a field an identity of the schema, e.g. `{ field: "email", namespace: "Email", primary: true }`. */
@@ -351,6 +354,7 @@ export class HttpApiSource extends pulumi.ComponentResource {
                 targetConnectionId: this.targetConnection.id,
                 ...(this.mappingSet ? { mappingSetId: this.mappingSet.id, mappingVersion: this.mappingSet.mappingVersion } : {}),
                 enabled: args.enabled ?? true,
+                ...guard,
             },
             keepName,
         );

@@ -110,10 +110,10 @@ export interface WebhookSourceArgs {
     enabled?: pulumi.Input<boolean>;
     /**
      * Allow Pulumi to delete the dataset while it holds events (on `pulumi destroy`, or when a change such as a
-     * new sandbox replaces it), deleting them with it. Default false: such a change fails, naming the dataset.
-     * See `Dataset.forceDestroy`.
+     * new sandbox replaces it), deleting them with it. Default false: the dataset is protected and such a change
+     * fails at preview. A plain boolean; apply it with `pulumi up` first. See `Dataset.forceDestroy`.
      */
-    forceDestroy?: pulumi.Input<boolean>;
+    forceDestroy?: boolean;
     /** Take over existing AEP objects with the same names instead of failing (see each resource). */
     adopt?: boolean;
     /**
@@ -403,6 +403,7 @@ export class WebhookSource extends pulumi.ComponentResource {
                 mappingSetId: this.mappingSet.id,
                 mappingVersion: this.mappingSet.mappingVersion,
                 enabled: args.enabled ?? true,
+                ...guard,
             },
             keepName,
         );

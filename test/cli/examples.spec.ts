@@ -75,7 +75,8 @@ describe("The examples through the real Pulumi CLI", function () {
         it("destroy: the dataset holds the event, so it takes chatlio:forceDestroy first", async () => {
             const refused = await p.pulumi(["destroy", "--yes"]);
             expect(refused.code).to.not.equal(0);
-            expect(refused.stdout + refused.stderr).to.contain("holds data");
+            // The dataset protects itself until the opt-in: Pulumi refuses at the preview, before any delete.
+            expect(refused.stdout + refused.stderr).to.match(/aep:Dataset::chatlio-dataset" cannot be deleted\s+because it is protected/);
             await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
             await must(p.pulumi(["up", "--yes"]), "up");
             await must(p.pulumi(["destroy", "--yes"]), "destroy");

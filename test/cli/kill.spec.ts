@@ -4,10 +4,13 @@
  * The real Pulumi CLI runs a project folder; the emulator holds one request (a create, an update, a
  * delete) as it arrives, the test kills the CLI's whole process group with SIGKILL right then (a cancelled
  * CI job), and AEP goes on to act on the request nobody waits for any more. Then, as a pipeline's next run
- * would: `pulumi cancel` (a file backend keeps the dead run's lock) and the same command again. AEP is
- * compared with the stack's state: one object per resource, no orphan, nothing lost.
+ * would, the README's recovery: `pulumi cancel` (a file backend keeps the dead run's lock), `pulumi refresh
+ * --clear-pending-creates` (the pending operations the killed run left) and the same command again. AEP is
+ * compared with the stack's state: one object per resource, no orphan, nothing lost, no pending operation
+ * left and no warning about one.
  */
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
 import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
@@ -38,9 +41,42 @@ function stackConfig(emu: Emulator) {
     };
 }
 
-/** Runs `args`, and kills the CLI's process group when the emulator sees the first request matching `method path`, which AEP then carries out. */
-async function killDuring(emu: Emulator, p: Project, args: string[], method: string, reqPath: RegExp): Promise<void> {
+/** The processes below `pid` (children, theirs, …), by id, with their command lines. */
+function descendants(pid: number): Map<number, string> {
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+        } catch {
+            // gone meanwhile
+        }
+    }
+    const found = new Map<number, string>();
+    for (let queue = [...(children.get(pid) ?? [])]; queue.length;) {
+        const next = queue.shift()!;
+        try {
+            found.set(next, fs.readFileSync(`/proc/${next}/cmdline`, "utf8").replace(/\0/g, " ").trim());
+        } catch {
+            continue;
+        }
+        queue = queue.concat(children.get(next) ?? []);
+    }
+    return found;
+}
+
+const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
+
+/**
+ * Runs `args`, and kills the CLI's process group when the emulator sees the first request matching `method
+ * path`, which AEP then carries out. Returns the command lines of the CLI's processes that outlived the kill:
+ * the CLI starts each plugin (language host, dynamic-provider host, random) in a process group of its own,
+ * so a group kill does not reach them; they are ended here, by id, so that the suite leaves none behind.
+ */
+async function killDuring(emu: Emulator, p: Project, args: string[], method: string, reqPath: RegExp): Promise<string[]> {
     let seen = false;
+    let tree = new Map<number, string>();
     emu.faults.add({
         method,
         path: reqPath,
@@ -48,6 +84,7 @@ async function killDuring(emu: Emulator, p: Project, args: string[], method: str
         delayMs: 1500,
         onMatch: () => {
             seen = true;
+            if (p.pid) tree = descendants(p.pid);
             p.kill();
         },
     });
@@ -57,17 +94,22 @@ async function killDuring(emu: Emulator, p: Project, args: string[], method: str
     expect(r.code, "the CLI was killed").to.not.equal(0);
     // AEP acts on the held request after the kill.
     await new Promise((resolve) => setTimeout(resolve, 2000));
+    const survivors = [...tree].filter(([pid]) => alive(pid));
+    for (const [pid] of survivors) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch {
+            // ended meanwhile
+        }
+    }
+    return survivors.map(([, cmd]) => cmd);
 }
 
-/**
- * The next run of a pipeline: cancel the dead run's lock (a file backend keeps it), then the same command.
- * A file backend can also be left with an empty `<stack>.json.attrs` sidecar when the kill lands while the
- * CLI writes its checkpoint (gocloud's fileblob truncates and rewrites that file in place): the next command
- * then fails "failed to load checkpoint: EOF", and the README's remedy (remove the empty sidecar; the
- * checkpoint itself is intact) is what the pipeline runs.
- */
-async function rerun(p: Project, args: string[]): Promise<string> {
-    await p.pulumi(["cancel", "--yes"]);
+/** What Pulumi prints on every command while a killed run's operations stay pending in the state. */
+const PENDING_WARNING = /pending operations from previous deployment|run interactively/;
+
+/** `pulumi ARGS`; a file backend left with an empty `<stack>.json.attrs` sidecar is repaired first (see `recover`). */
+async function runRepairing(p: Project, args: string[]): Promise<string> {
     let r = await p.pulumi(args);
     if (r.code !== 0 && /failed to load checkpoint: EOF/.test(r.stdout + r.stderr)) {
         const removed = p.home.removeEmptySidecars();
@@ -77,6 +119,26 @@ async function rerun(p: Project, args: string[]): Promise<string> {
     }
     if (r.code !== 0) throw new Error(`${args.join(" ")} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
     return r.stdout + r.stderr;
+}
+
+/**
+ * The README's recovery, as a pipeline's next run does it: `pulumi cancel --yes` (a file backend keeps the dead
+ * run's lock), `pulumi refresh --clear-pending-creates --yes` (drops the pending operations the killed run left
+ * in the state; the objects it made are taken over by the next step), then the same command again. A file
+ * backend can also be left with an empty `<stack>.json.attrs` sidecar when the kill lands while the CLI writes
+ * its checkpoint (gocloud's fileblob truncates and rewrites that file in place): the next command then fails
+ * "failed to load checkpoint: EOF", and the README's remedy (remove the empty sidecar; the checkpoint itself is
+ * intact) is what the pipeline runs. No step warns of pending operations, and none are left.
+ */
+async function rerun(p: Project, args: string[]): Promise<string> {
+    await p.pulumi(["cancel", "--yes"]);
+    const cleared = await runRepairing(p, ["refresh", "--clear-pending-creates", "--yes"]);
+    expect(cleared).to.not.match(PENDING_WARNING);
+    expect((await p.export()).deployment.pending_operations ?? [], "pending operations after the refresh").to.deep.equal([]);
+    const out = await runRepairing(p, args);
+    expect(out, "the rerun warns of no pending operation").to.not.match(PENDING_WARNING);
+    expect((await p.export()).deployment.pending_operations ?? [], "pending operations after the rerun").to.deep.equal([]);
+    return out;
 }
 
 /** AEP against the stack's state: every resource's object exists, and AEP holds nothing else in the sandbox (mapping sets left by destroy aside). */
@@ -124,6 +186,7 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
             emu.resetLog();
             const again = await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             expect(again.stdout).to.match(/11 unchanged/);
+            expect(again.stdout + again.stderr, "a later command warns of no pending operation").to.not.match(PENDING_WARNING);
             expect(emu.log.filter((e) => e.kind === "write")).to.deep.equal([]);
             await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
             expect(emu.objects().map((o) => o.kind)).to.deep.equal(["mappingSet"]);
@@ -150,14 +213,14 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
     });
 
     for (const c of CREATES) {
-        it(`killed while AEP creates the ${c.kind}: the next up takes it over (no duplicate), a second up changes nothing, destroy leaves only the mapping set`, () => {
+        it(`killed while AEP creates the ${c.kind}: the documented recovery takes it over (no duplicate) and leaves no pending operation nor warning, a second up changes nothing, destroy leaves only the mapping set`, () => {
             const error = outcomes.get(c.object);
             expect(error, `the ${c.kind} scenario did not run`).to.not.equal(undefined);
             if (error) throw error;
         });
     }
 
-    it("killed during an update (AEP applies the dataset's change), the next up converges", async () => {
+    it("killed during an update (AEP applies the dataset's change), the documented recovery converges, leaving no pending operation", async () => {
         const emu = await startEmulator();
         const p = new Project(home, JS_CHATLIO, `kill-update-${process.pid}`);
         try {
@@ -177,7 +240,7 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         }
     });
 
-    it("killed during a destroy (AEP deletes the dataflow), the next destroy converges", async () => {
+    it("killed during a destroy (AEP deletes the dataflow), the documented recovery and the next destroy converge, leaving no pending operation", async () => {
         const emu = await startEmulator();
         const p = new Project(home, JS_CHATLIO, `kill-destroy-${process.pid}`);
         try {
@@ -193,12 +256,21 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         }
     });
 
-    it("an automatic name: the next up finds the object under the same name and takes it over", async () => {
+    it("an automatic name: the next up finds the object under the same name and takes it over; the plugins the killed CLI started outlive it", async () => {
         const emu = await startEmulator();
         const p = new Project(home, JS_PROJECT, `kill-auto-${process.pid}`);
         try {
             await p.init(stackConfig(emu));
-            await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", CREATES[4].path);
+            const survivors = await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", CREATES[4].path);
+            // What the README tells self-hosted runners: the plugins a killed CLI started go on running.
+            expect(
+                survivors.some((cmd) => /pulumi-language-nodejs/.test(cmd)),
+                survivors.join("\n"),
+            ).to.equal(true);
+            expect(
+                survivors.some((cmd) => /dynamic-provider/.test(cmd)),
+                survivors.join("\n"),
+            ).to.equal(true);
             const made = emu.objects();
             expect(made).to.have.length(1);
             await rerun(p, ["up", "--yes", "--skip-preview"]);

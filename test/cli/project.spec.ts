@@ -160,8 +160,10 @@ describe("The real Pulumi CLI in project folders", function () {
             );
         });
 
-        it("previews a sandbox change: all seven replaced, the new webhook URL announced as a warning of the dataflow, counted (golden)", async () => {
+        it("previews a sandbox change with the opt-in that lets the dataset go: all seven replaced, the new webhook URL announced as a warning of the dataflow, counted (golden)", async () => {
             await must(p.pulumi(["config", "set", "aep:sandboxName", "dev"]), "config set");
+            // The dataset is protected until forceDestroy: one `pulumi up` lifts the protection and replaces it.
+            await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
             emu.resetLog();
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             // Reads only: whether the dataset to be replaced holds data (it holds none that landed yet).
@@ -181,6 +183,7 @@ describe("The real Pulumi CLI in project folders", function () {
                 /dataflow "Chatlio dataflow [a-z0-9]{6}" will be replaced \([^)]*sandboxName changed\): AEP gives the new dataflow a new streaming URL/,
             );
             await must(p.pulumi(["config", "rm", "aep:sandboxName"]), "config rm");
+            await must(p.pulumi(["config", "rm", "chatlio:forceDestroy"]), "config rm");
         });
 
         it("refreshes with no change, then destroys, leaving only the mapping set", async () => {
@@ -190,7 +193,8 @@ describe("The real Pulumi CLI in project folders", function () {
             await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
             emu.resetLog();
             const up = await must(p.pulumi(["up", "--yes"]), "up");
-            expect(up.stdout).to.match(/~ 1 updated/);
+            // The dataset (its protection lifted) and the dataflow (its delete guard) take the opt-in.
+            expect(up.stdout).to.match(/~ 2 updated/);
             expect(writes(emu), "the opt-in alone sends nothing to AEP").to.deep.equal([]);
             const destroy = await must(p.pulumi(["destroy", "--yes"]), "destroy");
             expect(destroy.stdout).to.match(/- 10 deleted/);

@@ -105,6 +105,11 @@ export class Project {
         });
     }
 
+    /** The process id of the running command (the CLI), if one runs. */
+    get pid(): number | undefined {
+        return this.running?.pid;
+    }
+
     /** Kills the running command's whole process group (the CLI, the language host, the program, the plugins) with SIGKILL. */
     kill(): void {
         const pid = this.running?.pid;

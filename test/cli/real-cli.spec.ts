@@ -302,7 +302,8 @@ describe("The real Pulumi CLI", function () {
                 workDir: chatlioDir,
             });
             await chatlio.init();
-            await chatlio.setConfig(emulatorConfig(emu));
+            // A throwaway stack: the opt-in that lets the run destroy it.
+            await chatlio.setConfig({ ...emulatorConfig(emu), "chatlio:forceDestroy": "true" });
             await step("chatlio up", () => chatlio.up());
             const url = JSON.parse((await chatlio.stack.cli(["stack", "output", "--json", "--show-secrets"])).stdout).webhookUrl;
             await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(NEW_CONVERSATION) });
