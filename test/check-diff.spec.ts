@@ -334,18 +334,57 @@ const bad: BadCase[] = [
         property: "aep:platformUrl",
         reason: /https/,
     },
+    {
+        what: "a misspelt key inside a field definition (requird)",
+        kind: "fieldGroup",
+        inputs: { fields: { rating: { type: "string", titel: "Rating", requird: true } } },
+        property: "fields.rating.requird",
+        reason: /^fields\.rating\.requird: an XDM field has no key "requird": did you mean "required"\? \(its keys are type, title, description, format, enum, properties, items, required\)$/,
+    },
+    {
+        what: "a misspelt key in a nested field's items (titel)",
+        kind: "fieldGroup",
+        inputs: { fields: { tags: { type: "array", items: { type: "string", titel: "Tag" } } } },
+        property: "fields.tags.items.titel",
+        reason: /did you mean "title"\?/,
+    },
+    {
+        what: "a misspelt mapping destination key (destinaton)",
+        kind: "mapping",
+        inputs: { mappings: [{ source: "message", destinaton: "_acme.chatlio.message" }] },
+        property: "mappings[0].destinaton",
+        reason: /^mappings\[0\]\.destinaton: a mapping has no key "destinaton": did you mean "destination"\?/,
+    },
+    {
+        what: "a mapping without a destination",
+        kind: "mapping",
+        inputs: { mappings: [{ source: "message" }] },
+        property: "mappings[0].destination",
+        reason: /destination is required/,
+    },
+    {
+        what: "a misspelt input, listing only the inputs a user can set",
+        kind: "dataset",
+        inputs: { descripton: "x" },
+        property: "descripton",
+        reason: /^Dataset has no input "descripton": did you mean "description"\? \(its inputs are name, description, schemaId, tags, profileEnabled, forceDestroy, sandboxName, adopt\)$/,
+    },
 ];
 
 describe("check refuses bad input offline, naming the field and the fix", () => {
     let server: http.Server;
     let url = "";
-    let requests = 0;
+    const requests: string[] = [];
 
     before(async () => {
         server = http.createServer((req, res) => {
-            requests++;
-            res.statusCode = 500;
-            res.end();
+            let body = "";
+            req.on("data", (d) => (body += d));
+            req.on("end", () => {
+                requests.push(`${req.method} ${req.url} ${body}`);
+                res.statusCode = 500;
+                res.end();
+            });
         });
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
         url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -384,8 +423,10 @@ describe("check refuses bad input offline, naming the field and the fix", () => 
         }
     });
 
-    it("makes no HTTP request while checking", () => {
-        expect(requests).to.equal(0);
+    it("sends nothing while checking but one token request per configuration (the settings check), and passes when AEP answers 500", () => {
+        expect(requests.length).to.be.at.least(1);
+        for (const r of requests) expect(r).to.match(/^POST \/ims\/token\/v3 /);
+        expect(new Set(requests).size, "no configuration is checked twice").to.equal(requests.length);
     });
 
     it("never echoes the client secret in a failure", async () => {
@@ -564,5 +605,36 @@ describe("diff owns only its fields and replaces only where AEP cannot change in
         expect(d.deleteBeforeReplace).to.equal(false);
         const recheck = (await datasetProvider.check!({}, { ...valid.dataset, schemaId: SCHEMA.replace("0123", "9999") })).inputs;
         expect(recheck.name).to.not.equal(olds.name);
+    });
+});
+
+describe("drift: a change made in AEP by hand, then a refresh", () => {
+    it("keeps the deployed value of a drifted field, and names AEP's value and the program's", async () => {
+        const { declaredAfterRead, driftLines } = await import("../provider/resources/lifecycle/drift");
+        const inputs = (await datasetProvider.check!({}, { ...valid.dataset, name: "Chatlio events", description: "From Chatlio" })).inputs;
+        const outs = { ...inputs, datasetId: DATASET };
+        // The refresh: AEP holds another description than the one deployed.
+        const live = { ...outs, description: "Edited in the AEP UI" };
+        const declared = declaredAfterRead(outs, live, ["name", "description", "schemaId"]);
+        expect(declared).to.deep.equal({ description: "From Chatlio" });
+        const refreshed = { ...live, __declared: declared };
+        expect(driftLines(refreshed, inputs, ["description"])).to.deep.equal([
+            'description: "Edited in the AEP UI" in AEP, "From Chatlio" in the program',
+        ]);
+        expect(driftLines(refreshed, { ...inputs, description: "New text" }, ["description"])).to.deep.equal([
+            'description: "Edited in the AEP UI" in AEP, "New text" in the program (the program changed it too)',
+        ]);
+        // A program change without drift is not drift.
+        expect(driftLines(outs, { ...inputs, description: "New text" }, ["description"])).to.deep.equal([]);
+        // A second refresh keeps the deployed value; one that finds it in AEP again forgets it.
+        expect(declaredAfterRead(refreshed, { ...live, description: "Edited again" }, ["description"])).to.deep.equal(declared);
+        expect(declaredAfterRead(refreshed, outs, ["description"])).to.equal(undefined);
+    });
+
+    it("names the leaf paths that differ inside a nested value", async () => {
+        const { differences } = await import("../provider/resources/lifecycle/drift");
+        const before = { rating: { type: "string", title: "Rating" }, tags: { type: "array", items: { type: "string" } } };
+        const after = { rating: { type: "string", title: "Score" }, tags: { type: "array", items: { type: "integer" } } };
+        expect(differences(after, before, "fields").map((d) => d.path)).to.deep.equal(["fields.rating.title", "fields.tags.items.type"]);
     });
 });

@@ -20,6 +20,7 @@ import {
     checkId,
     checkText,
     clean,
+    createdThisRun,
     isUnknown,
 } from "./lifecycle";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
@@ -158,6 +159,10 @@ async function setEnabled(ctx: CallContext, id: string, enabled: boolean, name: 
         throw err;
     }
 }
+
+/** What a new dataflow costs the sender's side (Chatlio, or another webhook source). */
+const NEW_URL =
+    "AEP gives it a new webhook URL: after the up, give Chatlio (or the source's sender) the new one (pulumi stack output --show-secrets webhookUrl); the old URL no longer works.";
 
 const KEYS = [
     "name",
@@ -310,6 +315,24 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         return { ...outs, ...clean(toOutputs(await readUntilInlet(ctx, id, news.name!))) } as DataflowOutputs;
     },
     delete: (ctx, id) => deleteItem(ctx, "flows", id, "dataflow"),
+    checkWarnings(olds, news, run) {
+        if (Object.keys(olds).length > 0 || run.replacing) return [];
+        const warnings: string[] = [];
+        if (news.enabled === false)
+            warnings.push(`dataflow "${news.name}" is created disabled (enabled: false): it takes no events until it is enabled.`);
+        const source = news.sourceConnectionId;
+        // A source connection that exists already (its id is known at preview) and was not made by this run:
+        // the dataflow is new beside a running pipeline, e.g. re-created after it was deleted in AEP.
+        if (typeof source === "string" && !isUnknown(source) && !createdThisRun(source))
+            warnings.push(
+                `dataflow "${news.name}" is created for source connection ${source}, which exists already: if it replaces a dataflow ` +
+                    `deleted outside Pulumi, ${NEW_URL}`,
+            );
+        return warnings;
+    },
+    recreateNote:
+        "the new dataflow gets a new webhook URL, and Chatlio (or the source's sender) must be given it after that up " +
+        "(pulumi stack output --show-secrets webhookUrl); the old URL no longer works",
     async beforeRemoval(ctx, id, olds, why) {
         if (why === "replace") {
             replacing.add(id);
@@ -318,15 +341,23 @@ export const dataflowProvider = aepProvider<DataflowInputs, DataflowOutputs, "da
         return guardDelete(ctx, id, olds);
     },
     changeWarnings: (olds, news) => {
-        const changed = (["name", "description", "mappingSetId", "mappingVersion", "enabled"] as const).filter(
+        const warnings: string[] = [];
+        const changed = (["name", "description", "mappingSetId", "mappingVersion"] as const).filter(
             (k) => isUnknown(news[k]) || JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
         );
-        // forceDestroy alone changes nothing in AEP.
-        if (changed.length === 0) return [];
-        return [
-            `dataflow "${olds.name}" is updated in place (${changed.join(", ")}): AEP pauses ingestion for about 5 minutes after a streaming ` +
-                "dataflow changes, so events Chatlio sends meanwhile are taken in late; the webhook URL stays the same.",
-        ];
+        if (changed.length)
+            warnings.push(
+                `dataflow "${olds.name}" is updated in place (${changed.join(", ")}): AEP pauses ingestion for about 5 minutes after a streaming ` +
+                    "dataflow changes, so events Chatlio sends meanwhile are taken in late; the webhook URL stays the same.",
+            );
+        if (news.enabled === false && olds.enabled !== false)
+            warnings.push(
+                `dataflow "${olds.name}" is disabled (enabled: false): it takes no events while disabled, so what Chatlio sends until it is ` +
+                    "enabled again does not reach the dataset; the webhook URL stays the same.",
+            );
+        else if (news.enabled === true && olds.enabled === false)
+            warnings.push(`dataflow "${olds.name}" is enabled again: it takes events from then on; the webhook URL stays the same.`);
+        return warnings;
     },
     replaceWarning: (olds, replaces) =>
         `dataflow "${olds.name}" will be replaced (${replaces.join(", ")} changed): AEP gives the new dataflow a new streaming URL. ` +

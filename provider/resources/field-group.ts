@@ -11,7 +11,17 @@
  * narrowed) to an existing field group, naming the field; additions pass without a word.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CallContext, CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkText, isUnknown } from "./lifecycle";
+import {
+    CallContext,
+    CheckFailure,
+    CommonInputs,
+    UNKNOWN,
+    aepProvider,
+    checkNestedKeys,
+    checkText,
+    isUnknown,
+    registryStats,
+} from "./lifecycle";
 import { EXPERIENCE_EVENT_CLASS } from "./ids";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 
@@ -71,6 +81,8 @@ export type FieldGroupOutputs = FieldGroupInputs & FieldGroupState;
 const TYPES = ["string", "number", "integer", "boolean", "object", "array"];
 const FORMATS = ["date-time", "date", "email", "uri", "uuid"];
 const FIELD_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** The keys of an {@link XdmField}: anything else (a typo such as `requird`) would be dropped on the way to AEP. */
+export const XDM_FIELD_KEYS = ["type", "title", "description", "format", "enum", "properties", "items", "required"] as const;
 
 /** Validates XDM field definitions; each failure names the field's path. */
 export function checkFields(fields: unknown, path: string, failures: CheckFailure[], depth = 0): void {
@@ -96,6 +108,7 @@ export function checkFields(fields: unknown, path: string, failures: CheckFailur
             failures.push({ property: where, reason: `${where} must be a field definition such as { type: "string" }` });
             continue;
         }
+        checkNestedKeys(failures, def, XDM_FIELD_KEYS, where, "an XDM field");
         if (!TYPES.includes(def.type)) {
             failures.push({
                 property: `${where}.type`,
@@ -155,27 +168,9 @@ export function fieldPaths(fields: Record<string, XdmField>, prefix: string): st
     return out;
 }
 
-/** The tenant id (without underscore), from `/stats`, fetched once per process and sandbox. */
-const tenantIds = new Map<string, Promise<string>>();
-
+/** The tenant id (without underscore), from `/stats`, read once per process and sandbox (shared with the settings check). */
 export async function tenantId(ctx: CallContext): Promise<string> {
-    const cache = tenantIds;
-    const key = `${ctx.settings.platformUrl}|${ctx.settings.orgId}|${ctx.settings.sandboxName}`;
-    let pending = cache.get(key);
-    if (!pending) {
-        pending = ctx.client
-            .request({
-                family: "schemaRegistry",
-                method: "GET",
-                path: "/stats",
-                operation: "read tenant id",
-                headers: { Accept: "application/json" },
-            })
-            .then((r) => String(r.data.tenantId));
-        pending.catch(() => cache.delete(key));
-        cache.set(key, pending);
-    }
-    return pending;
+    return (await registryStats(ctx)).tenantId;
 }
 
 /** The XDM form of the fields: only the keys XDM field definitions carry here, `required` as lists. */

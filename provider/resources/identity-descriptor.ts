@@ -9,7 +9,7 @@
  * field of the same schema is refused (or taken over with `adopt: true`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CheckFailure, CommonInputs, CallContext, UNKNOWN, aepProvider, checkId } from "./lifecycle";
+import { CheckFailure, CommonInputs, CallContext, UNKNOWN, aepProvider, checkId, checkNestedKeys } from "./lifecycle";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { SCHEMA_ID } from "./ids";
 
@@ -43,6 +43,16 @@ export interface IdentityDescriptorState {
 
 /** An {@link IdentityDescriptor}'s state: its inputs and what AEP answered. */
 export type IdentityDescriptorOutputs = IdentityDescriptorInputs & IdentityDescriptorState;
+
+/** The keys of an identity given as `{ field, namespace, primary }` (ChatlioSource's `identity`). */
+export const IDENTITY_KEYS = ["field", "namespace", "primary"] as const;
+
+/** Keys an identity `{ field, namespace, primary }` does not take (a typo such as `namspace`), each naming `path.key`. */
+export function identityKeyProblems(identity: unknown, path = "identity"): string[] {
+    const failures: CheckFailure[] = [];
+    checkNestedKeys(failures, identity, IDENTITY_KEYS, path, "an identity");
+    return failures.map((f) => f.reason);
+}
 
 const TYPE = "xdm:descriptorIdentity";
 /** Descriptor lookups and lists take `xdm` Accept values, not the schemas' `xed` ones (aep-api.md §2.2.2). */

@@ -9,7 +9,7 @@
  * without a dataflow) and says so.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkText } from "./lifecycle";
+import { CheckFailure, CommonInputs, UNKNOWN, aepProvider, checkId, checkNestedKeys, checkText } from "./lifecycle";
 import { CommonArgs, OutputProperties, Resolved, dynamicResourceArgs } from "./resource";
 import { SCHEMA_ID, XED_FULL_V1 } from "./ids";
 
@@ -64,6 +64,20 @@ export function destinationKnown(destination: string, paths: string[]): boolean 
     return paths.some((p) => p === destination || p.startsWith(`${destination}.`) || destination.startsWith(`${p}.`));
 }
 
+/** The keys of a {@link Mapping}: anything else (a typo such as `destinaton`) is refused. */
+export const MAPPING_KEYS = ["sourceType", "source", "destination"] as const;
+
+/**
+ * The problems of mappings given beside defaults (a component's `mappings`, which may be empty): keys,
+ * source types, sources and destinations, each naming `mappings[i].key`. No schema check.
+ */
+export function mappingProblems(mappings: unknown): string[] {
+    if (mappings === undefined || (Array.isArray(mappings) && mappings.length === 0)) return [];
+    const failures: CheckFailure[] = [];
+    checkMappings(mappings, undefined, failures);
+    return failures.map((f) => f.reason);
+}
+
 export function checkMappings(mappings: unknown, fieldPaths: unknown, failures: CheckFailure[]): void {
     if (mappings === UNKNOWN) return;
     if (!Array.isArray(mappings) || mappings.length === 0) {
@@ -79,6 +93,7 @@ export function checkMappings(mappings: unknown, fieldPaths: unknown, failures: 
             failures.push({ property: where, reason: `${where} must be { source, destination }` });
             return;
         }
+        checkNestedKeys(failures, m, MAPPING_KEYS, where, "a mapping");
         const type = m.sourceType ?? "ATTRIBUTE";
         if (type !== UNKNOWN && !SOURCE_TYPES.includes(type)) {
             failures.push({
@@ -103,6 +118,13 @@ export function checkMappings(mappings: unknown, fieldPaths: unknown, failures: 
         }
         const d = m.destination;
         if (d === UNKNOWN) return;
+        if (d === undefined) {
+            failures.push({
+                property: `${where}.destination`,
+                reason: `${where}.destination is required: the XDM path in dot notation the source goes to, e.g. "_acme.chatlio.message"`,
+            });
+            return;
+        }
         if (typeof d !== "string" || !DESTINATION.test(d)) {
             failures.push({
                 property: `${where}.destination`,

@@ -22,9 +22,9 @@ import { BaseConnection, HTTP_API_CONNECTION_SPEC_ID } from "../resources/base-c
 import { Dataflow, webhookUrl } from "../resources/dataflow";
 import { Dataset } from "../resources/dataset";
 import { FieldGroup, XdmField, checkFields, fieldPaths } from "../resources/field-group";
-import { IdentityDescriptor } from "../resources/identity-descriptor";
+import { IdentityDescriptor, identityKeyProblems } from "../resources/identity-descriptor";
 import { checkKnownKeys } from "../resources/lifecycle";
-import { Mapping, MappingSet, destinationKnown } from "../resources/mapping-set";
+import { Mapping, MappingSet, destinationKnown, mappingProblems } from "../resources/mapping-set";
 import { Schema } from "../resources/schema";
 import { SourceConnection } from "../resources/source-connection";
 import { TargetConnection } from "../resources/target-connection";
@@ -209,6 +209,8 @@ export class HttpApiSource extends pulumi.ComponentResource {
                 property: "mappings",
                 reason: 'mappings apply to raw data only: XDM messages arrive shaped as the schema (use dataType: "raw" to map)',
             });
+        for (const reason of [...mappingProblems(args.mappings), ...identityKeyProblems(args.identity)])
+            failures.push({ property: "", reason });
         if (failures.length) throw fail(failures.map((f) => f.reason).join("; "));
 
         const fields: Record<string, XdmField> = { [objectName]: { type: "object", title: label, properties: own } };

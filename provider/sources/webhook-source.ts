@@ -19,10 +19,10 @@ import * as random from "@pulumi/random";
 import { Dataflow } from "../resources/dataflow";
 import { Dataset } from "../resources/dataset";
 import { FieldGroup, XdmField, checkFields, fieldPaths } from "../resources/field-group";
-import { IdentityDescriptor } from "../resources/identity-descriptor";
+import { IdentityDescriptor, identityKeyProblems } from "../resources/identity-descriptor";
 import { CHATLIO_CONNECTION_SPEC_ID } from "../resources/ids";
 import { checkKnownKeys } from "../resources/lifecycle";
-import { Mapping, MappingSet, destinationKnown } from "../resources/mapping-set";
+import { Mapping, MappingSet, destinationKnown, mappingProblems } from "../resources/mapping-set";
 import { Schema } from "../resources/schema";
 import { SourceConnection } from "../resources/source-connection";
 import { TargetConnection } from "../resources/target-connection";
@@ -155,6 +155,8 @@ export function webhookMappings(
     mappings: Mapping[] = [],
 ): { mappings: Mapping[]; fieldPaths: string[] } {
     const fields = webhookFields(preset, extraFields);
+    const shape = mappingProblems(mappings);
+    if (shape.length) throw new Error(`${preset.className}: ${shape.join("\n  ")}`);
     const paths = [...EXPERIENCE_EVENT_FIELDS, ...fieldPaths(fields, TENANT)];
     const merged = new Map<string, Mapping>();
     for (const m of [...preset.mappings, ...mappings]) merged.set(m.destination, m);
@@ -176,6 +178,7 @@ export function webhookIdentityPath(preset: WebhookPreset, identity: SourceIdent
         throw new Error(
             `${preset.className}: identity must be { field, namespace, primary? }, e.g. { field: "${example}", namespace: "Email", primary: true }`,
         );
+    problems.push(...identityKeyProblems(identity));
     const parts = typeof identity.field === "string" ? identity.field.split(".") : [];
     let field: XdmField | undefined = parts.length ? webhookFields(preset, extraFields)[preset.objectName] : undefined;
     for (const p of parts) field = field?.type === "object" ? field.properties?.[p] : undefined;

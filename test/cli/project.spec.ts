@@ -11,6 +11,7 @@ import * as path from "path";
 import { Emulator, startEmulator } from "aep-emulator";
 import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
 import { Project, ProjectHome, foldPreview, languageHostInstalled, must, previewText } from "./project";
+import { beyondSettingsCheck } from "../support/requests";
 
 const GOLDEN = path.join(__dirname, "golden");
 /** Set AEP_UPDATE_GOLDEN=1 to write the golden previews anew (then review the diff before committing). */
@@ -64,10 +65,10 @@ describe("The real Pulumi CLI in project folders", function () {
             home.remove();
         });
 
-        it("previews a new stack without a single AEP request, then creates it with `pulumi up --yes`", async () => {
+        it("previews a new stack with no AEP request but the settings check, then creates it with `pulumi up --yes`", async () => {
             const preview = await must(p.pulumi(["preview"]), "preview");
             expect(preview.stdout).to.match(/\+ 10 to create/);
-            expect(emu.log).to.deep.equal([]);
+            expect(beyondSettingsCheck(emu.log)).to.deep.equal([]);
             const up = await must(p.pulumi(["up", "--yes"]), "up");
             expect(up.stdout).to.match(/\+ 10 created/);
             expect(writes(emu).filter((e) => e.method === "POST")).to.have.length(7);
@@ -83,13 +84,14 @@ describe("The real Pulumi CLI in project folders", function () {
             expect(emu.records(String(shown.datasetId))).to.have.length(1);
         });
 
-        it("previews and applies an unchanged stack with 0 AEP requests", async () => {
+        it("previews and applies an unchanged stack with no AEP request but the settings check", async () => {
             emu.resetLog();
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             expect(preview.stdout).to.match(/10 unchanged/);
             const up = await must(p.pulumi(["up", "--yes"]), "up");
             expect(up.stdout).to.match(/10 unchanged/);
-            expect(emu.log).to.deep.equal([]);
+            // The preview, and the up's own preview and update.
+            expect(beyondSettingsCheck(emu.log, 3)).to.deep.equal([]);
         });
 
         it("previews a display-name change as renames only: no removed mapping, nothing unknown, no warning (golden)", async () => {
@@ -166,9 +168,11 @@ describe("The real Pulumi CLI in project folders", function () {
             const preview = await must(p.pulumi(["preview", "--diff"]), "preview");
             // Reads only: whether the dataset to be replaced holds data (it holds none that landed yet).
             expect(writes(emu)).to.deep.equal([]);
-            expect(emu.log.filter((e) => e.kind === "read").map((e) => e.path.split("/").slice(3, 5).join("/"))).to.deep.equal([
-                "catalog/dataSets",
-            ]);
+            expect(
+                beyondSettingsCheck(emu.log)
+                    .filter((e) => e.kind === "read")
+                    .map((e) => e.path.split("/").slice(3, 5).join("/")),
+            ).to.deep.equal(["catalog/dataSets"]);
             const text = foldPreview(previewText(preview), { stack: p.stack, suffix: await suffixOf(p) });
             expect(text).to.match(/\+-7 to replace/);
             golden("sandbox-change", text);

@@ -17,6 +17,7 @@ import { BEARER, emulatorConfig, tokensIn } from "../support/stack";
 import { CliEngineUnderTest, LocalEngineUnderTest } from "./engines";
 import { CliHome, INSTALL_HINT, cliInstalled } from "./harness";
 import { AEP_STACK, Run, StepRecord, requestShape, runLifecycle, stepKinds } from "./scenario";
+import { beyondSettingsCheck } from "../support/requests";
 
 describe("The real Pulumi CLI", function () {
     if (!cliInstalled()) {
@@ -99,9 +100,9 @@ describe("The real Pulumi CLI", function () {
                 .sort();
         const writes = (rec: StepRecord) => rec.log.filter((e) => e.kind === "write").map(requestShape);
 
-        it("previews a new stack with no request to AEP and a create for each of the seven", () => {
+        it("previews a new stack with no request to AEP but the settings check, and a create for each of the seven", () => {
             const rec = ok("preview of a new stack");
-            expect(rec.log).to.deep.equal([]);
+            expect(beyondSettingsCheck(rec.log)).to.deep.equal([]);
             expect(ops(rec, "create")).to.deep.equal(["dataset", "fg", "flow", "mapping", "schema", "source", "target"]);
         });
 
@@ -147,10 +148,10 @@ describe("The real Pulumi CLI", function () {
             expect(seen.config).to.not.contain(String((cliEmu.env() as Record<string, string>).AEP_CLIENT_SECRET));
         });
 
-        it("makes no request to AEP for an unchanged preview or an unchanged up", () => {
+        it("makes no request to AEP but the settings check for an unchanged preview or an unchanged up", () => {
             for (const step of ["unchanged preview", "unchanged up"]) {
                 const rec = ok(step);
-                expect(rec.log, step).to.deep.equal([]);
+                expect(beyondSettingsCheck(rec.log), step).to.deep.equal([]);
                 expect(ops(rec, "same"), step).to.have.length(7);
             }
         });
@@ -211,9 +212,11 @@ describe("The real Pulumi CLI", function () {
             const preview = ok("preview of a sandbox change");
             // Reads only: whether the dataset to be replaced holds data (it does not here).
             expect(preview.log.filter((e) => e.method !== "GET" && !e.path.startsWith("/ims/"))).to.deep.equal([]);
-            expect(preview.log.filter((e) => e.method === "GET").map((e) => requestShape(e))).to.deep.equal([
-                "GET /data/foundation/catalog/dataSets/{id}",
-            ]);
+            expect(
+                beyondSettingsCheck(preview.log)
+                    .filter((e) => e.method === "GET")
+                    .map((e) => requestShape(e)),
+            ).to.deep.equal(["GET /data/foundation/catalog/dataSets/{id}"]);
             expect(preview.run.diagnostics.join("\n")).to.match(/dataflow .* will be replaced/);
             const rec = ok("sandbox change");
             expect(stepKinds(rec.run).filter((k) => k.endsWith(":replace"))).to.have.length(7);
@@ -288,7 +291,7 @@ describe("The real Pulumi CLI", function () {
             const step = async (name: string, op: () => Promise<Run>) => {
                 emu.resetLog();
                 const run = await op();
-                runs[name] = { ...run, requests: emu.log.length };
+                runs[name] = { ...run, requests: beyondSettingsCheck(emu.log).length };
             };
             // The component: a RandomString suffix (the test-only random plugin), seven objects, an event.
             const chatlioDir = path.join(AEP_STACK, "..", "chatlio-stack");
@@ -370,7 +373,7 @@ describe("The real Pulumi CLI", function () {
             expect(ok("chatlio destroy").steps.filter((s) => s.op === "delete").length).to.equal(9);
         });
 
-        it("deploys a Profile-enabled ChatlioSource with an email identity; previews warn of a destructive field change and refuse Profile off, with no request", () => {
+        it("deploys a Profile-enabled ChatlioSource with an email identity; previews warn of a destructive field change and refuse Profile off, with no request but the settings check", () => {
             const up = ok("profile up");
             expect(up.steps.map((x) => x.type)).to.include("pulumi-nodejs:dynamic/aep:IdentityDescriptor");
             const typeChange = ok("profile preview of a type change");
@@ -387,7 +390,7 @@ describe("The real Pulumi CLI", function () {
             ok("profile destroy");
         });
 
-        it("takes over a chain made by hand with adopt: true, same ids and no duplicate; the next up makes no request; destroy deletes it", () => {
+        it("takes over a chain made by hand with adopt: true, same ids and no duplicate; the next up makes no request but the settings check; destroy deletes it", () => {
             const up = ok("adopt up");
             for (const [k, id] of Object.entries(handmade)) expect(up.outputs[k].value, k).to.equal(id);
             expect(ok("adopt unchanged up").requests).to.equal(0);

@@ -1,11 +1,13 @@
 /**
  * Builds the Pulumi provider of one AEP object kind from its {@link AepObjectSpec}. The lifecycle:
- * - check: offline. Settings problems, inputs the resource does not take, defaults, the sandbox from the
- *   settings, automatic names (see naming.ts), validation, warnings about what AEP may refuse;
+ * - check: offline but for one proof of the settings per run (credentials.ts). Settings problems, inputs the
+ *   resource does not take, defaults, the sandbox from the settings, automatic names (see naming.ts),
+ *   validation, warnings about what AEP may refuse;
  * - diff: owned fields only; replacement where AEP cannot change a field; delete before replace when the
  *   replacement would hold the same unique name; what a replacement or an in-place change puts at risk;
+ *   drift found by a refresh, field by field (drift.ts). The diff a refresh makes (run.ts) warns of no write;
  * - create: see create.ts (adoption, take-over after an interrupted run, lost answers);
- * - read: the live object, or no id when it is gone;
+ * - read: the live object (keeping the deployed values of drifted fields), or no id when it is gone;
  * - update and delete: the object's own verbs; a delete of a missing object succeeds.
  *
  * Warnings and progress go to the Pulumi engine under the resource (diagnostics.ts). Errors carry what
@@ -19,7 +21,10 @@ import { createObject, withInputs } from "./create";
 import { explain, noteReturnedError } from "./errors";
 import { UNKNOWN, clean, isUnknown, sameJson } from "./json";
 import { automaticName, noteReplacement, takeReplacement } from "./naming";
-import { AepObjectSpec, COMMON_INPUT_KEYS, CommonInputs } from "./spec";
+import { verifySettings } from "./credentials";
+import { DECLARED, declaredAfterRead, driftLines } from "./drift";
+import { isRefreshDiff, isReplaced, noteChecked, noteCreated, noteRead, noteReplaced } from "./run";
+import { AepObjectSpec, COMMON_INPUT_KEYS, CommonInputs, INTERNAL_INPUT_KEYS } from "./spec";
 import { CheckFailure, checkKnownKeys } from "./validate";
 
 const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,255}$/;
@@ -86,11 +91,19 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             return guarded("check", true, async () => {
                 const previous = (olds ?? {}) as Partial<I> & Record<string, any>;
                 const urn: string | undefined = (news as any).__urn ?? previous.__urn;
+                noteChecked(urn);
                 const failures: CheckFailure[] = [];
                 const config = { get: (k: string) => provider.aepConfig?.[k] };
+                const settingsFine = settingsProblems(config, process.env).length === 0;
                 for (const problem of settingsProblems(config, process.env))
                     failures.push({ property: problem.split(" ")[0], reason: problem });
-                checkKnownKeys(failures, news as Record<string, unknown>, [...spec.inputKeys, ...COMMON_INPUT_KEYS], spec.typeName);
+                checkKnownKeys(
+                    failures,
+                    news as Record<string, unknown>,
+                    [...spec.inputKeys, ...COMMON_INPUT_KEYS],
+                    spec.typeName,
+                    INTERNAL_INPUT_KEYS,
+                );
                 const inputs: Record<string, any> = { ...spec.defaults({ ...news }) };
                 if (inputs.sandboxName === undefined) {
                     // The sandbox of this run's settings: a change of aep:sandboxName shows as a replacement.
@@ -122,9 +135,21 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 }
                 failures.push(...spec.validate(inputs as I));
                 if (spec.validateChange) failures.push(...spec.validateChange(previous, inputs as I));
+                const say = messenger(urn);
+                if (
+                    settingsFine &&
+                    failures.length === 0 &&
+                    inputs.sandboxName !== UNKNOWN &&
+                    SANDBOX_NAME.test(String(inputs.sandboxName))
+                ) {
+                    // The settings proved once per run (one token request, one read): a wrong secret, client id or
+                    // org fails the preview here instead of the deploy after the merge (credentials.ts).
+                    const verdict = await verifySettings(provider.aepConfig, String(inputs.sandboxName));
+                    if (verdict?.failure) failures.push(verdict.failure);
+                    if (verdict?.warning) await say.warn(verdict.warning);
+                }
                 if (spec.checkWarnings && failures.length === 0) {
-                    const say = messenger(urn);
-                    for (const w of spec.checkWarnings(previous, inputs as I)) await say.warn(w);
+                    for (const w of spec.checkWarnings(previous, inputs as I, { replacing: isReplaced(urn) })) await say.warn(w);
                 }
                 return { inputs: clean(inputs) as I, failures };
             });
@@ -134,6 +159,25 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
             return guarded("diff", true, async () => {
                 const urn: string | undefined = (news as any).__urn ?? (olds as any).__urn;
                 const { changed, replaces } = changes(olds, news);
+                const say = messenger(urn);
+                const name = (olds as any)[spec.nameKey as string];
+                const refreshing = isRefreshDiff(urn);
+                const drift = driftLines(olds, news, changed, refreshing ? "the stack's last deployment" : "the program");
+                if (refreshing) {
+                    // The diff the CLI makes during a refresh (refreshed outputs against the inputs in state, no
+                    // check before it): it writes nothing, so it warns of no write and refuses nothing; the drift
+                    // it found is said once, as a note.
+                    if (drift.length)
+                        await say.info(
+                            `${spec.noun} ${JSON.stringify(name)} was changed outside Pulumi; the next \`pulumi up\` sets the program's values again:\n  ${drift.join("\n  ")}`,
+                        );
+                    return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+                }
+                if (drift.length)
+                    await say.warn(
+                        `${spec.noun} ${JSON.stringify(name)} was changed outside Pulumi (drift); this update sets the program's values again:\n  ${drift.join("\n  ")}`,
+                    );
+                if (replaces.length > 0) noteReplaced(urn);
                 const key = spec.nameKey as string;
                 const autoNamed = (news as any).autoNamed === true;
                 // An automatic name changes with a replacement (the engine checks the replacement anew, see
@@ -143,7 +187,6 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                 const keepsName = autoNamed
                     ? replaces.length === 0
                     : !isUnknown((news as any)[key]) && (news as any)[key] === (olds as any)[key];
-                const say = messenger(urn);
                 if (replaces.length > 0) {
                     if (spec.beforeRemoval)
                         for (const w of await spec.beforeRemoval(context((olds as any).sandboxName, urn), id, olds, "replace", news))
@@ -162,16 +205,32 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
         },
 
         async create(inputs: I) {
-            return guarded("create", false, () => createObject(spec, context(inputs.sandboxName, inputs.__urn), inputs));
+            return guarded("create", false, async () => {
+                const made = await createObject(spec, context(inputs.sandboxName, inputs.__urn), inputs);
+                noteCreated(made.id);
+                return made;
+            });
         },
 
         async read(id: string, props?: O) {
             return guarded("read", true, async () => {
                 const olds = (props ?? {}) as O;
-                const live = await spec.read(context((olds as any).sandboxName, (olds as any).__urn), id, olds);
-                if (!live) return {};
-                // Fields AEP does not echo on reads (undefined here) keep their last known value.
-                return { id, props: clean({ ...olds, ...clean(live) }) };
+                const ctx = context((olds as any).sandboxName, (olds as any).__urn);
+                noteRead((olds as any).__urn);
+                const live = await spec.read(ctx, id, olds);
+                if (!live) {
+                    const name = (olds as any)[spec.nameKey as string];
+                    await ctx.warn(
+                        `${spec.noun} ${name === undefined ? id : `${JSON.stringify(name)} (${id})`} no longer exists in AEP (deleted outside Pulumi): ` +
+                            `it leaves the stack's state, and the next \`pulumi up\` creates it again${spec.recreateNote ? `; ${spec.recreateNote}` : ""}`,
+                    );
+                    return {};
+                }
+                // Fields AEP does not echo on reads (undefined here) keep their last known value; the deployed
+                // values of the fields AEP now holds differently are kept hidden, for diff to name the drift (drift.ts).
+                const { [DECLARED]: _before, ...rest } = olds as Record<string, any>;
+                const declared = declaredAfterRead(olds, clean(live) as Record<string, any>, spec.compareKeys as string[]);
+                return { id, props: clean({ ...rest, ...clean(live), ...(declared ? { [DECLARED]: declared } : {}) }) };
             });
         },
 
@@ -184,8 +243,10 @@ export function aepProvider<I extends CommonInputs, O extends Record<string, any
                     for (const k of local) kept[k] = (news as any)[k];
                     return { outs: clean(withInputs(kept as O, news)) };
                 }
-                const outs = await spec.update(context(news.sandboxName, news.__urn), id, olds, news);
-                return { outs: clean(withInputs({ ...olds, ...outs }, news)) };
+                // The update sets the program's values: no drift is left to name.
+                const { [DECLARED]: _drift, ...current } = olds as Record<string, any>;
+                const outs = await spec.update(context(news.sandboxName, news.__urn), id, current as O, news);
+                return { outs: clean(withInputs({ ...current, ...outs }, news)) };
             });
         },
 

@@ -21,8 +21,11 @@ export interface CommonInputs {
     __ownName?: boolean;
 }
 
-/** The input keys every resource accepts besides its own (checked against misspellings). */
-export const COMMON_INPUT_KEYS = ["sandboxName", "adopt", "resourceName", "autoNamed"] as const;
+/** The input keys a user may set on every resource besides its own (checked against misspellings, listed in errors). */
+export const COMMON_INPUT_KEYS = ["sandboxName", "adopt"] as const;
+
+/** Input keys the resource classes and the provider set themselves: accepted, never offered in errors. */
+export const INTERNAL_INPUT_KEYS = ["resourceName", "autoNamed"] as const;
 
 /** How one AEP object is declared, checked, compared and driven through its API. */
 export interface AepObjectSpec<I extends CommonInputs, O, K extends string = string> {
@@ -82,8 +85,13 @@ export interface AepObjectSpec<I extends CommonInputs, O, K extends string = str
      * can never undo. Unknown values must be skipped.
      */
     validateChange?(olds: Partial<I>, news: I): CheckFailure[];
-    /** Warnings to show at check (in preview too), e.g. what AEP may refuse; `olds` is empty for a new object. */
-    checkWarnings?(olds: Partial<I>, news: I): string[];
+    /**
+     * Warnings to show at check (in preview too), e.g. what AEP may refuse; `olds` is empty for a new object
+     * and for a replacement (`run.replacing`: the engine checks a replacement's inputs again without them).
+     */
+    checkWarnings?(olds: Partial<I>, news: I, run: { replacing: boolean }): string[];
+    /** Added to the warning a refresh gives when the object was deleted outside Pulumi (what its re-creation costs). */
+    recreateNote?: string;
     /** Warnings to show at diff (in preview too) for an in-place change AEP may refuse. */
     changeWarnings?(olds: O, news: I): string[];
 }

@@ -87,15 +87,39 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
 /**
  * Refuses keys a resource does not take (JavaScript and YAML programs get no compiler to catch
  * `descripton` or `sandboxname`): each failure names the key, the nearest known one, and the list.
- * Keys starting with `__` are Pulumi's and this package's own and are never refused.
+ * Keys starting with `__` are Pulumi's and this package's own and are never refused; `accepted` keys are
+ * taken without being offered (inputs the resource class sets itself, such as `resourceName`).
  */
-export function checkKnownKeys(failures: CheckFailure[], inputs: Record<string, unknown>, known: readonly string[], what: string): void {
+export function checkKnownKeys(
+    failures: CheckFailure[],
+    inputs: Record<string, unknown>,
+    known: readonly string[],
+    what: string,
+    accepted: readonly string[] = [],
+): void {
     for (const key of Object.keys(inputs)) {
-        if (key.startsWith("__") || known.includes(key)) continue;
+        if (key.startsWith("__") || known.includes(key) || accepted.includes(key)) continue;
         const near = nearestKey(key, known);
         failures.push({
             property: key,
             reason: `${what} has no input "${key}"${near ? `: did you mean "${near}"?` : ""} (its inputs are ${known.join(", ")})`,
+        });
+    }
+}
+
+/**
+ * Refuses keys inside a nested input (an XDM field, a mapping, an identity) that it does not take: a
+ * typo such as `requird` would otherwise be dropped on the way to AEP without a word. Each failure
+ * names the key's path (`extraFields.rating.requird`), the nearest known key and the list of keys.
+ */
+export function checkNestedKeys(failures: CheckFailure[], value: unknown, known: readonly string[], path: string, what: string): void {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) {
+        if (known.includes(key)) continue;
+        const near = nearestKey(key, known);
+        failures.push({
+            property: `${path}.${key}`,
+            reason: `${path}.${key}: ${what} has no key "${key}"${near ? `: did you mean "${near}"?` : ""} (its keys are ${known.join(", ")})`,
         });
     }
 }
