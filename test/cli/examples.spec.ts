@@ -29,6 +29,7 @@ describe("The examples through the real Pulumi CLI", function () {
 
     describe("examples/chatlio, set up as its README says", function () {
         const home = new ProjectHome();
+        home.typeCheck = true; // the examples as users run them: type-checked
         let emu: Emulator;
         let p: Project;
 
@@ -86,6 +87,7 @@ describe("The examples through the real Pulumi CLI", function () {
 
     describe("pulumi new with examples/chatlio as the template, outside this repository", function () {
         const home = new ProjectHome();
+        home.typeCheck = true; // the examples as users run them: type-checked
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "aep-new-"));
         let emu: Emulator;
 

@@ -35,6 +35,12 @@ export class CliHome {
     readonly home = path.join(this.dir, "home");
     readonly backend = path.join(this.dir, "state");
     readonly passphrase = "test-passphrase-not-a-secret";
+    /**
+     * Whether TypeScript programs are type-checked before they run, as `pulumi up` does by default. Off for
+     * the suites that do not test type-checking (PULUMI_NODEJS_TRANSPILE_ONLY, which users may set too): each
+     * run of a program then skips a type-check of several CPU-seconds. The examples' suite turns it on.
+     */
+    typeCheck = false;
 
     constructor() {
         fs.mkdirSync(this.home);
@@ -53,6 +59,7 @@ export class CliHome {
             PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             NO_COLOR: "1",
+            ...(this.typeCheck ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
             ...extra,
         };
         // The provider reads AEP_* variables as a fallback; the stacks here carry their settings as config.
