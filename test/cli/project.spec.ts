@@ -1,7 +1,7 @@
 /**
  * The real Pulumi CLI in project folders, as users run it: the repository's root project (what `npm start`
- * deploys with the local engine), `examples/chatlio` set up as its README says, the pull-request workflows of
- * `examples/pr-preview` step by step, and a project made with `pulumi new` from the example as a template.
+ * deploys with the local engine) and its golden previews. The examples, the pull-request workflows and `pulumi
+ * new` have suites of their own (examples.spec.ts, pipeline.spec.ts).
  * Every command is the CLI's own (`pulumi stack init`, `config set`, `preview --diff`, `up --yes`,
  * `stack output`, `refresh`, `destroy`), against the emulator, through Pulumi's Node.js language host.
  */
