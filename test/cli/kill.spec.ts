@@ -12,9 +12,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
+import { Emulator, startEmulator } from "aep-emulator";
 import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
-import { Project, ProjectHome, languageHostInstalled, must } from "./project";
+import { Project, ProjectHome, emulatorConfig, languageHostInstalled, must } from "./project";
 
 const JS_CHATLIO = path.join(ROOT, "test", "fixtures", "js-chatlio");
 const JS_PROJECT = path.join(ROOT, "test", "fixtures", "js-project");
@@ -30,16 +30,6 @@ const CREATES: Array<{ kind: string; object: string; path: RegExp }> = [
     { kind: "mapping set", object: "mappingSet", path: /^\/data\/foundation\/conversion\/mappingSets$/ },
     { kind: "dataflow", object: "flow", path: /^\/data\/foundation\/flowservice\/flows$/ },
 ];
-
-function stackConfig(emu: Emulator) {
-    return {
-        "aep:clientId": DEMO_CREDENTIALS.clientId,
-        "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
-        "aep:orgId": DEMO_CREDENTIALS.orgId,
-        "aep:platformUrl": emu.url,
-        "aep:imsUrl": emu.url,
-    };
-}
 
 /** The processes below `pid` (children, theirs, …), by id, with their command lines. */
 function descendants(pid: number): Map<number, string> {
@@ -169,7 +159,7 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         const emu = await startEmulator();
         const p = new Project(home, JS_CHATLIO, `kill-${c.object}-${process.pid}`);
         try {
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", c.path);
             expect(
                 emu.objects().some((o) => o.kind === c.object),
@@ -224,7 +214,7 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         const emu = await startEmulator();
         const p = new Project(home, JS_CHATLIO, `kill-update-${process.pid}`);
         try {
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             await must(p.pulumi(["config", "set", "chatlio:displayName", "Support"]), "config set");
             await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "PATCH", /^\/data\/foundation\/catalog\/dataSets\//);
@@ -244,7 +234,7 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         const emu = await startEmulator();
         const p = new Project(home, JS_CHATLIO, `kill-destroy-${process.pid}`);
         try {
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             await killDuring(emu, p, ["destroy", "--yes", "--skip-preview"], "DELETE", /^\/data\/foundation\/flowservice\/flows\//);
             await rerun(p, ["destroy", "--yes", "--skip-preview"]);
@@ -260,7 +250,7 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         const emu = await startEmulator();
         const p = new Project(home, JS_PROJECT, `kill-auto-${process.pid}`);
         try {
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             const survivors = await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", CREATES[4].path);
             // What the README tells self-hosted runners: the plugins a killed CLI started go on running.
             expect(
@@ -287,7 +277,7 @@ describe("A pipeline killed in the middle of `pulumi up` converges on the next r
         const emu = await startEmulator();
         const p = new Project(home, JS_PROJECT, `kill-named-${process.pid}`);
         try {
-            await p.init({ ...stackConfig(emu), "test:notesName": "Chatlio notes (hand-picked)" });
+            await p.init({ ...emulatorConfig(emu), "test:notesName": "Chatlio notes (hand-picked)" });
             await killDuring(emu, p, ["up", "--yes", "--skip-preview"], "POST", CREATES[4].path);
             await p.pulumi(["cancel", "--yes"]);
             p.home.removeEmptySidecars();

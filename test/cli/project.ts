@@ -13,6 +13,8 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import type { Emulator } from "aep-emulator";
+import { NEW_CONVERSATION } from "../../provider/internal";
 import { CliHome, CliResult, PULUMI_BIN, ROOT } from "./harness";
 
 export const LANGUAGE_HOST = path.join(path.dirname(PULUMI_BIN), "pulumi-language-nodejs");
@@ -222,4 +224,21 @@ function sortSections(lines: string[]): string[] {
         for (const b of blocks) out.push(...b);
     }
     return out;
+}
+
+/** The stack config that points a project at an emulator with its first client's credentials (the secret as a secret). */
+export function emulatorConfig(emu: Emulator, secret = emu.credentials.clientSecret) {
+    return {
+        "aep:clientId": emu.credentials.clientId,
+        "aep:clientSecret": { value: secret, secret: true },
+        "aep:orgId": emu.credentials.orgId,
+        "aep:platformUrl": emu.url,
+        "aep:imsUrl": emu.url,
+    };
+}
+
+/** Posts a sample Chatlio event (a new conversation) to a webhook URL; returns the HTTP status. */
+export async function postEvent(url: string, body: unknown = NEW_CONVERSATION): Promise<number> {
+    const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    return res.status;
 }

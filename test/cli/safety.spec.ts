@@ -9,33 +9,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
-import { NEW_CONVERSATION } from "../../provider/internal";
 import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
-import { Project, ProjectHome, languageHostInstalled, must } from "./project";
+import { Project, ProjectHome, emulatorConfig, languageHostInstalled, must, postEvent } from "./project";
 
 const JS_PROJECT = path.join(ROOT, "test", "fixtures", "js-project");
 const JS_CHATLIO = path.join(ROOT, "test", "fixtures", "js-chatlio");
 const JS_TEARDOWN = path.join(ROOT, "test", "fixtures", "js-teardown");
 const writes = (emu: Emulator) => emu.log.filter((e) => e.kind === "write");
-
-function stackConfig(emu: Emulator, secret = DEMO_CREDENTIALS.clientSecret) {
-    return {
-        "aep:clientId": DEMO_CREDENTIALS.clientId,
-        "aep:clientSecret": { value: secret, secret: true },
-        "aep:orgId": DEMO_CREDENTIALS.orgId,
-        "aep:platformUrl": emu.url,
-        "aep:imsUrl": emu.url,
-    };
-}
-
-async function post(url: string): Promise<number> {
-    const res = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(NEW_CONVERSATION),
-    });
-    return res.status;
-}
 
 describe("Safe for a production pipeline (real CLI, project folders)", function () {
     if (!cliInstalled() || !languageHostInstalled()) {
@@ -56,11 +36,11 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             // Records land in the data lake (and Catalog shows a batch) as soon as they are posted.
             emu = await startEmulator({ dataLakeLatencyMs: 0 });
             p = new Project(home, ROOT, `safety-${process.pid}`);
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             const out = await p.outputs(true);
             datasetId = String(out.datasetId);
-            expect(await post(String(out.webhookUrl))).to.equal(200);
+            expect(await postEvent(String(out.webhookUrl))).to.equal(200);
             expect(emu.records(datasetId)).to.have.length(1);
         });
         after(async () => {
@@ -119,7 +99,7 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
         it("taking the opt-in back protects the dataset again; a destroy whose preview is skipped then deletes nothing, the dataflow refusing first", async () => {
             const out = await p.outputs(true);
             const newDataset = String(out.datasetId);
-            expect(await post(String(out.webhookUrl))).to.equal(200);
+            expect(await postEvent(String(out.webhookUrl))).to.equal(200);
             await must(p.pulumi(["config", "rm", "chatlio:forceDestroy"]), "config rm");
             emu.resetLog();
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
@@ -135,7 +115,7 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
                 .and.contain("set `forceDestroy: true` on the dataset and the dataflow (ChatlioSource: forceDestroy)");
             expect(emu.objects("dev")).to.deep.equal(before);
             expect(emu.records(newDataset)).to.have.length(1);
-            expect(await post(String(out.webhookUrl))).to.equal(200);
+            expect(await postEvent(String(out.webhookUrl))).to.equal(200);
             await must(p.pulumi(["config", "set", "chatlio:forceDestroy", "true"]), "config set");
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             await must(p.pulumi(["destroy", "--yes", "--skip-preview"]), "destroy");
@@ -159,18 +139,18 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
         const untouched = async () => {
             expect(writes(emu)).to.deep.equal([]);
             expect(emu.objects()).to.deep.equal(held);
-            expect(await post(webhookUrl)).to.equal(200);
+            expect(await postEvent(webhookUrl)).to.equal(200);
         };
 
         before(async () => {
             emu = await startEmulator({ dataLakeLatencyMs: 0 });
             p = new Project(home, JS_TEARDOWN, `teardown-${process.pid}`);
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             const out = await p.outputs(true);
             datasetId = String(out.datasetId);
             webhookUrl = String(out.webhookUrl);
-            expect(await post(webhookUrl)).to.equal(200);
+            expect(await postEvent(webhookUrl)).to.equal(200);
             emu.flushDataLake();
             held = emu.objects();
         });
@@ -255,7 +235,7 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             // Adobe lands streamed events in the data lake up to an hour later (the emulator's default too).
             emu = await startEmulator();
             p = new Project(home, JS_TEARDOWN, `unlanded-${process.pid}`);
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
         });
         after(async () => {
@@ -266,7 +246,7 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
 
         it("a destroy whose preview is skipped deletes nothing: the dataflow refuses first, its dataset being protected until the opt-in", async () => {
             const out = await p.outputs(true);
-            expect(await post(String(out.webhookUrl))).to.equal(200);
+            expect(await postEvent(String(out.webhookUrl))).to.equal(200);
             // Catalog shows no batch yet: the dataset looks empty.
             expect(emu.getObject("dataset", String(out.datasetId))?.lastSuccessfulBatch).to.equal(undefined);
             const held = emu.objects();
@@ -278,7 +258,7 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
                 .and.contain("Nothing was deleted");
             expect(writes(emu)).to.deep.equal([]);
             expect(emu.objects()).to.deep.equal(held);
-            expect(await post(String(out.webhookUrl))).to.equal(200);
+            expect(await postEvent(String(out.webhookUrl))).to.equal(200);
         });
 
         it("a sandbox switch, which would replace the dataset, fails at preview: Pulumi refuses the protected dataset, and the warning under it names the opt-in", async () => {
@@ -306,7 +286,7 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
         before(async () => {
             emu = await startEmulator();
             p = new Project(home, JS_PROJECT, `js-${process.pid}`);
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
         });
         after(async () => {
             await p?.remove();
@@ -368,7 +348,7 @@ describe("Safe for a production pipeline (real CLI, project folders)", function 
             await serve([OLD, NEW]);
             // A ChatlioSource with an identity: eleven resources, nine of them AEP objects.
             p = new Project(home, JS_CHATLIO, `rotate-${process.pid}`);
-            await p.init(stackConfig(emu, OLD));
+            await p.init(emulatorConfig(emu, OLD));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
         });
         after(async () => {

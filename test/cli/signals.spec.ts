@@ -9,9 +9,8 @@
 import { expect } from "chai";
 import * as path from "path";
 import { DEMO_CREDENTIALS, Emulator, startEmulator } from "aep-emulator";
-import { NEW_CONVERSATION } from "../../provider/internal";
 import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
-import { Project, ProjectHome, languageHostInstalled, must } from "./project";
+import { Project, ProjectHome, emulatorConfig, languageHostInstalled, must, postEvent } from "./project";
 
 const JS_NESTED = path.join(ROOT, "test", "fixtures", "js-nested");
 const DATASET_DESCRIPTION = "Chatlio webhook events streamed by the Chatlio source.";
@@ -20,25 +19,6 @@ const FLOW_DESCRIPTION = "Streams Chatlio webhook events into the dataset.";
 const kinds = (emu: Emulator) => emu.log.map((e) => e.kind);
 const count = (emu: Emulator, kind: string) => kinds(emu).filter((k) => k === kind).length;
 const text = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
-
-function stackConfig(emu: Emulator) {
-    return {
-        "aep:clientId": DEMO_CREDENTIALS.clientId,
-        "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
-        "aep:orgId": DEMO_CREDENTIALS.orgId,
-        "aep:platformUrl": emu.url,
-        "aep:imsUrl": emu.url,
-    };
-}
-
-async function post(url: string): Promise<number> {
-    const res = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(NEW_CONVERSATION),
-    });
-    return res.status;
-}
 
 describe("Signals a reviewer can trust (real CLI, project folders)", function () {
     if (!cliInstalled() || !languageHostInstalled()) {
@@ -58,7 +38,7 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
         before(async () => {
             emu = await startEmulator();
             p = new Project(home, ROOT, `signals-${process.pid}`);
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
             await must(p.pulumi(["up", "--yes", "--skip-preview"]), "up");
             out = await p.outputs(true);
         });
@@ -136,7 +116,7 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
             expect(text(up)).to.contain("AEP gives it a new webhook URL");
             const now = await p.outputs(true);
             expect(now.webhookUrl).to.not.equal(out.webhookUrl);
-            expect(await post(String(now.webhookUrl))).to.equal(200);
+            expect(await postEvent(String(now.webhookUrl))).to.equal(200);
             out = now;
         });
 
@@ -212,7 +192,7 @@ describe("Signals a reviewer can trust (real CLI, project folders)", function ()
         before(async () => {
             emu = await startEmulator();
             p = new Project(home, JS_NESTED, `nested-${process.pid}`);
-            await p.init(stackConfig(emu));
+            await p.init(emulatorConfig(emu));
         });
         after(async () => {
             await p?.remove();

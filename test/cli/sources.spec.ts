@@ -16,7 +16,7 @@ import { PENDO_SAMPLES } from "../../provider/sources/pendo";
 import { extractReleaseProvider } from "../support/release";
 import { NEW_CONVERSATION } from "../../provider/internal";
 import { INSTALL_HINT, ROOT, cliInstalled } from "./harness";
-import { Project, ProjectHome, languageHostInstalled, must } from "./project";
+import { Project, ProjectHome, emulatorConfig, languageHostInstalled, must } from "./project";
 import { beyondSettingsCheck } from "../support/requests";
 
 const FIXTURE = path.join(ROOT, "test", "fixtures", "webhook-sources");
@@ -43,13 +43,7 @@ describe("Every webhook source in one stack (real CLI, project folder)", functio
     before(async () => {
         emu = await startEmulator({ dataLakeLatencyMs: 0 });
         p = new Project(home, FIXTURE, `sources-${process.pid}`);
-        await p.init({
-            "aep:clientId": DEMO_CREDENTIALS.clientId,
-            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
-            "aep:orgId": DEMO_CREDENTIALS.orgId,
-            "aep:platformUrl": emu.url,
-            "aep:imsUrl": emu.url,
-        });
+        await p.init(emulatorConfig(emu));
     });
     after(async () => {
         await p?.remove();
@@ -283,13 +277,7 @@ describe("A Chatlio stack deployed by the release before the webhook sources, un
         expect(source).to.contain(`from "../../../provider"`);
         fs.writeFileSync(path.join(program, "index.ts"), source.replace(`from "../../../provider"`, `from "../provider"`));
         p = new Project(home, program, `release-${process.pid}`);
-        await p.init({
-            "aep:clientId": DEMO_CREDENTIALS.clientId,
-            "aep:clientSecret": { value: DEMO_CREDENTIALS.clientSecret, secret: true },
-            "aep:orgId": DEMO_CREDENTIALS.orgId,
-            "aep:platformUrl": emu.url,
-            "aep:imsUrl": emu.url,
-        });
+        await p.init(emulatorConfig(emu));
     });
     after(async () => {
         await p?.remove();
