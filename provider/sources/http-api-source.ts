@@ -28,7 +28,15 @@ import { Mapping, MappingSet, destinationKnown, mappingProblems } from "../resou
 import { Schema } from "../resources/schema";
 import { SourceConnection } from "../resources/source-connection";
 import { TargetConnection } from "../resources/target-connection";
-import { DISPLAY_NAME_MAX, EXPERIENCE_EVENT_FIELDS, SourceIdentity, TENANT, withTenant } from "./webhook-source";
+import {
+    DISPLAY_NAME_MAX,
+    EXPERIENCE_EVENT_FIELDS,
+    SourceIdentity,
+    TENANT,
+    dataLakeTarget,
+    eventStore,
+    withTenant,
+} from "./webhook-source";
 
 /** The flow spec for XDM data, without transformations (http.md, "XDM"). */
 export const HTTP_API_XDM_FLOW_SPEC_ID = "d8a6f005-7eaf-4153-983e-e8574508b877";
@@ -249,41 +257,25 @@ export class HttpApiSource extends pulumi.ComponentResource {
             identityPath = [objectName, ...parts];
         }
 
-        const profile = args.profile ? { profileEnabled: true } : {};
         const guard = args.forceDestroy !== undefined ? { forceDestroy: args.forceDestroy } : {};
         const common = { sandboxName: args.sandboxName, adopt: args.adopt, __ownName: true };
         const parent = { parent: this };
         const keepName = { parent: this, ignoreChanges: ["name"] };
         const suffix = new random.RandomString(`${name}-suffix`, { length: 6, special: false, upper: false }, parent).result;
 
-        this.fieldGroup = new FieldGroup(
-            `${name}-fields`,
-            { ...common, title: pulumi.interpolate`${label} fields ${suffix}`, description: "Fields HTTP API senders fill.", fields },
-            parent,
-        );
-        this.schema = new Schema(
-            `${name}-schema`,
-            {
-                ...common,
-                title: pulumi.interpolate`${label} events ${suffix}`,
-                description: "Events posted to the HTTP API source, as XDM ExperienceEvents.",
-                fieldGroupIds: [this.fieldGroup.id],
-                ...profile,
-            },
-            parent,
-        );
-        this.dataset = new Dataset(
-            `${name}-dataset`,
-            {
-                ...common,
-                name: pulumi.interpolate`${label} events dataset ${suffix}`,
-                description: "Events streamed by the HTTP API source.",
-                schemaId: this.schema.id,
-                ...profile,
-                ...guard,
-            },
-            parent,
-        );
+        const store = eventStore(this, name, {
+            common,
+            label,
+            suffix,
+            fields,
+            fieldGroupTitle: "fields",
+            fieldGroupDescription: "Fields HTTP API senders fill.",
+            schemaDescription: "Events posted to the HTTP API source, as XDM ExperienceEvents.",
+            datasetDescription: "Events streamed by the HTTP API source.",
+            profile: args.profile,
+            forceDestroy: args.forceDestroy,
+        });
+        ({ fieldGroup: this.fieldGroup, schema: this.schema, dataset: this.dataset } = store);
         this.baseConnection = new BaseConnection(
             `${name}-connection`,
             {
@@ -306,30 +298,17 @@ export class HttpApiSource extends pulumi.ComponentResource {
             },
             parent,
         );
-        this.targetConnection = new TargetConnection(
-            `${name}-target`,
-            {
-                ...common,
-                name: pulumi.interpolate`${label} data lake target ${suffix}`,
-                datasetId: this.dataset.id,
-                schemaId: this.schema.id,
-            },
-            parent,
-        );
+        ({ targetConnection: this.targetConnection, identityDescriptor: this.identityDescriptor } = dataLakeTarget(this, name, {
+            common,
+            label,
+            suffix,
+            store,
+            identity:
+                args.identity && identityPath
+                    ? { path: identityPath, namespace: args.identity.namespace, primary: args.identity.primary }
+                    : undefined,
+        }));
         const tenant = this.fieldGroup.tenantId;
-        if (args.identity && identityPath) {
-            this.identityDescriptor = new IdentityDescriptor(
-                `${name}-identity`,
-                {
-                    ...common,
-                    schemaId: this.schema.id,
-                    sourceProperty: tenant.apply((t) => `/_${t}/${identityPath.join("/")}`),
-                    namespace: args.identity.namespace,
-                    primary: args.identity.primary ?? false,
-                },
-                parent,
-            );
-        }
         if (dataType === "raw") {
             this.mappingSet = new MappingSet(
                 `${name}-mapping`,

@@ -196,6 +196,114 @@ export function webhookIdentityPath(preset: WebhookPreset, identity: SourceIdent
     return [preset.objectName, ...parts];
 }
 
+/** What every source component passes to its children: the sandbox, adopt, and that its names are its own. */
+interface ChildCommon {
+    sandboxName?: pulumi.Input<string>;
+    adopt?: boolean;
+    __ownName: boolean;
+}
+
+/**
+ * The field group, schema and dataset a source component lands its events in, named `<label> … <suffix>`
+ * (the same inputs whichever component declares them: Profile only when asked for, `forceDestroy` only when set).
+ */
+export function eventStore(
+    parent: pulumi.Resource,
+    name: string,
+    o: {
+        common: ChildCommon;
+        label: string;
+        suffix: pulumi.Output<string>;
+        fields: Record<string, XdmField>;
+        /** The field group's title between the label and the suffix, e.g. "event fields". */
+        fieldGroupTitle: string;
+        fieldGroupDescription: string;
+        schemaDescription: string;
+        datasetDescription: string;
+        profile?: boolean;
+        forceDestroy?: boolean;
+    },
+): { fieldGroup: FieldGroup; schema: Schema; dataset: Dataset } {
+    const { common, label, suffix } = o;
+    // Only set when asked for, so a default component registers exactly the inputs it always did.
+    const profile = o.profile ? { profileEnabled: true } : {};
+    const guard = o.forceDestroy !== undefined ? { forceDestroy: o.forceDestroy } : {};
+    const fieldGroup = new FieldGroup(
+        `${name}-fields`,
+        {
+            ...common,
+            title: pulumi.interpolate`${label} ${o.fieldGroupTitle} ${suffix}`,
+            description: o.fieldGroupDescription,
+            fields: o.fields,
+        },
+        { parent },
+    );
+    const schema = new Schema(
+        `${name}-schema`,
+        {
+            ...common,
+            title: pulumi.interpolate`${label} events ${suffix}`,
+            description: o.schemaDescription,
+            fieldGroupIds: [fieldGroup.id],
+            ...profile,
+        },
+        { parent },
+    );
+    const dataset = new Dataset(
+        `${name}-dataset`,
+        {
+            ...common,
+            name: pulumi.interpolate`${label} events dataset ${suffix}`,
+            description: o.datasetDescription,
+            schemaId: schema.id,
+            ...profile,
+            ...guard,
+        },
+        { parent },
+    );
+    return { fieldGroup, schema, dataset };
+}
+
+/** The data lake target connection of a source component's dataset, and its identity descriptor when it has one. */
+export function dataLakeTarget(
+    parent: pulumi.Resource,
+    name: string,
+    o: {
+        common: ChildCommon;
+        label: string;
+        suffix: pulumi.Output<string>;
+        store: { fieldGroup: FieldGroup; schema: Schema; dataset: Dataset };
+        identity?: { path: string[]; namespace: string; primary?: boolean };
+    },
+): { targetConnection: TargetConnection; identityDescriptor?: IdentityDescriptor } {
+    const { common, store } = o;
+    const targetConnection = new TargetConnection(
+        `${name}-target`,
+        {
+            ...common,
+            name: pulumi.interpolate`${o.label} data lake target ${o.suffix}`,
+            datasetId: store.dataset.id,
+            schemaId: store.schema.id,
+        },
+        { parent },
+    );
+    const identity = o.identity;
+    const identityDescriptor = identity
+        ? new IdentityDescriptor(
+              `${name}-identity`,
+              {
+                  ...common,
+                  schemaId: store.schema.id,
+                  sourceProperty: store.fieldGroup.tenantId.apply((t) => `/_${t}/${identity.path.join("/")}`),
+                  namespace: identity.namespace,
+                  primary: identity.primary ?? false,
+              },
+              { parent },
+          )
+        : undefined;
+    return { targetConnection, identityDescriptor };
+}
+
 /** The arguments a webhook source takes (misspelt ones are refused, naming the nearest). */
 const ARG_KEYS = ["displayName", "sandboxName", "extraFields", "mappings", "enabled", "forceDestroy", "adopt", "identity", "profile"];
 
@@ -297,8 +405,6 @@ export class WebhookSource extends pulumi.ComponentResource {
         } catch (e) {
             throw fail((e as Error).message);
         }
-        // Only set when asked for, so the default component registers exactly the inputs it always did.
-        const profile = args.profile ? { profileEnabled: true } : {};
         const guard = args.forceDestroy !== undefined ? { forceDestroy: args.forceDestroy } : {};
         // Chatlio's connection spec is SourceConnection's default: Chatlio stacks deployed before the other
         // sources existed registered no connectionSpecId, and keep registering none.
@@ -314,39 +420,19 @@ export class WebhookSource extends pulumi.ComponentResource {
         // One suffix for all seven names: unique per stack, stable across runs.
         const suffix = new random.RandomString(`${name}-suffix`, { length: 6, special: false, upper: false }, parent).result;
 
-        this.fieldGroup = new FieldGroup(
-            `${name}-fields`,
-            {
-                ...common,
-                title: pulumi.interpolate`${label} event fields ${suffix}`,
-                description: preset.fieldGroupDescription,
-                fields,
-            },
-            parent,
-        );
-        this.schema = new Schema(
-            `${name}-schema`,
-            {
-                ...common,
-                title: pulumi.interpolate`${label} events ${suffix}`,
-                description: `${source} webhook events as XDM ExperienceEvents.`,
-                fieldGroupIds: [this.fieldGroup.id],
-                ...profile,
-            },
-            parent,
-        );
-        this.dataset = new Dataset(
-            `${name}-dataset`,
-            {
-                ...common,
-                name: pulumi.interpolate`${label} events dataset ${suffix}`,
-                description: `${source} webhook events streamed by the ${source} source.`,
-                schemaId: this.schema.id,
-                ...profile,
-                ...guard,
-            },
-            parent,
-        );
+        const store = eventStore(this, name, {
+            common,
+            label,
+            suffix,
+            fields,
+            fieldGroupTitle: "event fields",
+            fieldGroupDescription: preset.fieldGroupDescription,
+            schemaDescription: `${source} webhook events as XDM ExperienceEvents.`,
+            datasetDescription: `${source} webhook events streamed by the ${source} source.`,
+            profile: args.profile,
+            forceDestroy: args.forceDestroy,
+        });
+        ({ fieldGroup: this.fieldGroup, schema: this.schema, dataset: this.dataset } = store);
         this.sourceConnection = new SourceConnection(
             `${name}-source`,
             {
@@ -357,30 +443,15 @@ export class WebhookSource extends pulumi.ComponentResource {
             },
             parent,
         );
-        this.targetConnection = new TargetConnection(
-            `${name}-target`,
-            {
-                ...common,
-                name: pulumi.interpolate`${label} data lake target ${suffix}`,
-                datasetId: this.dataset.id,
-                schemaId: this.schema.id,
-            },
-            parent,
-        );
+        ({ targetConnection: this.targetConnection, identityDescriptor: this.identityDescriptor } = dataLakeTarget(this, name, {
+            common,
+            label,
+            suffix,
+            store,
+            identity:
+                identity && identityPath ? { path: identityPath, namespace: identity.namespace, primary: identity.primary } : undefined,
+        }));
         const tenant = this.fieldGroup.tenantId;
-        if (identity && identityPath) {
-            this.identityDescriptor = new IdentityDescriptor(
-                `${name}-identity`,
-                {
-                    ...common,
-                    schemaId: this.schema.id,
-                    sourceProperty: tenant.apply((t) => `/_${t}/${identityPath.join("/")}`),
-                    namespace: identity.namespace,
-                    primary: identity.primary ?? false,
-                },
-                parent,
-            );
-        }
         this.mappingSet = new MappingSet(
             `${name}-mapping`,
             {
